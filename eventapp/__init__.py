@@ -1,0 +1,167 @@
+"""eventapp: registration, agenda, breakouts and the live award vote of a cluster meeting."""
+
+import logging
+import os
+
+from flask import Flask, current_app, render_template, request, session
+from flask_babel import format_date, format_datetime, format_time, gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from .config import Config, ProductionConfig
+from .database import configure_sqlite
+from .errors import DomainError
+from .extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, talisman
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# No inline script anywhere; images may be data: URIs (Bootstrap's form controls use them).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI commands and error pages."""
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(PROJECT_ROOT, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+    )
+    production = os.environ.get("EVENTAPP_ENV") == "production"
+    app.config.from_object(ProductionConfig if production else Config)
+    app.config.from_pyfile("config.py", silent=True)
+    if config:
+        app.config.from_mapping(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        path = os.path.join(app.instance_path, "eventapp.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if production and app.config["SECRET_KEY"] == Config.SECRET_KEY:
+        raise RuntimeError("Set EVENTAPP_SECRET_KEY in production.")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    bootstrap.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+    login.init_app(app)
+    login.login_view = "auth.sign_in"
+    login.login_message = _l("Please sign in to see this page.")
+    login.login_message_category = "info"
+    login.session_protection = "basic"
+
+    from .auth.services import get_user
+
+    @login.user_loader
+    def load_user(user_id: str):
+        return get_user(int(user_id)) if user_id.isdigit() else None
+
+
+def _select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return languages[0]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .awards import bp as awards_bp
+    from .events import bp as events_bp
+    from .organiser import bp as organiser_bp
+    from .registration import bp as registration_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(awards_bp)
+    app.register_blueprint(organiser_bp, url_prefix="/organiser")
+
+
+def _register_cli(app: Flask) -> None:
+    from .auth.cli import users_cli
+    from .organiser.cli import seed_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    def error_page(status: int, message):
+        return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return error_page(error.status_code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return error_page(400, gettext("The form had expired. Please go back, reload the page "
+                                       "and send it again."))
+
+    messages = {
+        400: _l("The request could not be understood."),
+        403: _l("You are not allowed to see this page."),
+        404: _l("This page does not exist."),
+        405: _l("This action is not available here."),
+        413: _l("The upload is too large."),
+        429: _l("Too many requests. Please wait a moment and try again."),
+    }
+    for status, message in messages.items():
+        app.register_error_handler(status, lambda _e, s=status, m=message: error_page(s, m))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        log.exception("unhandled error on %s", request.path)
+        return error_page(500, gettext("Something went wrong on our side. Please try again."))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda value: format_datetime(value, "short") if value else "")
+    app.jinja_env.filters["clock"] = (
+        lambda value: gettext("%(time)s o'clock", time=format_time(value, "short"))
+        if value else "")
+
+    @app.context_processor
+    def inject_languages():
+        return {"languages": app.config["LANGUAGES"]}

@@ -1,0 +1,37 @@
+"""Users: participants (sign in with a personal link) and organisers (password)."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+ROLE_PARTICIPANT = "participant"
+ROLE_ORGANISER = "organiser"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="de")
+    role: Mapped[str] = mapped_column(String(20), default=ROLE_PARTICIPANT)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Only a hash of the sign-in token is kept; issuing a new token overwrites (revokes) the old.
+    sign_in_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    sign_in_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sign_in_token_single_use: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == ROLE_ORGANISER
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,100 @@
+"""Sign-in with a personal link, organiser password login, sign-out and language choice."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import limiter
+from . import bp
+from .forms import LanguageForm, LogoutForm, OrganiserLoginForm, SignInLinkForm
+from .services import (
+    authenticate_organiser,
+    redeem_sign_in_token,
+    send_sign_in_link,
+    set_locale,
+)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """`target` if it is a path on this site, else `default` (no open redirects)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//"):
+            return target
+    return default
+
+
+def _start_session(user) -> None:
+    # A fresh session on every sign-in (no fixation); only the language choice survives.
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def sign_in():
+    """Ask for a personal sign-in link by email (the same answer whether or not we know it)."""
+    form = SignInLinkForm()
+    if form.validate_on_submit():
+        send_sign_in_link(form.email.data)
+        flash(_("If we know this address, a sign-in link is on its way. It works once "
+                "within 30 minutes."), "success")
+        return redirect(url_for("auth.sign_in"))
+    status = 422 if form.errors else 200
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.route("/link/<token>")
+@limiter.limit("30 per minute")
+def sign_in_with_link(token: str):
+    """Sign in with the token from a mail, then redirect so the token leaves the address bar."""
+    user = redeem_sign_in_token(token)
+    if user is None:
+        flash(_("This sign-in link is no longer valid. Ask for a new one below."), "warning")
+        return redirect(url_for("auth.sign_in"))
+    _start_session(user)
+    return redirect(safe_next(request.args.get("next"), url_for("registration.my_registrations")))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():
+    """Organiser sign-in with email and password."""
+    form = OrganiserLoginForm()
+    if form.validate_on_submit():
+        user = authenticate_organiser(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            return redirect(safe_next(request.args.get("next"), url_for("organiser.index")))
+        flash(_("Email address or password is wrong."), "danger")
+        return render_template("auth/login.html", form=form), 401
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out and forget the session."""
+    LogoutForm().validate_on_submit()  # the CSRF check happens globally; nothing else to check
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("events.index"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the language of the pages (and, for a signed-in user, of their mails)."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("events.index")), 303
+    session["lang"] = form.lang.data
+    if current_user.is_authenticated:
+        set_locale(current_user, form.lang.data)
+    return redirect(safe_next(form.next.data, url_for("events.index")), 303)

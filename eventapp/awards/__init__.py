@@ -1,0 +1,7 @@
+"""The award: finalists, polls, ballots, results, receipts, run-offs."""
+
+from flask import Blueprint
+
+bp = Blueprint("awards", __name__)
+
+from . import routes, sections  # noqa: E402,F401

@@ -1,0 +1,66 @@
+"""Configuration: defaults for development, overridden by environment variables.
+
+Secrets never live in git: production sets EVENTAPP_SECRET_KEY and EVENTAPP_DATABASE_URL.
+"""
+
+import os
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Development defaults: SQLite in instance/, mails to instance/outbox/."""
+
+    SECRET_KEY = os.environ.get("EVENTAPP_SECRET_KEY", "dev-only-not-secret")
+    # None means "SQLite file in the instance folder"; create_app fills in the path.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("EVENTAPP_DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # the logo limit (2 MB) plus room for the form
+    LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("EVENTAPP_SECURE_COOKIES", False)
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a phone may keep the voting page open all day
+    FORCE_HTTPS = _env_bool("EVENTAPP_FORCE_HTTPS", False)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+
+    MAIL_SERVER = os.environ.get("EVENTAPP_MAIL_SERVER")  # None: write mails to the outbox
+    MAIL_PORT = int(os.environ.get("EVENTAPP_MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("EVENTAPP_MAIL_USE_TLS")
+    MAIL_USE_SSL = _env_bool("EVENTAPP_MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("EVENTAPP_MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("EVENTAPP_MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("EVENTAPP_MAIL_SENDER", "eventapp <noreply@eventapp.local>")
+    MAIL_OUTBOX_DIR = None  # None: instance/outbox
+    MAIL_SUPPRESS_SEND = False  # explicit, or Flask-Mail would silently suppress under testing
+
+    # Absolute base for links in mails and QR codes; None uses the request's host.
+    PUBLIC_URL = os.environ.get("EVENTAPP_PUBLIC_URL")
+    PRIVACY_TEXT_VERSION = "2022-01"
+    SIGN_IN_LINK_MINUTES = 30
+
+
+class ProductionConfig(Config):
+    """Production: HTTPS only, secure cookies; refuses to start without a secret key."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = True

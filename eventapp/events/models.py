@@ -1,0 +1,87 @@
+"""Events and their agenda."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+STATUS_DRAFT = "draft"
+STATUS_PUBLISHED = "published"
+STATUS_ARCHIVED = "archived"
+EVENT_STATUSES = (STATUS_DRAFT, STATUS_PUBLISHED, STATUS_ARCHIVED)
+
+FORMAT_IN_PERSON = "in_person"
+FORMAT_ONLINE = "online"
+FORMAT_HYBRID = "hybrid"
+EVENT_FORMATS = (FORMAT_IN_PERSON, FORMAT_ONLINE, FORMAT_HYBRID)
+
+AGENDA_KINDS = ("opening", "talk", "breakouts", "pitches", "vote", "award", "break", "closing")
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    motto: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    year: Mapped[int]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    format: Mapped[str] = mapped_column(String(20), default=FORMAT_IN_PERSON)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    online_link: Mapped[str] = mapped_column(String(500), default="")
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None]  # None: no limit
+    # Kept by a conditional UPDATE, never recounted: confirmed registrations holding a place.
+    registered_count: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agenda_items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="event",
+        order_by="(AgendaItem.starts_at, AgendaItem.id)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == STATUS_PUBLISHED
+
+    @property
+    def has_venue(self) -> bool:
+        return self.format in (FORMAT_IN_PERSON, FORMAT_HYBRID)
+
+    @property
+    def has_online_part(self) -> bool:
+        return self.format in (FORMAT_ONLINE, FORMAT_HYBRID)
+
+    @property
+    def free_places(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.registered_count, 0)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(20), default="talk")
+    title: Mapped[str] = mapped_column(String(300))
+    speaker: Mapped[str] = mapped_column(String(200), default="")
+    affiliation: Mapped[str] = mapped_column(String(300), default="")
+
+    event: Mapped["Event"] = relationship(back_populates="agenda_items")
+
+    def __repr__(self) -> str:
+        return f"<AgendaItem {self.id} {self.kind}>"

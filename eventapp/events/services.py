@@ -1,0 +1,178 @@
+"""Events and agenda: reading for the public pages, editing for organisers."""
+
+import re
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.services import record
+from ..database import utcnow, write_transaction
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from .models import (
+    AGENDA_KINDS,
+    EVENT_FORMATS,
+    EVENT_STATUSES,
+    STATUS_PUBLISHED,
+    AgendaItem,
+    Event,
+)
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EVENT_FIELDS = ("slug", "title", "motto", "description", "starts_at", "ends_at", "format",
+                "venue", "online_link", "registration_opens_at", "registration_closes_at",
+                "capacity")
+AGENDA_FIELDS = ("starts_at", "ends_at", "kind", "title", "speaker", "affiliation")
+
+
+class EventNotFound(NotFound):
+    default_message = _l("This event does not exist or is not published.")
+
+
+class RegistrationClosed(Conflict):
+    default_message = _l("Registration for this event is not open.")
+
+
+def published_events() -> list[Event]:
+    """Published events, upcoming ones first (soonest first), then past ones (latest first)."""
+    now = utcnow()
+    events = list(db.session.scalars(
+        select(Event).where(Event.status == STATUS_PUBLISHED).order_by(Event.starts_at)))
+    upcoming = [e for e in events if e.ends_at >= now]
+    past = [e for e in reversed(events) if e.ends_at < now]
+    return upcoming + past
+
+
+def all_events() -> list[Event]:
+    """Every event, newest first (for organisers)."""
+    return list(db.session.scalars(select(Event).order_by(Event.starts_at.desc())))
+
+
+def get_event(slug: str, include_unpublished: bool = False) -> Event:
+    """The event with this slug; drafts and archived events only when asked for."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or (not include_unpublished and event.status != STATUS_PUBLISHED):
+        raise EventNotFound()
+    return event
+
+
+def registration_is_open(event: Event, now: datetime | None = None) -> bool:
+    """Whether people may register now: published, within the window, before the end."""
+    now = now or utcnow()
+    if event.status != STATUS_PUBLISHED or now >= event.ends_at:
+        return False
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return False
+    return not (event.registration_closes_at and now >= event.registration_closes_at)
+
+
+def ensure_registration_open(event: Event) -> None:
+    """Raise RegistrationClosed unless people may register for the event now."""
+    if not registration_is_open(event):
+        raise RegistrationClosed()
+
+
+def _validate_event(values: dict, event: Event | None) -> None:
+    if not SLUG_PATTERN.match(values["slug"]):
+        raise InvalidInput(_l("The short name may contain only a-z, 0-9 and hyphens."))
+    if values["format"] not in EVENT_FORMATS:
+        raise InvalidInput()
+    if values["ends_at"] <= values["starts_at"]:
+        raise InvalidInput(_l("The event must end after it starts."))
+    opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        raise InvalidInput(_l("Registration must close after it opens."))
+    capacity = values.get("capacity")
+    if capacity is not None and capacity < (event.registered_count if event else 0):
+        raise InvalidInput(_l("The capacity cannot be lower than the number of people "
+                              "already registered."))
+    clash = db.session.scalar(select(Event.id).where(Event.slug == values["slug"]))
+    if clash is not None and (event is None or clash != event.id):
+        raise InvalidInput(_l("Another event already uses this short name."))
+
+
+def create_event(actor, **values) -> Event:
+    """Create a draft event from the organiser's form values."""
+    values = {k: values.get(k) for k in EVENT_FIELDS}
+    with write_transaction():
+        _validate_event(values, None)
+        event = Event(**values, year=values["starts_at"].year)
+        db.session.add(event)
+        db.session.flush()
+        record(actor, "event.created", event.id, slug=event.slug)
+    return event
+
+
+def update_event(actor, event: Event, **values) -> Event:
+    """Change an event's details."""
+    values = {k: values.get(k) for k in EVENT_FIELDS}
+    with write_transaction():
+        _validate_event(values, event)
+        changed = [k for k, v in values.items() if getattr(event, k) != v]
+        for key, value in values.items():
+            setattr(event, key, value)
+        event.year = event.starts_at.year
+        record(actor, "event.updated", event.id, fields=changed)
+    return event
+
+
+def set_event_status(actor, event: Event, status: str) -> Event:
+    """Publish, unpublish (draft) or archive an event."""
+    if status not in EVENT_STATUSES:
+        raise InvalidInput()
+    with write_transaction():
+        previous, event.status = event.status, status
+        record(actor, "event.status", event.id, before=previous, after=status)
+    return event
+
+
+def get_agenda_item(event: Event, item_id: int) -> AgendaItem:
+    """An agenda item of this event."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.event_id != event.id:
+        raise NotFound()
+    return item
+
+
+def _validate_agenda(event: Event, values: dict) -> None:
+    if values["kind"] not in AGENDA_KINDS:
+        raise InvalidInput()
+    if values["ends_at"] <= values["starts_at"]:
+        raise InvalidInput(_l("An agenda item must end after it starts."))
+
+
+def add_agenda_item(actor, event: Event, **values) -> AgendaItem:
+    """Add an item to the event's agenda."""
+    values = {k: values.get(k) for k in AGENDA_FIELDS}
+    _validate_agenda(event, values)
+    with write_transaction():
+        item = AgendaItem(event_id=event.id, **values)
+        db.session.add(item)
+        db.session.flush()
+        record(actor, "agenda.created", event.id, item=item.id, title=item.title)
+    return item
+
+
+def update_agenda_item(actor, item: AgendaItem, **values) -> AgendaItem:
+    """Change an agenda item."""
+    values = {k: values.get(k) for k in AGENDA_FIELDS}
+    _validate_agenda(item.event, values)
+    with write_transaction():
+        for key, value in values.items():
+            setattr(item, key, value)
+        record(actor, "agenda.updated", item.event_id, item=item.id)
+    return item
+
+
+def delete_agenda_item(actor, item: AgendaItem) -> None:
+    """Remove an agenda item; refused while breakout sessions still use it as their slot."""
+    event_id, item_id = item.event_id, item.id
+    try:
+        with write_transaction():
+            db.session.delete(item)
+            db.session.flush()  # the RESTRICT foreign key of breakout sessions speaks here
+            record(actor, "agenda.deleted", event_id, item=item_id)
+    except IntegrityError as exc:
+        raise Conflict(_l("Remove the breakout sessions of this slot first.")) from exc

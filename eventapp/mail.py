@@ -1,0 +1,59 @@
+"""Sending mail: SMTP through Flask-Mail when a server is configured, else files in an outbox.
+
+Every mail has a plain-text and an HTML part and is rendered in the recipient's language.
+"""
+
+import logging
+import os
+import re
+from pathlib import Path
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_mail import Message
+
+from .database import utcnow
+from .extensions import mail
+
+log = logging.getLogger(__name__)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL for mails and QR codes, based on PUBLIC_URL when it is configured."""
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def send_mail(to: str, locale: str, subject, template: str, **context) -> Message:
+    """Render templates/mail/<template>.txt and .html in the recipient's locale and send them.
+
+    `subject` is a lazy_gettext string, so that it is translated in the recipient's language.
+    """
+    with force_locale(locale):
+        message = Message(
+            subject=str(subject),
+            recipients=[to],
+            body=render_template(f"mail/{template}.txt", **context),
+            html=render_template(f"mail/{template}.html", **context),
+        )
+    if current_app.config["MAIL_SUPPRESS_SEND"]:
+        log.info("mail %s suppressed", template)
+        return message
+    if current_app.config.get("MAIL_SERVER"):
+        mail.send(message)
+    else:
+        _write_to_outbox(message)
+    log.info("mail %s sent", template)
+    return message
+
+
+def _write_to_outbox(message: Message) -> Path:
+    outbox = Path(current_app.config.get("MAIL_OUTBOX_DIR")
+                  or os.path.join(current_app.instance_path, "outbox"))
+    outbox.mkdir(parents=True, exist_ok=True)
+    safe_recipient = re.sub(r"[^A-Za-z0-9@._-]", "_", message.recipients[0])
+    path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{safe_recipient}.eml"
+    path.write_bytes(message.as_bytes())
+    return path

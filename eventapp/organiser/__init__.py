@@ -1,0 +1,7 @@
+"""The organiser's side: events, agenda, breakouts, finalists, registrations, audit log."""
+
+from flask import Blueprint
+
+bp = Blueprint("organiser", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""The demo meeting: the go-cluster annual meeting of 2022, rebuilt through the services."""

@@ -1,0 +1,126 @@
+"""Organiser forms: events, agenda items, breakout sessions, finalists."""
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, URL
+
+from ..events.models import AGENDA_KINDS
+
+FORMAT_CHOICES = [("in_person", _l("In person")), ("online", _l("Online")),
+                  ("hybrid", _l("Hybrid"))]
+KIND_LABELS = {
+    "opening": _l("Opening"), "talk": _l("Talk"), "breakouts": _l("Breakout sessions"),
+    "pitches": _l("Finalist pitches"), "vote": _l("Vote"), "award": _l("Award ceremony"),
+    "break": _l("Break"), "closing": _l("Closing"),
+}
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A datetime-local input read and shown in the event's time zone, stored in UTC."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, format="%Y-%m-%dT%H:%M", **kwargs)
+
+    @staticmethod
+    def _zone() -> ZoneInfo:
+        return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        return self.data.astimezone(self._zone()).strftime("%Y-%m-%dT%H:%M")
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name for the address"),
+        description=_l("Lower-case letters, digits and hyphens, e.g. clustertreffen-2026."),
+        validators=[DataRequired(), Length(max=80),
+                    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                           message=_l("Use only a-z, 0-9 and hyphens."))])
+    motto = StringField(_l("Motto"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
+    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired()])
+    format = SelectField(_l("Format"), choices=FORMAT_CHOICES)
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
+    online_link = URLField(_l("Online link (shown only to registered participants)"),
+                           validators=[Optional(), URL(), Length(max=500)])
+    registration_opens_at = LocalDateTimeField(_l("Registration opens"), validators=[Optional()])
+    registration_closes_at = LocalDateTimeField(_l("Registration closes"),
+                                                validators=[Optional()])
+    capacity = IntegerField(_l("Places (empty: no limit)"),
+                            validators=[Optional(), NumberRange(min=1, max=100_000)])
+    submit = SubmitField(_l("Save"))
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in AGENDA_KINDS])
+    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
+    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired()])
+    speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=200)])
+    affiliation = StringField(_l("Speaker's affiliation"),
+                              validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Save"))
+
+
+class BreakoutSessionForm(FlaskForm):
+    slot_id = SelectField(_l("Time slot"), coerce=int)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    host = StringField(_l("Host"), validators=[Optional(), Length(max=200)])
+    capacity = IntegerField(_l("Seats"), validators=[DataRequired(),
+                                                     NumberRange(min=1, max=100_000)])
+    submit = SubmitField(_l("Save"))
+
+
+class FinalistForm(FlaskForm):
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    project_title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=200)])
+    pitch_order = IntegerField(_l("Pitch order (empty: last)"),
+                               validators=[Optional(), NumberRange(min=1, max=100)])
+    pitch_seconds = IntegerField(_l("Pitch length in seconds"), default=180,
+                                 validators=[DataRequired(), NumberRange(min=30, max=1800)])
+    logo = FileField(_l("Logo (PNG or JPEG, at most 2 MB)"),
+                     validators=[FileAllowed(["png", "jpg", "jpeg"],
+                                             _l("The logo must be a PNG or JPEG image."))])
+    remove_logo = BooleanField(_l("Remove the current logo"))
+    submit = SubmitField(_l("Save"))
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(choices=[("draft", _l("Draft")), ("published", _l("Published")),
+                                  ("archived", _l("Archived"))])
+    submit = SubmitField(_l("Change status"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form for buttons that change state (delete): it carries the CSRF token."""
+
+    submit = SubmitField(_l("Delete"))

@@ -1,0 +1,279 @@
+"""Organiser pages. Every route needs the organiser role; every change goes through a service
+that writes the audit log."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..audit.services import entries_for_event
+from ..auth.decorators import organiser_required
+from ..awards import services as awards
+from ..breakouts import services as breakouts
+from ..errors import DomainError
+from ..events import services as events
+from ..events.models import AgendaItem
+from ..registration import services as registration
+from . import bp
+from .forms import (
+    KIND_LABELS,
+    AgendaItemForm,
+    BreakoutSessionForm,
+    ConfirmForm,
+    EventForm,
+    FinalistForm,
+    StatusForm,
+)
+
+
+@bp.before_request
+@organiser_required
+def require_organiser():
+    """Every page of this blueprint is for organisers only."""
+
+
+def _values(form, *names) -> dict:
+    return {name: form[name].data for name in names}
+
+
+def _form_page(template: str, form, save, success: str, **context):
+    """Show an organiser form; a valid POST runs `save`, which returns where to go next.
+
+    A rule that says no (a domain error) shows its message and keeps everything typed.
+    """
+    status = 200
+    if form.validate_on_submit():
+        try:
+            target = save()
+        except DomainError as error:
+            flash(error.message, "danger")
+            status = error.status_code
+        else:
+            flash(success, "success")
+            return redirect(target, 303)
+    elif form.errors:
+        status = 422
+    return render_template(template, form=form, **context), status
+
+
+def _post_action(slug: str, action, success: str, form=None):
+    """Run a button's action (publish, delete...) and go back to the event's overview."""
+    form = form or ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Please check your input."), "danger")
+        return redirect(url_for("organiser.event", slug=slug), 303)
+    try:
+        action(form)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("organiser.event", slug=slug), 303)
+    flash(success, "success")
+    return redirect(url_for("organiser.event", slug=slug), 303)
+
+
+def _event(slug: str):
+    return events.get_event(slug, include_unpublished=True)
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+@bp.route("/")
+def index():
+    """All events, newest first."""
+    return render_template("organiser/index.html", events=events.all_events())
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    """Create a draft event."""
+    form = EventForm()
+    return _form_page(
+        "organiser/event_form.html", form,
+        lambda: url_for("organiser.event", slug=events.create_event(
+            current_user, **_values(form, *events.EVENT_FIELDS)).slug),
+        _("The event is created as a draft."), event=None)
+
+
+@bp.route("/events/<slug>/")
+def event(slug: str):
+    """One event: status, agenda, breakouts, finalists, counts and the latest audit entries."""
+    event = _event(slug)
+    return render_template(
+        "organiser/event.html", event=event, seats=breakouts.seat_overview(event),
+        finalists=awards.finalists_of(event), audit=entries_for_event(event.id, limit=20),
+        status_form=StatusForm(status=event.status), confirm_form=ConfirmForm(),
+        kind_labels=KIND_LABELS)
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+def edit_event(slug: str):
+    """Change an event's details."""
+    event = _event(slug)
+    form = EventForm(obj=event)
+    return _form_page(
+        "organiser/event_form.html", form,
+        lambda: url_for("organiser.event", slug=events.update_event(
+            current_user, event, **_values(form, *events.EVENT_FIELDS)).slug),
+        _("The event is saved."), event=event)
+
+
+@bp.route("/events/<slug>/status", methods=["POST"])
+def event_status(slug: str):
+    """Publish, unpublish or archive an event."""
+    event = _event(slug)
+    return _post_action(slug, lambda form: events.set_event_status(current_user, event,
+                                                                   form.status.data),
+                        _("The status is changed."), StatusForm())
+
+
+# --- agenda -------------------------------------------------------------------------------
+
+
+def _save_agenda_item(event, form, item=None):
+    values = _values(form, *events.AGENDA_FIELDS)
+    if item is None:
+        events.add_agenda_item(current_user, event, **values)
+    else:
+        events.update_agenda_item(current_user, item, **values)
+    return url_for("organiser.event", slug=event.slug)
+
+
+@bp.route("/events/<slug>/agenda/new", methods=["GET", "POST"])
+def new_agenda_item(slug: str):
+    """Add an agenda item."""
+    event = _event(slug)
+    form = AgendaItemForm(starts_at=event.starts_at, ends_at=event.starts_at)
+    return _form_page(
+        "organiser/agenda_form.html", form,
+        lambda: _save_agenda_item(event, form),
+        _("The agenda item is added."), event=event, item=None)
+
+
+@bp.route("/events/<slug>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_agenda_item(slug: str, item_id: int):
+    """Change an agenda item."""
+    event = _event(slug)
+    item = events.get_agenda_item(event, item_id)
+    form = AgendaItemForm(obj=item)
+    return _form_page(
+        "organiser/agenda_form.html", form,
+        lambda: _save_agenda_item(event, form, item),
+        _("The agenda item is saved."), event=event, item=item)
+
+
+@bp.route("/events/<slug>/agenda/<int:item_id>/delete", methods=["POST"])
+def delete_agenda_item(slug: str, item_id: int):
+    """Remove an agenda item."""
+    item = events.get_agenda_item(_event(slug), item_id)
+    return _post_action(slug, lambda _form: events.delete_agenda_item(current_user, item),
+                        _("The agenda item is deleted."))
+
+
+# --- breakouts ----------------------------------------------------------------------------
+
+
+def _breakout_form(event, **kwargs) -> BreakoutSessionForm:
+    form = BreakoutSessionForm(**kwargs)
+    items: list[AgendaItem] = event.agenda_items
+    # Slots of kind "breakouts" first: that is where sessions usually go.
+    items = sorted(items, key=lambda item: (item.kind != "breakouts", item.starts_at))
+    form.slot_id.choices = [(item.id, item.title) for item in items]
+    return form
+
+
+def _save_breakout(event, form, session=None):
+    slot = events.get_agenda_item(event, form.slot_id.data)
+    values = _values(form, *breakouts.SESSION_FIELDS)
+    if session is None:
+        breakouts.add_session(current_user, slot, **values)
+    else:
+        breakouts.update_session(current_user, session, slot, **values)
+    return url_for("organiser.event", slug=event.slug)
+
+
+@bp.route("/events/<slug>/breakouts/new", methods=["GET", "POST"])
+def new_breakout(slug: str):
+    """Add a breakout session to a slot of the agenda."""
+    event = _event(slug)
+    form = _breakout_form(event)
+    if not form.slot_id.choices:
+        flash(_("Add an agenda item for the breakout sessions first."), "warning")
+        return redirect(url_for("organiser.new_agenda_item", slug=slug))
+    return _form_page("organiser/breakout_form.html", form,
+                      lambda: _save_breakout(event, form),
+                      _("The breakout session is added."), event=event, session=None)
+
+
+@bp.route("/events/<slug>/breakouts/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_breakout(slug: str, session_id: int):
+    """Change a breakout session (its capacity never below the seats taken)."""
+    event = _event(slug)
+    session = breakouts.get_session(event, session_id)
+    form = _breakout_form(event, obj=session)
+    return _form_page("organiser/breakout_form.html", form,
+                      lambda: _save_breakout(event, form, session),
+                      _("The breakout session is saved."), event=event, session=session)
+
+
+@bp.route("/events/<slug>/breakouts/<int:session_id>/delete", methods=["POST"])
+def delete_breakout(slug: str, session_id: int):
+    """Remove a breakout session nobody has chosen."""
+    session = breakouts.get_session(_event(slug), session_id)
+    return _post_action(slug, lambda _form: breakouts.delete_session(current_user, session),
+                        _("The breakout session is deleted."))
+
+
+# --- finalists ----------------------------------------------------------------------------
+
+
+def _save_finalist(event, form, finalist=None):
+    values = _values(form, *awards.FINALIST_FIELDS)
+    logo = form.logo.data.read() if form.logo.data else None
+    if finalist is None:
+        awards.add_finalist(current_user, event, logo=logo, **values)
+    else:
+        awards.update_finalist(current_user, finalist, logo=logo,
+                               remove_logo=form.remove_logo.data, **values)
+    return url_for("organiser.event", slug=event.slug)
+
+
+@bp.route("/events/<slug>/finalists/new", methods=["GET", "POST"])
+def new_finalist(slug: str):
+    """Add a finalist with an optional logo."""
+    event = _event(slug)
+    form = FinalistForm()
+    return _form_page("organiser/finalist_form.html", form,
+                      lambda: _save_finalist(event, form),
+                      _("The finalist is added."), event=event, finalist=None)
+
+
+@bp.route("/events/<slug>/finalists/<int:finalist_id>/edit", methods=["GET", "POST"])
+def edit_finalist(slug: str, finalist_id: int):
+    """Change a finalist."""
+    event = _event(slug)
+    finalist = awards.get_finalist(event, finalist_id)
+    form = FinalistForm(obj=finalist)
+    return _form_page("organiser/finalist_form.html", form,
+                      lambda: _save_finalist(event, form, finalist),
+                      _("The finalist is saved."), event=event, finalist=finalist)
+
+
+@bp.route("/events/<slug>/finalists/<int:finalist_id>/delete", methods=["POST"])
+def delete_finalist(slug: str, finalist_id: int):
+    """Remove a finalist."""
+    finalist = awards.get_finalist(_event(slug), finalist_id)
+    return _post_action(slug, lambda _form: awards.delete_finalist(current_user, finalist),
+                        _("The finalist is deleted."))
+
+
+# --- registrations ------------------------------------------------------------------------
+
+
+@bp.route("/events/<slug>/registrations")
+def registrations(slug: str):
+    """Everyone registered, with their breakout choices and the counts per session."""
+    event = _event(slug)
+    return render_template(
+        "organiser/registrations.html", event=event,
+        registrations=registration.registrations_for_event(event),
+        choices=breakouts.choices_by_registration(event), seats=breakouts.seat_overview(event))

@@ -1,0 +1,18 @@
+"""The registration box of the event page."""
+
+from flask_login import current_user
+
+from ..events.sections import Section, event_page
+from .models import Registration
+from .services import NotRegistered, get_registration
+
+
+@event_page.connect
+def registration_section(event):
+    registration: Registration | None = None
+    if current_user.is_authenticated:
+        try:
+            registration = get_registration(event, current_user)
+        except NotRegistered:
+            pass
+    return Section(10, "registration/_event_section.html", {"registration": registration})
