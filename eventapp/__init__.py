@@ -4,7 +4,14 @@ import logging
 import os
 
 from flask import Flask, current_app, render_template, request, session
-from flask_babel import format_date, format_datetime, format_time, gettext
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+    gettext,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -105,6 +112,7 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .awards import bp as awards_bp
+    from .breakouts import sections as _breakout_sections  # noqa: F401 (adds page sections)
     from .events import bp as events_bp
     from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
@@ -162,6 +170,8 @@ def _register_template_helpers(app: Flask) -> None:
         lambda value: gettext("%(time)s o'clock", time=format_time(value, "short"))
         if value else "")
 
+    app.jinja_env.filters["number"] = format_decimal
+
     @app.context_processor
-    def inject_languages():
-        return {"languages": app.config["LANGUAGES"]}
+    def inject_locale():
+        return {"current_locale": lambda: str(get_locale())}

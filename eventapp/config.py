@@ -48,7 +48,8 @@ class Config:
     MAIL_USE_SSL = _env_bool("EVENTAPP_MAIL_USE_SSL")
     MAIL_USERNAME = os.environ.get("EVENTAPP_MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("EVENTAPP_MAIL_PASSWORD")
-    MAIL_DEFAULT_SENDER = os.environ.get("EVENTAPP_MAIL_SENDER", "eventapp <noreply@eventapp.local>")
+    MAIL_DEFAULT_SENDER = os.environ.get("EVENTAPP_MAIL_SENDER",
+                                         "eventapp <noreply@eventapp.local>")
     MAIL_OUTBOX_DIR = None  # None: instance/outbox
     MAIL_SUPPRESS_SEND = False  # explicit, or Flask-Mail would silently suppress under testing
 

@@ -69,7 +69,7 @@ def write_transaction() -> Iterator[None]:
     conditional updates, not from the isolation level. Nested use joins the outer
     transaction, so one service may call another and the outermost one commits.
     """
-    session = db.session
+    session = db.session()
     if session.info.get(_IMMEDIATE):
         yield
         return

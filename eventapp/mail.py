@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_mail import Message
 
@@ -19,8 +19,14 @@ log = logging.getLogger(__name__)
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL for mails and QR codes, based on PUBLIC_URL when it is configured."""
+    """An absolute URL for mails and QR codes, based on PUBLIC_URL when it is configured.
+
+    Works outside a request too (CLI commands, the demo seed), where Flask cannot build URLs.
+    """
     base = current_app.config.get("PUBLIC_URL")
+    if not has_request_context():
+        with current_app.test_request_context(base_url=base or "http://127.0.0.1:5000"):
+            return url_for(endpoint, _external=True, **values)
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)

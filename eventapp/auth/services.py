@@ -55,7 +55,8 @@ def get_or_create_participant(email: str, name: str, organisation: str, locale: 
 def create_organiser(email: str, password: str, name: str = "") -> User:
     """Create an organiser account, or make an existing user an organiser with this password."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(_("The password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+        raise InvalidInput(_("The password needs at least %(count)d characters.",
+                               count=MIN_PASSWORD_LENGTH))
     with write_transaction():
         user = find_user_by_email(email)
         if user is None:

@@ -16,7 +16,8 @@ class BreakoutSession(db.Model):
     __tablename__ = "breakout_sessions"
     __table_args__ = (
         # The last line of defence: even a buggy code path cannot overbook.
-        CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"),
+        CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity",
+                        name="seats_within_capacity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, URL
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..events.models import AGENDA_KINDS
 

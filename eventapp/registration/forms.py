@@ -10,8 +10,8 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 ATTENDANCE_CHOICES = [("in_person", _l("In person")), ("online", _l("Online"))]
 SLOT_FIELD_PREFIX = "slot_"

@@ -1,5 +1,7 @@
 """The registration box of the event page."""
 
+from contextlib import suppress
+
 from flask_login import current_user
 
 from ..events.sections import Section, event_page
@@ -11,8 +13,6 @@ from .services import NotRegistered, get_registration
 def registration_section(event):
     registration: Registration | None = None
     if current_user.is_authenticated:
-        try:
+        with suppress(NotRegistered):
             registration = get_registration(event, current_user)
-        except NotRegistered:
-            pass
     return Section(10, "registration/_event_section.html", {"registration": registration})

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ...auth.services import create_organiser, find_user_by_email
 from ...awards import services as awards
 from ...breakouts import services as breakouts
+from ...database import write_transaction
 from ...events import services as events
 from ...events.models import STATUS_PUBLISHED, Event
 from ...registration import services as registration
@@ -48,7 +49,16 @@ def next_anniversary(today: date, month: int, day: int) -> date:
 
 
 def seed_demo(on: date | None = None, participants: int | None = None) -> tuple[Event, bool]:
-    """Create the demo meeting unless it exists; returns it and whether it was created."""
+    """Create the demo meeting unless it exists; returns it and whether it was created.
+
+    One transaction: a seed that fails half-way leaves nothing behind, so running it again
+    builds the whole meeting.
+    """
+    with write_transaction():
+        return _seed_demo(on, participants)
+
+
+def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     facts = load_facts()
     organiser = find_user_by_email(DEMO_ORGANISER_EMAIL) or create_organiser(
         DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, "Demo-Organisation go-cluster")
