@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+CATALOGUES := eventapp/translations
+PO_FILES := $(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup translations messages lint bench clean
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
+	@echo ""
+	@echo "  eventapp runs at http://$(HOST):$(PORT)/"
+	@echo "  Demo meeting:    http://$(HOST):$(PORT)/events/clustertreffen-2022/"
+	@echo "  Organiser login: http://$(HOST):$(PORT)/auth/login"
+	@echo "                   organiser@example.org / clusterdemo2022"
+	@echo "  Mails land in instance/outbox/. Stop with Ctrl+C."
+	@echo ""
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed translations
+
+# Reinstall when the dependencies change.
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+translations: $(MO_FILES)
+
+$(CATALOGUES)/%/LC_MESSAGES/messages.mo: $(CATALOGUES)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d $(CATALOGUES) -l $* 2>&1 | tail -n 1
+
+# For developers: collect new msgids into the catalogues, then translate them in the .po files.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project eventapp -o $(CATALOGUES)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching \
+		--ignore-obsolete
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
