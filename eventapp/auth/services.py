@@ -16,7 +16,7 @@ from ..audit.services import record
 from ..database import utcnow, write_transaction
 from ..errors import InvalidInput
 from ..extensions import db
-from ..mail import external_url, send_mail
+from ..mails import external_url, send_mail
 from .models import ROLE_ORGANISER, ROLE_PARTICIPANT, User
 
 log = logging.getLogger(__name__)

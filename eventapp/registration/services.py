@@ -20,7 +20,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import FORMAT_HYBRID, FORMAT_ONLINE, Event
 from ..events.services import ensure_registration_open
 from ..extensions import db
-from ..mail import external_url, send_mail
+from ..mails import external_url, send_mail
 from .models import (
     ATTENDANCE_IN_PERSON,
     ATTENDANCE_ONLINE,

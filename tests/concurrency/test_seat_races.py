@@ -1,0 +1,86 @@
+"""Seats under a crowd: many people click at once on real, separate connections.
+
+Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
+"""
+
+import pytest
+from sqlalchemy import func, select
+
+from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
+from eventapp.events.models import Event
+from eventapp.extensions import db
+from eventapp.registration import services as registration
+from eventapp.registration.models import Registration
+
+from ..conftest import run_in_threads, sessions_of
+
+pytestmark = pytest.mark.concurrency
+
+
+def _fresh(model, id_):
+    db.session.rollback()  # end this thread's read snapshot to see what the others committed
+    return db.session.get(model, id_)
+
+
+def test_fifty_registrations_for_ten_seats_take_exactly_ten(app, create_event):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event = create_event(sessions=(("Kleine Runde", 10),))
+    event_id, session_id = event.id, sessions_of(event)[0].id
+
+    def register_one(index):
+        with app.app_context():  # its own session and connection
+            event = db.session.get(Event, event_id)
+            registration.register(
+                event, name=f"Person {index}", email=f"race{index}@example.org",
+                organisation="", consent=True, public_listing=False, session_ids=[session_id])
+
+    errors = [r for r in run_in_threads(50, register_one) if r is not None]
+
+    assert errors == []
+    session = _fresh(BreakoutSession, session_id)
+    assert session.seats_taken == 10
+    statuses = db.session.scalars(select(BreakoutChoice.status).where(
+        BreakoutChoice.session_id == session_id)).all()
+    assert statuses.count("seated") == 10
+    assert statuses.count("waitlisted") == 40
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 50
+
+
+def test_registered_people_racing_for_the_last_seats(app, create_event, register):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event = create_event(sessions=(("Kleine Runde", 10), ("Große Runde", 100)))
+    small = sessions_of(event)[0]
+    registration_ids = [register(event).id for _ in range(30)]
+    small_id = small.id
+
+    def choose(index):
+        with app.app_context():
+            reg = db.session.get(Registration, registration_ids[index])
+            registration.choose_breakout(reg, small_id)
+
+    errors = [r for r in run_in_threads(30, choose) if r is not None]
+
+    assert errors == []
+    assert _fresh(BreakoutSession, small_id).seats_taken == 10
+    seated = db.session.scalar(select(func.count()).select_from(BreakoutChoice).where(
+        BreakoutChoice.session_id == small_id, BreakoutChoice.status == "seated"))
+    assert seated == 10
+
+
+def test_event_places_are_never_overbooked(app, create_event):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event = create_event(capacity=5, sessions=())
+    event_id = event.id
+
+    def register_one(index):
+        with app.app_context():
+            registration.register(
+                db.session.get(Event, event_id), name=f"P{index}", organisation="",
+                email=f"place{index}@example.org", consent=True, public_listing=False)
+
+    errors = [r for r in run_in_threads(25, register_one) if r is not None]
+
+    assert errors == []
+    assert _fresh(Event, event_id).registered_count == 5
+    statuses = db.session.scalars(select(Registration.status)).all()
+    assert statuses.count("confirmed") == 5 and statuses.count("waitlisted") == 20

@@ -1,0 +1,252 @@
+"""Fixtures in the shape of Flask's tutorial (app, client, runner, auth) plus factories.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set.
+The schema is built once per run by the real migrations (dropping whatever an earlier run
+left) and every table is emptied after each test.
+"""
+
+import os
+import re
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from eventapp import create_app
+from eventapp.auth.services import create_organiser, issue_sign_in_token
+from eventapp.awards import services as awards
+from eventapp.breakouts import services as breakouts
+from eventapp.events import services as events
+from eventapp.events.models import STATUS_PUBLISHED
+from eventapp.extensions import db
+from eventapp.registration import services as registration
+
+# Every page carries the token in the language switch of the header.
+CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+ORGANISER_EMAIL = "orga@example.org"
+ORGANISER_PASSWORD = "a-long-organiser-password"
+
+
+# --- database ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd API)
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    inbox = Inbox()
+    with socket.socket() as probe:  # aiosmtpd cannot start on port 0, so find a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller.hostname, controller.port, inbox
+    controller.stop()
+
+
+class TestClient(FlaskClient):
+    """A test client that puts a valid CSRF token into form posts, like a browser would."""
+
+    def csrf_token(self) -> str:
+        page = self.get("/auth/sign-in").get_data(as_text=True)
+        return CSRF_PATTERN.search(page).group(1)
+
+    def post(self, *args, **kwargs):
+        data = kwargs.get("data")
+        if isinstance(data, dict) and "csrf_token" not in data:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(_schema, smtp_server, tmp_path):
+    host, port, _inbox = smtp_server
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": _schema,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": host,
+        "MAIL_PORT": port,
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "SERVER_NAME": "eventapp.test",
+    })
+    app.test_client_class = TestClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app) -> TestClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """The messages the SMTP server received during this test."""
+    inbox = smtp_server[2]
+    inbox.messages.clear()
+    return inbox.messages
+
+
+# --- factories ----------------------------------------------------------------------------
+
+
+def soon(days: int = 30, hour: int = 9) -> datetime:
+    day = datetime.now(UTC) + timedelta(days=days)
+    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def organiser(app):
+    return create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD, "Olga Orga")
+
+
+@pytest.fixture
+def create_event(organiser):
+    """Build a published event with a breakout slot; keyword arguments override fields."""
+    counter = iter(range(1, 1000))
+
+    def factory(*, sessions=(("Weiterbildung", 10), ("Wertschöpfung", 10)), published=True,
+                finalists=0, **overrides):
+        number = next(counter)
+        start = overrides.pop("starts_at", soon())
+        values = dict(slug=f"treffen-{number}", title=f"Clustertreffen {number}", motto="",
+                      description="", starts_at=start, ends_at=start + timedelta(hours=8),
+                      format="online", venue="", online_link="https://meet.example.org/x",
+                      registration_opens_at=None, registration_closes_at=None, capacity=None)
+        values.update(overrides)
+        event = events.create_event(organiser, **values)
+        if sessions:
+            slot = events.add_agenda_item(
+                organiser, event, starts_at=start + timedelta(hours=1),
+                ends_at=start + timedelta(hours=2), kind="breakouts", title="Breakouts",
+                speaker="", affiliation="")
+            for title, capacity in sessions:
+                breakouts.add_session(organiser, slot, title=title, description="", host="",
+                                      capacity=capacity)
+        for order in range(1, finalists + 1):
+            awards.add_finalist(organiser, event, organisation=f"Netzwerk {order}",
+                                project_title=f"Projekt {order}", summary="", presenter="",
+                                pitch_order=order, pitch_seconds=180)
+        if published:
+            events.set_event_status(organiser, event, STATUS_PUBLISHED)
+        return event
+
+    return factory
+
+
+@pytest.fixture
+def register(app):
+    """Register someone through the service (mail goes to the test SMTP server)."""
+    counter = iter(range(1, 100_000))
+
+    def factory(event, email=None, **overrides):
+        values = dict(name="Pat Participant", organisation="Netzwerk Nord", consent=True,
+                      public_listing=False, session_ids=[])
+        values.update(overrides)
+        email = email or f"person{next(counter)}@example.org"
+        return registration.register(event, email=email, **values).registration
+
+    return factory
+
+
+def sessions_of(event):
+    return [session for _slot, sessions in breakouts.sessions_by_slot(event)
+            for session in sessions]
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login_organiser(self, email=ORGANISER_EMAIL, password=ORGANISER_PASSWORD):
+        return self._client.post("/auth/login", data={"email": email, "password": password})
+
+    def login_participant(self, user):
+        """Sign in with a fresh personal link, as from the confirmation mail."""
+        token = issue_sign_in_token(user, expires_at=soon(days=60), single_use=False)
+        return self._client.get(f"/auth/link/{token}")
+
+    def logout(self):
+        return self._client.post("/auth/logout", data={})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def run_in_threads(count: int, target) -> list:
+    """Start `count` threads at once (a barrier), each calling target(index); return results."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index):
+        barrier.wait()
+        try:
+            results[index] = target(index)
+        except Exception as error:  # noqa: BLE001 (the test inspects what went wrong)
+            results[index] = error
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

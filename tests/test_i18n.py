@@ -1,0 +1,52 @@
+"""The catalogues: every string of the code is in them and translated into German and English."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = ROOT / "eventapp" / "translations"
+
+
+def _catalogue(path: Path):
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def _untranslated(catalogue) -> list[str]:
+    missing = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings) or message.fuzzy:
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
+def test_catalogue_template_has_every_string_of_the_code(tmp_path):
+    fresh = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(fresh), "."],
+        cwd=ROOT, check=True, capture_output=True)
+    in_code = {m.id for m in _catalogue(fresh) if m.id}
+    committed = {m.id for m in _catalogue(CATALOGUES / "messages.pot") if m.id}
+    assert in_code - committed == set(), "run `make messages` and translate the new strings"
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_string_is_translated(language):
+    template = {m.id for m in _catalogue(CATALOGUES / "messages.pot") if m.id}
+    catalogue = _catalogue(CATALOGUES / language / "LC_MESSAGES" / "messages.po")
+    assert template - {m.id for m in catalogue if m.id} == set()
+    assert _untranslated(catalogue) == []
+
+
+def test_pages_are_german_by_default_and_english_on_request(client):
+    assert "Veranstaltungen" in client.get("/").get_data(as_text=True)
+    client.post("/auth/language", data={"lang": "en", "next": "/"})
+    assert "Events" in client.get("/").get_data(as_text=True)
