@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from .awards import bp as awards_bp
     from .breakouts import sections as _breakout_sections  # noqa: F401 (adds page sections)
     from .events import bp as events_bp
+    from .live import bp as live_bp
     from .organiser import bp as organiser_bp
     from .registration import bp as registration_bp
 
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(registration_bp)
     app.register_blueprint(awards_bp)
+    app.register_blueprint(live_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
 
 
@@ -142,6 +144,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
+        log.info("CSRF check failed: %s", _error.description)
         return error_page(400, gettext("The form had expired. Please go back, reload the page "
                                        "and send it again."))
 

@@ -14,6 +14,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -73,6 +74,13 @@ def smtp_server():
 
 class TestClient(FlaskClient):
     """A test client that puts a valid CSRF token into form posts, like a browser would."""
+
+    def open(self, *args, **kwargs):
+        # The test holds an app context, which the requests share; start each request with
+        # an empty `g` as a real one would (Flask-Login and Flask-WTF cache things there).
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
 
     def csrf_token(self) -> str:
         page = self.get("/auth/sign-in").get_data(as_text=True)

@@ -1,8 +1,11 @@
-"""Finalists of the award (polls, ballots and results follow with the live vote)."""
+"""The award: finalists, polls, who voted (participations), what was voted (ballots), results."""
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
 DEFAULT_PITCH_SECONDS = 180
@@ -32,3 +35,105 @@ class Finalist(db.Model):
 
     def __repr__(self) -> str:
         return f"<Finalist {self.id} {self.organisation!r}>"
+
+
+class FinalistTeamMember(db.Model):
+    """A participant who belongs to a finalist's team: they may vote, but not for their own."""
+
+    __tablename__ = "finalist_team_members"
+
+    finalist_id: Mapped[int] = mapped_column(
+        ForeignKey("finalists.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+POLL_DRAFT = "draft"
+POLL_OPEN = "open"
+POLL_CLOSED = "closed"
+POLL_ANNOUNCED = "announced"
+POLL_STATUSES = (POLL_DRAFT, POLL_OPEN, POLL_CLOSED, POLL_ANNOUNCED)
+
+
+class Poll(db.Model):
+    """An award vote among finalists: draft → open → closed → announced."""
+
+    __tablename__ = "polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default=POLL_DRAFT)
+    checked_in_only: Mapped[bool] = mapped_column(default=False)
+    # A run-off among the tied finalists of its parent.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
+    # Kept by the vote's own UPDATE, which also proves the poll was open when it committed.
+    votes_cast: Mapped[int] = mapped_column(default=0)
+    # Fixed when the poll opens, so that turnout costs nothing per request.
+    eligible_count: Mapped[int] = mapped_column(default=0)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped["Event"] = relationship()  # noqa: F821
+    candidates: Mapped[list["Finalist"]] = relationship(
+        secondary="poll_candidates", order_by="(Finalist.pitch_order, Finalist.id)")
+
+    @property
+    def is_runoff(self) -> bool:
+        return self.parent_id is not None
+
+    def __repr__(self) -> str:
+        return f"<Poll {self.id} {self.status}>"
+
+
+class PollCandidate(db.Model):
+    __tablename__ = "poll_candidates"
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
+    finalist_id: Mapped[int] = mapped_column(
+        ForeignKey("finalists.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Participation(db.Model):
+    """That a user voted in a poll; never what they voted. No time, no order: nothing to link."""
+
+    __tablename__ = "participations"
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
+    # The composite primary key is the "one vote per person" rule. No foreign key: a deleted
+    # account leaves its participation behind, so turnout and recounts stay true.
+    user_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+
+
+class Ballot(db.Model):
+    """What was voted: a random id, the choice and the voter's receipt; no user, no time."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("poll_id", "receipt"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    finalist_id: Mapped[int] = mapped_column(ForeignKey("finalists.id", ondelete="RESTRICT"))
+    receipt: Mapped[str] = mapped_column(String(16))
+
+
+class ResultSnapshot(db.Model):
+    """The announced result, stored once and never changed."""
+
+    __tablename__ = "result_snapshots"
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
+    # [{"finalist_id": 1, "organisation": "...", "project_title": "...", "votes": 12}, ...]
+    # ranked; names are copied so the result stays readable whatever is edited later.
+    ranking: Mapped[list] = mapped_column(JSON)
+    votes_cast: Mapped[int]
+    eligible_count: Mapped[int]
+    announced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    announced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+
+    poll: Mapped["Poll"] = relationship()

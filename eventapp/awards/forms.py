@@ -1,0 +1,25 @@
+"""The ballot form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+from wtforms.widgets import HiddenInput
+
+
+class BallotForm(FlaskForm):
+    """Step one chooses a finalist; step two (confirmed) casts the vote."""
+
+    finalist = RadioField(_l("Your choice"), coerce=int, validate_choice=False,
+                          validators=[InputRequired(message=_l("Please choose one of the "
+                                                               "finalists."))])
+    confirmed = BooleanField(widget=HiddenInput(), false_values=("", "0", "false"))
+    submit = SubmitField(_l("Continue"))
+
+
+class ReceiptLookupForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search that changes nothing
+
+    receipt = StringField(_l("Your receipt code"), validators=[Length(max=20)])
+    submit = SubmitField(_l("Check"))

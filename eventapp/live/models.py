@@ -1,0 +1,38 @@
+"""LiveState: what the big screen of an event shows right now."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime
+from ..extensions import db
+
+MODE_WELCOME = "welcome"
+MODE_AGENDA = "agenda"
+MODE_PITCH = "pitch"
+MODE_VOTE = "vote"
+MODE_RESULTS = "results"
+MODES = (MODE_WELCOME, MODE_AGENDA, MODE_PITCH, MODE_VOTE, MODE_RESULTS)
+
+
+class LiveState(db.Model):
+    """One row per event. Every change bumps `version`, which screens and phones poll for.
+
+    Kept in the database, not in a process, so that any number of app servers agree.
+    """
+
+    __tablename__ = "live_states"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(20), default=MODE_WELCOME)
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="SET NULL"))
+    finalist_id: Mapped[int | None] = mapped_column(
+        ForeignKey("finalists.id", ondelete="SET NULL"))
+    pitch_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="SET NULL"))
+    # How many places of the result the screen reveals (third, then second, then the winner).
+    revealed: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)

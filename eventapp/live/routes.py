@@ -1,0 +1,128 @@
+"""Big screen, the JSON state it polls, and the organiser's live control."""
+
+import time
+
+import segno
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.decorators import organiser_required
+from ..awards import voting
+from ..awards.models import POLL_ANNOUNCED, POLL_CLOSED
+from ..awards.services import finalists_of
+from ..errors import DomainError
+from ..events.services import get_event
+from ..extensions import limiter
+from ..mails import external_url
+from . import bp, services
+from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm
+
+
+@bp.route("/live/<slug>/state")
+@limiter.exempt
+def state(slug: str):
+    """The public live state as JSON; 304 without any rendering when nothing changed."""
+    tag = services.state_tag(slug)
+    if tag is None:
+        abort(404)
+    if request.if_none_match.contains(tag):
+        response = current_app.response_class(status=304)
+    else:
+        response = jsonify(tag=tag, **services.public_state(get_event(slug)))
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "no-cache"
+    # Screens correct their clock with this, so every countdown shows the same second.
+    response.headers["X-Server-Time"] = str(int(time.time() * 1000))
+    return response
+
+
+def _stage_context(event) -> dict:
+    vote_url = external_url("awards.vote", slug=event.slug)
+    qr = segno.make(vote_url, error="m")
+    return {"event": event, "live": services.public_state(event),
+            "tag": services.state_tag(event.slug),
+            "vote_url": vote_url, "short_url": vote_url.split("://", 1)[-1],
+            "qr_svg": qr.svg_inline(scale=1, omitsize=True, dark="#000", light="#fff")}
+
+
+@bp.route("/screen/<slug>")
+def screen(slug: str):
+    """The big screen (16:9, full screen), driven by the organiser's live control."""
+    return render_template("live/screen.html", **_stage_context(get_event(slug)))
+
+
+@bp.route("/screen/<slug>/stage")
+def stage(slug: str):
+    """The screen's content alone, fetched by the screen when the show changes."""
+    return render_template("live/_stage.html", **_stage_context(get_event(slug)))
+
+
+# --- organiser control --------------------------------------------------------------------
+
+
+def _control_event(slug: str):
+    return get_event(slug, include_unpublished=True)
+
+
+@bp.route("/organiser/events/<slug>/live")
+@organiser_required
+def control(slug: str):
+    """The organiser's remote for the show, usable from a phone."""
+    return _control_page(_control_event(slug))
+
+
+def _control_page(event, status: int = 200):
+    poll = voting.current_poll(event)
+    # Results before the announcement: here, for organisers, and nowhere else.
+    standings = voting.tally(poll) if poll and poll.status in (POLL_CLOSED, POLL_ANNOUNCED) \
+        else []
+    agenda_form, pitch_form = AgendaForm(), PitchForm()
+    agenda_form.item.choices = [(item.id, item.title) for item in event.agenda_items]
+    pitch_form.finalist.choices = [(f.id, f.organisation) for f in finalists_of(event)]
+    open_form = OpenVoteForm(title=poll.title if poll else _("ClusterERFOLG %(year)s",
+                                                             year=event.year))
+    return render_template(
+        "live/control.html", event=event, poll=poll, live=services.public_state(event),
+        standings=standings, tied=voting.tied_at_top(standings),
+        agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
+        action_form=ActionForm(), tag=services.state_tag(event.slug)), status
+
+
+# action name -> (its form, what it does)
+ACTIONS = {
+    "welcome": (ActionForm, lambda event, form: services.show_welcome(current_user, event)),
+    "agenda": (AgendaForm, lambda event, form: services.show_agenda_item(
+        current_user, event, form.item.data)),
+    "pitch": (PitchForm, lambda event, form: services.start_pitch(
+        current_user, event, form.finalist.data)),
+    "open": (OpenVoteForm, lambda event, form: services.open_vote(
+        current_user, event, form.title.data, form.checked_in_only.data)),
+    "close": (ActionForm, lambda event, form: services.close_vote(current_user, event)),
+    "runoff": (ActionForm, lambda event, form: services.start_runoff(current_user, event)),
+    "announce": (ActionForm, lambda event, form: services.announce(current_user, event)),
+    "reveal": (ActionForm, lambda event, form: services.reveal_next(current_user, event)),
+}
+
+
+@bp.route("/organiser/events/<slug>/live/<action>", methods=["POST"])
+@organiser_required
+def control_action(slug: str, action: str):
+    """One button of the remote; always back to the control page."""
+    if action not in ACTIONS:
+        abort(404)
+    event = _control_event(slug)
+    form_class, run = ACTIONS[action]
+    form = form_class()
+    if form_class in (AgendaForm, PitchForm):
+        # Ids are checked by the service (404 for a foreign one); accept any number here.
+        getattr(form, "item" if form_class is AgendaForm else "finalist").validate_choice = False
+    if not form.validate_on_submit():
+        flash(_("Please check your input."), "danger")
+        return _control_page(event, 422)
+    try:
+        run(event, form)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return _control_page(event, error.status_code)
+    return redirect(url_for("live.control", slug=slug), 303)

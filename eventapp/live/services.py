@@ -1,0 +1,196 @@
+"""The live show: what the big screen shows, the organiser's remote, the polled state.
+
+Every change of the show is one UPDATE of the event's LiveState row that bumps its
+version; screens and phones poll `state_tag` (one small query) and fetch the full state
+only when the tag changed.
+"""
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from ..audit.services import record
+from ..awards import voting
+from ..awards.models import POLL_ANNOUNCED, Finalist, Poll
+from ..awards.services import get_finalist
+from ..database import utcnow, write_transaction
+from ..errors import Conflict, NotFound
+from ..events.models import STATUS_PUBLISHED, AgendaItem, Event
+from ..events.services import get_agenda_item
+from ..extensions import db
+from .models import MODE_AGENDA, MODE_PITCH, MODE_RESULTS, MODE_VOTE, MODE_WELCOME, LiveState
+
+
+class AlreadyAnnounced(Conflict):
+    default_message = _l("The award of this event has been announced already.")
+
+
+class NothingToReveal(Conflict):
+    default_message = _l("Announce the result first.")
+
+
+def state_tag(slug: str) -> str | None:
+    """A strong validator of the public state of a published event, or None if unknown.
+
+    One query; it changes with every change of the show and with every vote counted.
+    """
+    row = db.session.execute(
+        select(Event.id, LiveState.version, Poll.votes_cast)
+        .outerjoin(LiveState, LiveState.event_id == Event.id)
+        .outerjoin(Poll, Poll.id == LiveState.poll_id)
+        .where(Event.slug == slug, Event.status == STATUS_PUBLISHED)).first()
+    if row is None:
+        return None
+    event_id, version, votes = row
+    return f"{event_id}-{version or 0}-{votes or 0}"
+
+
+def live_state(event: Event) -> LiveState:
+    """The event's live state (the welcome screen until the organiser changes it)."""
+    state = db.session.get(LiveState, event.id)
+    return state if state is not None else LiveState(event_id=event.id, mode=MODE_WELCOME,
+                                                     version=0, revealed=0)
+
+
+def public_state(event: Event) -> dict:
+    """What screens and phones may know: the show, the turnout, never a running count."""
+    state = live_state(event)
+    poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
+    data = {"mode": state.mode, "agenda": None, "pitch": None, "poll": None, "results": None}
+    if state.mode == MODE_AGENDA and state.agenda_item_id:
+        item = db.session.get(AgendaItem, state.agenda_item_id)
+        data["agenda"] = {"title": item.title, "speaker": item.speaker,
+                          "affiliation": item.affiliation,
+                          "starts_at": item.starts_at.isoformat(),
+                          "ends_at": item.ends_at.isoformat()}
+    if state.mode == MODE_PITCH and state.finalist_id:
+        finalist = db.session.get(Finalist, state.finalist_id)
+        data["pitch"] = {**_finalist_data(finalist),
+                         "started_at": state.pitch_started_at.isoformat()
+                         if state.pitch_started_at else None,
+                         "seconds": finalist.pitch_seconds}
+    if poll is not None:
+        data["poll"] = {"id": poll.id, "title": poll.title, "status": poll.status,
+                        "votes": poll.votes_cast, "eligible": poll.eligible_count}
+        snapshot = voting.snapshot_of(poll) if poll.status == POLL_ANNOUNCED else None
+        if state.mode == MODE_RESULTS and snapshot is not None:
+            data["results"] = {"revealed": state.revealed, "votes": snapshot.votes_cast,
+                               "eligible": snapshot.eligible_count,
+                               "ranking": revealed_ranking(snapshot.ranking, state.revealed)}
+    return data
+
+
+def revealed_ranking(ranking: list[dict], revealed: int) -> list[dict]:
+    """The places of the ranking the organiser has revealed so far, from the last place up.
+
+    Reveal steps go by distinct rank, so tied finalists appear together.
+    """
+    ranks = sorted({entry["rank"] for entry in ranking}, reverse=True)
+    shown = set(ranks[:revealed])
+    return [entry for entry in ranking if entry["rank"] in shown]
+
+
+def reveal_steps(ranking: list[dict]) -> int:
+    return len({entry["rank"] for entry in ranking})
+
+
+def _finalist_data(finalist: Finalist) -> dict:
+    return {"id": finalist.id, "organisation": finalist.organisation,
+            "project_title": finalist.project_title, "presenter": finalist.presenter,
+            "logo": url_for("awards.logo", finalist_id=finalist.id, v=finalist.logo_version)
+            if finalist.has_logo else None}
+
+
+# --- the organiser's remote ---------------------------------------------------------------
+
+
+def _change(actor, event: Event, action: str, **values) -> None:
+    """Apply a change of the show and bump the version, inside the caller's transaction."""
+    if db.session.get(LiveState, event.id) is None:
+        db.session.add(LiveState(event_id=event.id, mode=MODE_WELCOME, version=1, revealed=0))
+        db.session.flush()
+    db.session.execute(
+        update(LiveState).where(LiveState.event_id == event.id)
+        .values(version=LiveState.version + 1, **values)
+        .execution_options(synchronize_session=False))
+    record(actor, f"live.{action}", event.id, **{k: v for k, v in values.items()
+                                                  if k != "pitch_started_at"})
+
+
+def show_welcome(actor, event: Event) -> None:
+    """Put the welcome screen (QR code to join) on the big screen."""
+    with write_transaction():
+        _change(actor, event, "welcome", mode=MODE_WELCOME)
+
+
+def show_agenda_item(actor, event: Event, item_id: int) -> None:
+    """Show an agenda item (the talk on stage now)."""
+    item = get_agenda_item(event, item_id)
+    with write_transaction():
+        _change(actor, event, "agenda", mode=MODE_AGENDA, agenda_item_id=item.id)
+
+
+def start_pitch(actor, event: Event, finalist_id: int) -> None:
+    """Show a finalist and start their pitch countdown from the server's clock now."""
+    finalist = get_finalist(event, finalist_id)
+    with write_transaction():
+        _change(actor, event, "pitch", mode=MODE_PITCH, finalist_id=finalist.id,
+                pitch_started_at=utcnow())
+
+
+def open_vote(actor, event: Event, title: str, checked_in_only: bool = False) -> Poll:
+    """Open the vote (creating the poll if there is none yet) and show it on the screen."""
+    poll = voting.current_poll(event)
+    if poll is None:
+        poll = voting.create_poll(actor, event, title, checked_in_only)
+    elif poll.status == POLL_ANNOUNCED:
+        raise AlreadyAnnounced()
+    with write_transaction():
+        voting.open_poll(actor, poll)
+        _change(actor, event, "vote", mode=MODE_VOTE, poll_id=poll.id)
+    return poll
+
+
+def _poll_on_screen(event: Event) -> Poll:
+    poll = voting.current_poll(event)
+    if poll is None:
+        raise NotFound()
+    return poll
+
+
+def close_vote(actor, event: Event) -> Poll:
+    """Close the current vote; the screen shows that voting has ended."""
+    poll = _poll_on_screen(event)
+    with write_transaction():
+        voting.close_poll(actor, poll)
+        _change(actor, event, "vote_closed", mode=MODE_VOTE, poll_id=poll.id)
+    return poll
+
+
+def start_runoff(actor, event: Event) -> Poll:
+    """Prepare a run-off among the tied finalists (opened like any vote)."""
+    poll = _poll_on_screen(event)
+    with write_transaction():
+        runoff = voting.start_runoff(actor, poll)
+        _change(actor, event, "runoff", mode=MODE_VOTE, poll_id=runoff.id)
+    return runoff
+
+
+def announce(actor, event: Event) -> None:
+    """Announce the closed vote; the screen switches to the reveal, nothing shown yet."""
+    poll = _poll_on_screen(event)
+    with write_transaction():
+        voting.announce(actor, poll)
+        _change(actor, event, "results", mode=MODE_RESULTS, poll_id=poll.id, revealed=0)
+
+
+def reveal_next(actor, event: Event) -> None:
+    """Reveal the next place of the announced result (last place first, the winner last)."""
+    state = live_state(event)
+    poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
+    snapshot = voting.snapshot_of(poll) if poll is not None else None
+    if state.mode != MODE_RESULTS or snapshot is None:
+        raise NothingToReveal()
+    revealed = min(state.revealed + 1, reveal_steps(snapshot.ranking))
+    with write_transaction():
+        _change(actor, event, "reveal", revealed=revealed)
