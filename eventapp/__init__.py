@@ -3,7 +3,7 @@
 import logging
 import os
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, current_app, has_request_context, render_template, request, session
 from flask_babel import (
     format_date,
     format_datetime,
@@ -101,6 +101,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and mails force their own locale
+        return languages[0]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -10,8 +10,9 @@ class DomainError(Exception):
     default_message = _l("This action is not possible right now.")
 
     def __init__(self, message=None):
-        super().__init__(message or self.default_message)
-        self.message = message or self.default_message
+        # `is None`, not `or`: a lazy string's truth value would translate it right here.
+        self.message = message if message is not None else self.default_message
+        super().__init__(self.message)
 
 
 class NotFound(DomainError):

@@ -1,0 +1,106 @@
+"""Votes under a crowd, on real, separate connections (SQLite and, with TEST_DATABASE_URL,
+PostgreSQL): one vote per person, and a vote counts iff the poll was open at its commit."""
+
+import threading
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from eventapp.auth.models import User
+from eventapp.awards import voting
+from eventapp.awards.models import Ballot, Participation, Poll
+from eventapp.errors import DomainError
+from eventapp.extensions import db
+
+from ..conftest import run_in_threads
+
+pytestmark = pytest.mark.concurrency
+
+
+@pytest.fixture
+def open_poll(app, create_event, register, organiser):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+
+    def factory(voters: int):
+        event = create_event(finalists=3, sessions=())
+        user_ids = [register(event, email=f"v{i}@example.org").user_id for i in range(voters)]
+        poll = voting.create_poll(organiser, event, "ClusterERFOLG")
+        voting.open_poll(organiser, poll)
+        finalist_ids = [f.id for f in poll.candidates]
+        return poll.id, user_ids, finalist_ids
+
+    return factory
+
+
+def _vote(app, poll_id, user_id, finalist_id):
+    """One vote in its own app context (own session, own connection); the receipt or error."""
+    with app.app_context():
+        try:
+            return voting.cast_vote(db.session.get(Poll, poll_id), db.session.get(User, user_id),
+                                    finalist_id)
+        except DomainError as error:
+            return error
+
+
+def _count(model) -> int:
+    db.session.rollback()  # see what the other connections committed
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_hundred_attempts_by_fifty_people_make_fifty_votes(app, open_poll):
+    poll_id, user_ids, finalist_ids = open_poll(50)
+
+    results = run_in_threads(100, lambda i: _vote(
+        app, poll_id, user_ids[i % 50], finalist_ids[i % len(finalist_ids)]))
+
+    receipts = [r for r in results if isinstance(r, str)]
+    refused = [r for r in results if isinstance(r, voting.AlreadyVoted)]
+    assert len(receipts) == 50 and len(set(receipts)) == 50
+    assert len(refused) == 50
+    assert _count(Ballot) == 50 and _count(Participation) == 50
+    assert db.session.get(Poll, poll_id).votes_cast == 50
+
+
+def test_votes_racing_the_close_count_exactly_when_they_got_a_receipt(app, open_poll, organiser):
+    poll_id, user_ids, finalist_ids = open_poll(60)
+    organiser_id = organiser.id
+    halfway = threading.Event()
+
+    def attempt(index):
+        if index == 60:  # the organiser closes while votes are in flight
+            halfway.wait(timeout=10)
+            with app.app_context():
+                voting.close_poll(db.session.get(User, organiser_id),
+                                  db.session.get(Poll, poll_id))
+            return "closed"
+        if index == 20:
+            halfway.set()
+        return _vote(app, poll_id, user_ids[index], finalist_ids[index % 3])
+
+    results = run_in_threads(61, attempt)
+
+    assert "closed" in results
+    receipts = {r for r in results if isinstance(r, str) and r != "closed"}
+    refused = [r for r in results if isinstance(r, voting.PollNotOpen)]
+    assert len(receipts) + len(refused) == 60
+    db.session.rollback()
+    stored = set(db.session.scalars(select(Ballot.receipt).where(Ballot.poll_id == poll_id)))
+    assert stored == receipts  # every receipt counted, no ballot without one
+    assert _count(Participation) == len(receipts)
+    assert db.session.get(Poll, poll_id).votes_cast == len(receipts)
+
+
+def test_nothing_in_the_schema_links_a_ballot_to_a_voter(app, open_poll):
+    poll_id, user_ids, finalist_ids = open_poll(5)
+    for user_id in user_ids:
+        _vote(app, poll_id, user_id, finalist_ids[0])
+
+    ballots = inspect(db.engine).get_columns("ballots")
+    assert {c["name"] for c in ballots} == {"id", "poll_id", "finalist_id", "receipt"}
+    foreign = {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys("ballots")}
+    assert foreign == {"polls", "finalists"}
+    participation_columns = {c["name"] for c in inspect(db.engine).get_columns("participations")}
+    assert participation_columns == {"poll_id", "user_id"}  # no time, no order to match
+    db.session.rollback()
+    ids = set(db.session.scalars(select(Ballot.id)))
+    assert len(ids) == 5 and all(len(i) == 32 and int(i, 16) for i in ids)  # random, no order
