@@ -13,12 +13,13 @@ PORT ?= 5000
 
 run: setup
 	$(FLASK) db upgrade
-	$(FLASK) seed demo
+	$(FLASK) seed demo --voted
 	@echo ""
 	@echo "  eventapp runs at http://$(HOST):$(PORT)/"
 	@echo "  Demo meeting:    http://$(HOST):$(PORT)/events/clustertreffen-2022/"
 	@echo "  Organiser login: http://$(HOST):$(PORT)/auth/login"
 	@echo "                   organiser@example.org / clusterdemo2022"
+	@echo "  Result and hall of fame: http://$(HOST):$(PORT)/events/clustertreffen-2022/results"
 	@echo "  Mails land in instance/outbox/. Stop with Ctrl+C."
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)

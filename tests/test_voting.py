@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from eventapp.awards import voting
 from eventapp.awards.models import Ballot, Participation
+from eventapp.awards.services import finalists_of
 from eventapp.extensions import db
 
 
@@ -70,3 +71,94 @@ def test_state_answers_304_when_nothing_changed(client, show):
                        headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert again.get_data() == b""
+
+
+def _open(client, auth, event):
+    auth.login_organiser()
+    _control(client, event, "open", title="ClusterERFOLG")
+    auth.logout()
+
+
+def test_ballot_page_refuses_bad_and_second_votes_with_a_message(client, auth, show):
+    event, people = show
+    _open(client, auth, event)
+    auth.login_participant(people[0])
+    url = f"/events/{event.slug}/vote"
+
+    assert client.post(url, data={}).status_code == 422
+    assert client.post(url, data={"finalist": "abc"}).status_code == 422
+    assert client.post(url, data={"finalist": 99999, "confirmed": "1"}).status_code == 422
+    finalist = voting.current_poll(event).candidates[0]
+    assert client.post(url, data={"finalist": finalist.id, "confirmed": "1"}).status_code == 200
+    again = client.post(url, data={"finalist": finalist.id, "confirmed": "1"})
+
+    assert again.status_code == 409
+    assert "bereits abgestimmt" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+
+
+def test_ballot_page_before_opening_and_for_outsiders(client, auth, show, create_event,
+                                                      register):
+    event, people = show
+    auth.login_participant(people[0])
+    page = client.get(f"/events/{event.slug}/vote")
+    assert page.status_code == 200 and "noch nicht" in page.get_data(as_text=True)
+    assert client.post(f"/events/{event.slug}/vote", data={"finalist": 1}).status_code == 409
+
+    _open(client, auth, event)
+    outsider = register(create_event(sessions=()), email="outsider@example.org").user
+    auth.login_participant(outsider)
+    assert client.get(f"/events/{event.slug}/vote").status_code == 403
+
+
+def test_anonymous_voters_are_sent_to_sign_in(client, show):
+    event, _people = show
+    response = client.get(f"/events/{event.slug}/vote")
+    assert response.status_code == 302 and "/auth/sign-in" in response.headers["Location"]
+
+
+def test_participants_cannot_run_the_show(client, auth, show):
+    event, people = show
+    auth.login_participant(people[0])
+    assert client.get(f"/organiser/events/{event.slug}/live").status_code == 403
+    for action in ("welcome", "open", "close", "announce", "reveal", "runoff"):
+        assert _control(client, event, action, title="x").status_code == 403
+    assert voting.current_poll(event) is None
+
+
+def test_control_refuses_impossible_steps_with_a_message(client, auth, show):
+    event, _people = show
+    auth.login_organiser()
+    response = _control(client, event, "announce")
+    assert response.status_code == 404
+    assert _control(client, event, "reveal").status_code == 409
+    assert _control(client, event, "unknown").status_code == 404
+    assert _control(client, event, "pitch", finalist="x").status_code == 422
+    assert _control(client, event, "pitch", finalist=99999).status_code == 404
+
+
+def test_results_are_secret_until_announced(client, auth, show):
+    event, people = show
+    _open(client, auth, event)
+    assert client.get(f"/events/{event.slug}/results").status_code == 404
+    state = client.get(f"/live/{event.slug}/state").get_json()
+    assert state["results"] is None
+
+
+def test_organiser_marks_team_members_who_then_cannot_vote_for_their_finalist(client, auth,
+                                                                              show):
+    event, people = show
+    finalist = finalists_of(event)[0]
+    auth.login_organiser()
+    team_url = f"/organiser/events/{event.slug}/finalists/{finalist.id}/team"
+    assert client.post(team_url, data={"email": "nobody@example.org"}).status_code == 422
+    assert client.post(team_url, data={"email": people[0].email.upper()}).status_code == 303
+    _control(client, event, "open", title="ClusterERFOLG")
+    auth.logout()
+
+    auth.login_participant(people[0])
+    page = client.get(f"/events/{event.slug}/vote").get_data(as_text=True)
+    assert f'value="{finalist.id}"' not in page
+    response = client.post(f"/events/{event.slug}/vote",
+                           data={"finalist": finalist.id, "confirmed": "1"})
+    assert response.status_code == 403

@@ -97,7 +97,7 @@ def test_tie_at_the_top_leads_to_a_runoff_among_the_tied(poll_with_voters, organ
     voting.cast_vote(runoff, users[0], b.id)
     voting.close_poll(organiser, runoff)
     voting.announce(organiser, runoff)
-    event, snapshot = voting.hall_of_fame()[0]
+    _event, _poll, snapshot = voting.hall_of_fame()[0]
     assert snapshot.poll_id == runoff.id and snapshot.ranking[0]["finalist_id"] == b.id
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..auth.models import User
+from ..auth.services import normalise_email
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..events.models import STATUS_PUBLISHED, Event
@@ -168,15 +169,15 @@ def normalise_receipt(code: str) -> str:
     return f"{symbols[:5]}-{symbols[5:]}"
 
 
-def hall_of_fame() -> list[tuple[Event, ResultSnapshot]]:
+def hall_of_fame() -> list[tuple[Event, Poll, ResultSnapshot]]:
     """The decisive announced result (the last announced poll) of every published event."""
     rows = db.session.execute(
-        select(Event, ResultSnapshot).join(Poll, Poll.event_id == Event.id)
+        select(Event, Poll, ResultSnapshot).join(Poll, Poll.event_id == Event.id)
         .join(ResultSnapshot, ResultSnapshot.poll_id == Poll.id)
         .where(Event.status == STATUS_PUBLISHED).order_by(Event.starts_at.desc(), Poll.id))
-    decisive: dict[int, tuple[Event, ResultSnapshot]] = {}
-    for event, snapshot in rows:
-        decisive[event.id] = (event, snapshot)  # later polls (run-offs) win
+    decisive: dict[int, tuple[Event, Poll, ResultSnapshot]] = {}
+    for event, poll, snapshot in rows:
+        decisive[event.id] = (event, poll, snapshot)  # later polls (run-offs) win
     return list(decisive.values())
 
 
@@ -322,6 +323,16 @@ def _announce(actor, poll: Poll) -> ResultSnapshot:
     record(actor, "poll.announced", poll.event_id, poll=poll.id,
            winner=[s.organisation for s in standings if s.rank == 1])
     return snapshot
+
+
+def registered_user(event: Event, email: str) -> User:
+    """The user registered for the event under this email address (for team lists)."""
+    user = db.session.scalar(
+        select(User).join(Registration, Registration.user_id == User.id)
+        .where(Registration.event_id == event.id, User.email == normalise_email(email)))
+    if user is None:
+        raise InvalidInput(_l("Nobody is registered for this event with this email address."))
+    return user
 
 
 def set_team_member(actor, finalist: Finalist, user: User, member: bool) -> None:

@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from .demo.seed import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, seed_demo
+from .demo.seed import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, seed_demo, vote_demo
 
 seed_cli = AppGroup("seed", help="Load demo data.")
 
@@ -13,9 +13,13 @@ seed_cli = AppGroup("seed", help="Load demo data.")
               help="Day of the meeting (default: the next 20 October).")
 @click.option("--participants", type=click.IntRange(0, 10_000), default=None,
               help="How many demo participants to register (default: 60).")
-def demo_command(on, participants) -> None:
+@click.option("--voted", is_flag=True,
+              help="Also run the award vote: every participant votes, NIRO wins, announced.")
+def demo_command(on, participants, voted) -> None:
     """Build the go-cluster meeting of 2022 (does nothing if it exists already)."""
     event, created = seed_demo(on.date() if on else None, participants)
     click.echo(f"{'Created' if created else 'Already there:'} demo event {event.slug} "
                f"starting {event.starts_at:%Y-%m-%d %H:%M} UTC")
+    if voted and vote_demo(event):
+        click.echo("The award vote is over: results and hall of fame are published.")
     click.echo(f"Demo organiser: {DEMO_ORGANISER_EMAIL} / {DEMO_ORGANISER_PASSWORD}")

@@ -10,6 +10,7 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     SelectField,
     StringField,
@@ -17,7 +18,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..events.models import AGENDA_KINDS
 
@@ -112,6 +113,12 @@ class FinalistForm(FlaskForm):
                                              _l("The logo must be a PNG or JPEG image."))])
     remove_logo = BooleanField(_l("Remove the current logo"))
     submit = SubmitField(_l("Save"))
+
+
+class TeamMemberForm(FlaskForm):
+    email = EmailField(_l("Email address of a registered participant"),
+                       validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Add to the team"))
 
 
 class StatusForm(FlaskForm):

@@ -8,8 +8,9 @@ from flask_login import current_user
 from ..audit.services import entries_for_event
 from ..auth.decorators import organiser_required
 from ..awards import services as awards
+from ..awards import voting
 from ..breakouts import services as breakouts
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..events import services as events
 from ..events.models import AgendaItem
 from ..registration import services as registration
@@ -22,6 +23,7 @@ from .forms import (
     EventForm,
     FinalistForm,
     StatusForm,
+    TeamMemberForm,
 )
 
 
@@ -264,6 +266,35 @@ def delete_finalist(slug: str, finalist_id: int):
     finalist = awards.get_finalist(_event(slug), finalist_id)
     return _post_action(slug, lambda _form: awards.delete_finalist(current_user, finalist),
                         _("The finalist is deleted."))
+
+
+@bp.route("/events/<slug>/finalists/<int:finalist_id>/team", methods=["GET", "POST"])
+def finalist_team(slug: str, finalist_id: int):
+    """A finalist's team: its members may vote, but not for their own finalist."""
+    event = _event(slug)
+    finalist = awards.get_finalist(event, finalist_id)
+    form = TeamMemberForm()
+
+    def add_member():
+        user = voting.registered_user(event, form.email.data)
+        voting.set_team_member(current_user, finalist, user, member=True)
+        return url_for("organiser.finalist_team", slug=slug, finalist_id=finalist_id)
+
+    return _form_page("organiser/team.html", form, add_member, _("The team member is added."),
+                      event=event, finalist=finalist, members=voting.team_members(finalist))
+
+
+@bp.route("/events/<slug>/finalists/<int:finalist_id>/team/<int:user_id>/remove",
+          methods=["POST"])
+def remove_team_member(slug: str, finalist_id: int, user_id: int):
+    """Take someone off a finalist's team."""
+    event = _event(slug)
+    finalist = awards.get_finalist(event, finalist_id)
+    member = next((u for u in voting.team_members(finalist) if u.id == user_id), None)
+    if member is None:
+        raise NotFound()
+    return _post_action(slug, lambda _form: voting.set_team_member(
+        current_user, finalist, member, member=False), _("The team member is removed."))
 
 
 # --- registrations ------------------------------------------------------------------------

@@ -17,10 +17,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ...auth.services import create_organiser, find_user_by_email
 from ...awards import services as awards
+from ...awards import voting
 from ...breakouts import services as breakouts
 from ...database import write_transaction
 from ...events import services as events
 from ...events.models import STATUS_PUBLISHED, Event
+from ...live import services as live
 from ...registration import services as registration
 
 log = logging.getLogger(__name__)
@@ -99,6 +101,30 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     events.set_event_status(organiser, event, STATUS_PUBLISHED)
     _register_participants(event, sessions, participants or facts["event"]["expected_participants"])
     return event, True
+
+
+def vote_demo(event: Event) -> bool:
+    """Run the 2022 vote on the demo meeting: every participant votes, NIRO wins, announced.
+
+    Does nothing if the meeting has a poll already; returns whether it voted.
+    """
+    if voting.current_poll(event) is not None:
+        return False
+    facts = load_facts()
+    organiser = find_user_by_email(DEMO_ORGANISER_EMAIL)
+    poll = live.open_vote(organiser, event, facts["award"]["name"])
+    winner = next(f for f in poll.candidates if f.organisation == facts["award"]["winner"])
+    others = [f for f in poll.candidates if f is not winner]
+    for number, entry in enumerate(registration.registrations_for_event(event)):
+        if entry.status == "confirmed":
+            # Half for the winner, the rest shared: a clear result, like in 2022.
+            choice = winner if number % 2 == 0 else others[number % len(others)]
+            voting.cast_vote(poll, entry.user, choice.id)
+    live.close_vote(organiser, event)
+    live.announce(organiser, event)
+    for _place in poll.candidates:
+        live.reveal_next(organiser, event)
+    return True
 
 
 def _register_participants(event: Event, sessions, count: int) -> None:
