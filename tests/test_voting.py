@@ -162,3 +162,16 @@ def test_organiser_marks_team_members_who_then_cannot_vote_for_their_finalist(cl
     response = client.post(f"/events/{event.slug}/vote",
                            data={"finalist": finalist.id, "confirmed": "1"})
     assert response.status_code == 403
+
+
+def test_demo_vote_leaves_niro_the_announced_winner_in_the_hall_of_fame(client, runner):
+    result = runner.invoke(args=["seed", "demo", "--voted", "--participants", "20"])
+    assert result.exit_code == 0, result.output
+
+    results = client.get("/events/clustertreffen-2022/results").get_data(as_text=True)
+    index = client.get("/").get_data(as_text=True)
+
+    assert results.index("Netzwerk Industrie RuhrOst") < results.index("Beispielcluster A")
+    assert "ClusterERFOLG 2022" in index and "Netzwerk Industrie RuhrOst" in index
+    assert runner.invoke(args=["seed", "demo", "--voted"]).exit_code == 0  # idempotent
+    assert len(voting.polls_of(voting.hall_of_fame()[0][0])) == 1
