@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from ..forms import choices
+
 
 class SignInLinkForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
@@ -18,7 +20,7 @@ class OrganiserLoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    lang = SelectField(_l("Language"), choices=choices([("de", "Deutsch"), ("en", "English")]))
     next = HiddenField()
     submit = SubmitField(_l("Switch"))
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..events.services import get_event
 from ..extensions import limiter
+from ..forms import choices
 from . import bp, voting
 from .forms import BallotForm, ReceiptLookupForm
 from .models import POLL_ANNOUNCED, POLL_OPEN
@@ -27,8 +28,8 @@ def logo(finalist_id: int):
 def _ballot_page(event, poll, form, status=200, error=None, **context):
     own = voting.own_finalist_ids(event, current_user) if poll else set()
     if poll is not None:
-        form.finalist.choices = [(f.id, f.organisation) for f in poll.candidates
-                                 if f.id not in own]
+        form.finalist.choices = choices((f.id, f.organisation) for f in poll.candidates
+                                       if f.id not in own)
     return render_template("awards/vote.html", event=event, poll=poll, form=form, error=error,
                            own=own, **context), status
 

@@ -14,6 +14,7 @@ from ..awards.services import finalists_of
 from ..errors import DomainError
 from ..events.services import get_event
 from ..extensions import limiter
+from ..forms import choices
 from ..mails import external_url
 from . import bp, services
 from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm
@@ -78,8 +79,8 @@ def _control_page(event, status: int = 200):
     standings = voting.tally(poll) if poll and poll.status in (POLL_CLOSED, POLL_ANNOUNCED) \
         else []
     agenda_form, pitch_form = AgendaForm(), PitchForm()
-    agenda_form.item.choices = [(item.id, item.title) for item in event.agenda_items]
-    pitch_form.finalist.choices = [(f.id, f.organisation) for f in finalists_of(event)]
+    agenda_form.item.choices = choices((item.id, item.title) for item in event.agenda_items)
+    pitch_form.finalist.choices = choices((f.id, f.organisation) for f in finalists_of(event))
     open_form = OpenVoteForm(title=poll.title if poll else _("ClusterERFOLG %(year)s",
                                                              year=event.year))
     return render_template(

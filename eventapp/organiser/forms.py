@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..events.models import AGENDA_KINDS
+from ..forms import choices
 
 FORMAT_CHOICES = [("in_person", _l("In person")), ("online", _l("Online")),
                   ("hybrid", _l("Hybrid"))]
@@ -66,7 +67,7 @@ class EventForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired()])
-    format = SelectField(_l("Format"), choices=FORMAT_CHOICES)
+    format = SelectField(_l("Format"), choices=choices(FORMAT_CHOICES))
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
     online_link = URLField(_l("Online link (shown only to registered participants)"),
                            validators=[Optional(), URL(), Length(max=500)])
@@ -80,7 +81,7 @@ class EventForm(FlaskForm):
 
 class AgendaItemForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in AGENDA_KINDS])
+    kind = SelectField(_l("Kind"), choices=choices((k, KIND_LABELS[k]) for k in AGENDA_KINDS))
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired()])
     speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=200)])
@@ -122,8 +123,8 @@ class TeamMemberForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(choices=[("draft", _l("Draft")), ("published", _l("Published")),
-                                  ("archived", _l("Archived"))])
+    status = SelectField(choices=choices([("draft", _l("Draft")), ("published", _l("Published")),
+                                          ("archived", _l("Archived"))]))
     submit = SubmitField(_l("Change status"))
 
 

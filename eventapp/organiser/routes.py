@@ -13,6 +13,7 @@ from ..breakouts import services as breakouts
 from ..errors import DomainError, NotFound
 from ..events import services as events
 from ..events.models import AgendaItem
+from ..forms import choices
 from ..registration import services as registration
 from . import bp
 from .forms import (
@@ -179,7 +180,7 @@ def _breakout_form(event, **kwargs) -> BreakoutSessionForm:
     items: list[AgendaItem] = event.agenda_items
     # Slots of kind "breakouts" first: that is where sessions usually go.
     items = sorted(items, key=lambda item: (item.kind != "breakouts", item.starts_at))
-    form.slot_id.choices = [(item.id, item.title) for item in items]
+    form.slot_id.choices = choices((item.id, item.title) for item in items)
     return form
 
 

@@ -13,6 +13,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from ..forms import choices
+
 ATTENDANCE_CHOICES = [("in_person", _l("In person")), ("online", _l("Online"))]
 SLOT_FIELD_PREFIX = "slot_"
 
@@ -25,7 +27,7 @@ class RegistrationForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
-    attendance_mode = RadioField(_l("How will you take part?"), choices=ATTENDANCE_CHOICES,
+    attendance_mode = RadioField(_l("How will you take part?"), choices=choices(ATTENDANCE_CHOICES),
                                  validators=[Optional()])
     consent = BooleanField(
         _l("I agree that my data is processed to organise this event."),
@@ -48,9 +50,9 @@ def registration_form_for(slots, hybrid: bool, **kwargs) -> RegistrationForm:
         pass
 
     for slot, sessions in slots:
-        choices = [("", _l("No session"))] + [(str(s.id), s.title) for s in sessions]
+        options = choices([("", _l("No session"))] + [(str(s.id), s.title) for s in sessions])
         setattr(EventRegistrationForm, f"{SLOT_FIELD_PREFIX}{slot.id}",
-                RadioField(slot.title, choices=choices, default="", coerce=_optional_int,
+                RadioField(slot.title, choices=options, default="", coerce=_optional_int,
                            validators=[Optional()]))
     form = EventRegistrationForm(**kwargs)
     if hybrid:

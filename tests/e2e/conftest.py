@@ -1,0 +1,74 @@
+"""Browser tests: Debian's chromium driven by Playwright against a real server on 127.0.0.1.
+
+The server is werkzeug's threaded server in a thread, with its own app instance on the
+test database; the `app` fixture of tests/conftest.py empties the tables afterwards.
+"""
+
+import logging
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from eventapp import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).with_name("screenshots")
+PHONE = {"width": 360, "height": 740}
+LINK_PATTERN = re.compile(r"https?://\S+/auth/link/\S+")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
+    # Without the networking flags chromium keeps dialling Google, which this network refuses.
+    return {"executable_path": CHROMIUM, "args": [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP on a free port of 127.0.0.1; yields its base URL."""
+    config = {key: app.config[key] for key in (
+        "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "MAIL_SERVER", "MAIL_PORT", "MAIL_OUTBOX_DIR")}
+    served = create_app({**config, "RATELIMIT_ENABLED": False})
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in test output
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def screenshot():
+    """Save a screenshot under tests/e2e/screenshots/ when E2E_SCREENSHOTS=1."""
+
+    def save(page, name: str) -> None:
+        if os.environ.get("E2E_SCREENSHOTS") == "1":
+            SCREENSHOTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return save
+
+
+def sign_in_link(mailbox, address: str) -> str:
+    """The personal sign-in link of the newest mail to `address`."""
+    for message in reversed(mailbox):
+        if message["To"] == address:
+            body = message.get_body(preferencelist=("plain",)).get_content()
+            return LINK_PATTERN.search(body).group(0)
+    raise AssertionError(f"no mail to {address}")
