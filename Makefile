@@ -53,3 +53,9 @@ lint: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Load benchmark against PostgreSQL on 127.0.0.1 (VOTERS=1000 for a quick check; BENCH_DATABASE=sqlite).
+VOTERS ?= 10000
+bench: setup
+	$(BIN)/pip install --quiet -e '.[bench]'
+	VOTERS=$(VOTERS) $(BIN)/python bench/run.py

@@ -15,8 +15,9 @@ from flask_babel import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import Config, ProductionConfig
+from .config import DEV_SECRET_KEY, Config, ProductionConfig
 from .database import configure_sqlite
 from .errors import DomainError
 from .extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, talisman
@@ -55,9 +56,12 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "eventapp.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    if production and app.config["SECRET_KEY"] == Config.SECRET_KEY:
+    if production and app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY):
         raise RuntimeError("Set EVENTAPP_SECRET_KEY in production.")
 
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -13,10 +13,13 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
     """Development defaults: SQLite in instance/, mails to instance/outbox/."""
 
-    SECRET_KEY = os.environ.get("EVENTAPP_SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("EVENTAPP_SECRET_KEY", DEV_SECRET_KEY)
     # None means "SQLite file in the instance folder"; create_app fills in the path.
     SQLALCHEMY_DATABASE_URI = os.environ.get("EVENTAPP_DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -50,11 +53,13 @@ class Config:
     MAIL_PASSWORD = os.environ.get("EVENTAPP_MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("EVENTAPP_MAIL_SENDER",
                                          "eventapp <noreply@eventapp.local>")
-    MAIL_OUTBOX_DIR = None  # None: instance/outbox
+    MAIL_OUTBOX_DIR = os.environ.get("EVENTAPP_MAIL_OUTBOX_DIR")  # None: instance/outbox
     MAIL_SUPPRESS_SEND = False  # explicit, or Flask-Mail would silently suppress under testing
 
     # Absolute base for links in mails and QR codes; None uses the request's host.
     PUBLIC_URL = os.environ.get("EVENTAPP_PUBLIC_URL")
+    # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
+    PROXY_COUNT = int(os.environ.get("EVENTAPP_PROXY_COUNT", "0"))
     PRIVACY_TEXT_VERSION = "2022-01"
     SIGN_IN_LINK_MINUTES = 30
 
@@ -64,4 +69,5 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
-    FORCE_HTTPS = True
+    # Off only where the proxy in front already redirects to HTTPS (or in the benchmark).
+    FORCE_HTTPS = _env_bool("EVENTAPP_FORCE_HTTPS", True)

@@ -4,7 +4,7 @@ from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -36,3 +36,13 @@ bootstrap = Bootstrap5()
 mail = Mail()
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def user_or_address() -> str:
+    """Rate-limit key for signed-in actions: the user, not the address.
+
+    A whole conference hall may share one public address (the venue's Wi-Fi).
+    """
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..events.services import get_event
-from ..extensions import limiter
+from ..extensions import limiter, user_or_address
 from ..forms import choices
 from . import bp, voting
 from .forms import BallotForm, ReceiptLookupForm
@@ -36,7 +36,7 @@ def _ballot_page(event, poll, form, status=200, error=None, **context):
 
 @bp.route("/events/<slug>/vote", methods=["GET", "POST"])
 @login_required
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit("30 per minute", methods=["POST"], key_func=user_or_address)
 def vote(slug: str):
     """The ballot: choose, confirm, get the receipt. Works without JavaScript."""
     event = get_event(slug)

@@ -1,0 +1,468 @@
+"""`make bench`: the hardest minute of the product, measured against its limits.
+
+Starts gunicorn (the README's production command) for eventapp and for the yardstick app
+in bench/floor_app.py on the same database, prepares an event with VOTERS signed-in
+participants (bulk, untimed), then measures one phase after the other with the same
+asyncio load generator, concurrency and connection reuse:
+
+  baseline  GET / of the bare Flask app
+  floor     POST /vote of the bare app: participation + ballot in one transaction
+  live      GET /live/<slug>/state with a matching If-None-Match (the 304 path)
+  vote      every voter loads the ballot page, then submits with its CSRF token and gets
+            the receipt; 10 % try a second time (must get 409)
+  burst     2,000 registrations for an event whose breakouts have fewer seats than takers
+
+and finally checks the database: ballots == participations == accepted votes, no seat over
+capacity. Results go to bench/results/latest.json and a table on stdout.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/eventapp_bench"
+SECRET = "bench-secret-key"
+USER_AGENT = "eventapp-bench"
+CSRF = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
+FINALIST = re.compile(r'name="finalist"[^>]* value="(\d+)"')
+RECEIPT = re.compile(r'id="receipt">([A-Z0-9-]+)<')
+
+
+def gunicorn_workers() -> int:
+    """The README's rule: two workers per core plus one."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+# --- preparation (untimed) ----------------------------------------------------------------
+
+
+def reset_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if url.startswith("sqlite"):
+        Path(make_url(url).database).unlink(missing_ok=True)
+        return
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                   {"n": parsed.database})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def prepare(url: str, voters: int, seats_per_session: int) -> dict:
+    """Build the events, voters and poll in bulk; sign the voters' session cookies."""
+    from flask_migrate import upgrade
+    from sqlalchemy import insert, select, update
+
+    from eventapp import create_app
+    from eventapp.auth.models import User
+    from eventapp.auth.services import create_organiser
+    from eventapp.awards import services as awards
+    from eventapp.awards import voting
+    from eventapp.breakouts import services as breakouts
+    from eventapp.events import services as events
+    from eventapp.events.models import Event
+    from eventapp.extensions import db
+    from eventapp.live import services as live
+    from eventapp.registration.models import Registration
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
+                      "MAIL_SUPPRESS_SEND": True})
+    with app.app_context():
+        upgrade()
+        organiser = create_organiser("bench-orga@example.org", "bench-organiser-pw", "Bench")
+        start = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+
+        def new_event(slug, finalists=3):
+            event = events.create_event(
+                organiser, slug=slug, title=f"Bench {slug}", motto="", description="",
+                starts_at=start, ends_at=start + timedelta(hours=8), format="online",
+                venue="", online_link="", registration_opens_at=None,
+                registration_closes_at=None, capacity=None)
+            for order in range(1, finalists + 1):
+                awards.add_finalist(organiser, event, organisation=f"Finalist {order}",
+                                    project_title=f"Project {order}", summary="", presenter="",
+                                    pitch_order=order, pitch_seconds=180)
+            events.set_event_status(organiser, event, "published")
+            return event
+
+        vote_event, floor_event, burst_event = (new_event(s) for s in ("vote", "floor", "burst"))
+        now = datetime.now(UTC)
+        db.session.execute(insert(User), [
+            {"email": f"voter{i}@bench.example", "name": f"Voter {i}", "organisation": "",
+             "locale": "de", "role": "participant", "sign_in_token_single_use": False,
+             "created_at": now} for i in range(voters)])
+        user_ids = list(db.session.scalars(
+            select(User.id).where(User.email.like("voter%@bench.example")).order_by(User.id)))
+        db.session.execute(insert(Registration), [
+            {"event_id": vote_event.id, "user_id": uid, "status": "confirmed",
+             "attendance_mode": "online", "consent_at": now, "consent_version": "bench",
+             "public_listing": False, "created_at": now} for uid in user_ids])
+        db.session.execute(update(Event).where(Event.id == vote_event.id)
+                           .values(registered_count=voters))
+        db.session.commit()
+        poll = live.open_vote(organiser, vote_event, "Bench vote")
+        floor_poll = voting.create_poll(organiser, floor_event, "Floor")
+        voting.open_poll(organiser, floor_poll)
+
+        slot = events.add_agenda_item(organiser, burst_event, starts_at=start,
+                                      ends_at=start + timedelta(hours=1), kind="breakouts",
+                                      title="Breakouts", speaker="", affiliation="")
+        sessions = [breakouts.add_session(organiser, slot, title=f"Session {n}", description="",
+                                          host="", capacity=seats_per_session).id
+                    for n in range(3)]
+
+        serializer = app.session_interface.get_signing_serializer(app)
+        cookies = [serializer.dumps({"_user_id": str(uid), "_fresh": False, "_id": "bench",
+                                     "csrf_token": os.urandom(20).hex()})
+                   for uid in user_ids]
+        return {"vote_slug": vote_event.slug, "poll_id": poll.id, "floor_poll": floor_poll.id,
+                "floor_finalist": floor_poll.candidates[0].id, "user_ids": user_ids,
+                "cookies": cookies, "burst_slug": burst_event.slug, "slot_id": slot.id,
+                "sessions": sessions}
+
+
+def check_database(url: str, prepared: dict) -> dict:
+    """What the database says after the run: counted votes and seats."""
+    from sqlalchemy import create_engine, func, select, text
+
+    from eventapp.awards.models import Ballot, Participation, Poll
+    from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
+
+    engine = create_engine(url)
+    poll_id = prepared["poll_id"]
+    with engine.connect() as connection:
+        count = lambda query: connection.scalar(query)  # noqa: E731
+        seated = dict(connection.execute(
+            select(BreakoutChoice.session_id, func.count()).where(
+                BreakoutChoice.status == "seated").group_by(BreakoutChoice.session_id)).all())
+        sessions = connection.execute(select(BreakoutSession.id, BreakoutSession.capacity,
+                                             BreakoutSession.seats_taken)).all()
+        result = {
+            "ballots": count(select(func.count()).select_from(Ballot)
+                             .where(Ballot.poll_id == poll_id)),
+            "participations": count(select(func.count()).select_from(Participation)
+                                    .where(Participation.poll_id == poll_id)),
+            "votes_cast_counter": count(select(Poll.votes_cast).where(Poll.id == poll_id)),
+            "overbooked_seats": sum(max(0, seated.get(sid, 0) - capacity,
+                                        taken - capacity) for sid, capacity, taken in sessions),
+            "seats_taken": sum(taken for _sid, _capacity, taken in sessions),
+        }
+        if engine.dialect.name == "postgresql":
+            result["database"] = "PostgreSQL " + connection.scalar(text("SHOW server_version"))
+        else:
+            result["database"] = "SQLite " + connection.scalar(text("select sqlite_version()"))
+    engine.dispose()
+    return result
+
+
+# --- servers ------------------------------------------------------------------------------
+
+
+def start_gunicorn(module: str, port: int, env: dict) -> subprocess.Popen:
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(gunicorn_workers()),
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", module]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+async def wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(url) as response:
+                    if response.status < 500:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+# --- the load generator -------------------------------------------------------------------
+
+
+class Phase:
+    """Requests, errors, latencies, wall time and the load generator's own CPU of a phase."""
+
+    def __init__(self, name: str):
+        self.name, self.latencies, self.errors, self.statuses = name, [], 0, {}
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+    def record(self, status: int, started: float, ok: bool) -> None:
+        self.latencies.append(time.perf_counter() - started)
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.errors += not ok
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.wall if self.wall else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else 0.0
+
+    def summary(self) -> dict:
+        return {"requests": len(self.latencies), "errors": self.errors,
+                "wall_s": round(self.wall, 3), "rps": round(self.rps, 1),
+                "p50_ms": round(self.percentile(0.5), 1), "p99_ms": round(self.percentile(0.99), 1),
+                "loadgen_cpu_pct": round(100 * self.cpu / self.wall, 1) if self.wall else 0.0,
+                "statuses": {str(k): v for k, v in sorted(self.statuses.items())}}
+
+
+async def run_all(jobs, concurrency: int) -> None:
+    """Run coroutine factories with at most `concurrency` in flight."""
+    queue = iter(jobs)
+
+    async def worker():
+        for job in queue:
+            await job()
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+async def request(session, phase, method, url, expect, **kwargs):
+    started = time.perf_counter()
+    try:
+        async with session.request(method, url, allow_redirects=False, **kwargs) as response:
+            body = await response.text()
+            phase.record(response.status, started, response.status in expect)
+            return response, body
+    except aiohttp.ClientError:
+        phase.record(0, started, False)
+        return None, ""
+
+
+async def measure(args, prepared: dict, app_url: str, floor_url: str) -> dict:
+    connector = aiohttp.TCPConnector(limit=args.concurrency, force_close=False)
+    headers = {"User-Agent": USER_AGENT}
+    results = {}
+    async with aiohttp.ClientSession(connector=connector, headers=headers,
+                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
+        requests = max(2000, args.voters)
+
+        with Phase("baseline") as phase:
+            await run_all((lambda: request(session, phase, "GET", f"{floor_url}/", {200})
+                           for _ in range(requests)), args.concurrency)
+        results["baseline"] = phase.summary()
+
+        users = prepared["user_ids"]
+        with Phase("floor") as phase:
+            await run_all((lambda u=u: request(
+                session, phase, "POST", f"{floor_url}/vote", {200},
+                data={"poll": prepared["floor_poll"], "user": u,
+                      "finalist": prepared["floor_finalist"]}) for u in users),
+                args.concurrency)
+        results["floor"] = phase.summary()
+
+        state_url = f"{app_url}/live/{prepared['vote_slug']}/state"
+        async with session.get(state_url) as response:
+            tag = response.headers["ETag"]
+        with Phase("live") as phase:
+            await run_all((lambda: request(session, phase, "GET", state_url, {304},
+                                           headers={"If-None-Match": tag})
+                           for _ in range(requests)), args.concurrency)
+        results["live_304"] = phase.summary()
+
+        results.update(await vote_phases(session, args, prepared, app_url))
+        results["burst"] = await registration_burst(session, args, prepared, app_url)
+    return results
+
+
+async def vote_phases(session, args, prepared, app_url) -> dict:
+    """Load every ballot page, then submit every vote, then 10 % try again."""
+    vote_url = f"{app_url}/events/{prepared['vote_slug']}/vote"
+    cookies = prepared["cookies"]
+    ballots: list = [None] * len(cookies)
+    receipts: list[str] = []
+
+    async def load(index, phase):
+        _response, body = await request(session, phase, "GET", vote_url, {200},
+                                        headers={"Cookie": f"session={cookies[index]}"})
+        token, finalists = CSRF.search(body), FINALIST.findall(body)
+        if token and finalists:
+            ballots[index] = (token.group(1), finalists[index % len(finalists)])
+
+    async def submit(index, phase, expect):
+        if ballots[index] is None:
+            phase.errors += 1  # the page did not offer a ballot
+            return
+        token, finalist = ballots[index]
+        _response, body = await request(
+            session, phase, "POST", vote_url, expect,
+            headers={"Cookie": f"session={cookies[index]}"},
+            data={"csrf_token": token, "finalist": finalist, "confirmed": "1"})
+        found = RECEIPT.search(body)
+        if found:
+            receipts.append(found.group(1))
+
+    voters = range(len(cookies))
+    started = time.perf_counter()
+    with Phase("vote_page") as page:
+        await run_all((lambda i=i: load(i, page) for i in voters), args.concurrency)
+    with Phase("vote_post") as post:
+        await run_all((lambda i=i: submit(i, post, {200}) for i in voters), args.concurrency)
+    accepted = len(receipts)
+    with Phase("vote_again") as again:
+        await run_all((lambda i=i: submit(i, again, {409}) for i in voters if i % 10 == 0),
+                      args.concurrency)
+    return {"vote_page": page.summary(), "vote_post": post.summary(),
+            "vote_again": again.summary(), "votes_accepted": accepted,
+            "extra_receipts": len(receipts) - accepted,
+            "receipts_unique": len(set(receipts)) == len(receipts),
+            "vote_wall_s": round(time.perf_counter() - started, 3)}
+
+
+async def registration_burst(session, args, prepared, app_url) -> dict:
+    """Registrations from distinct addresses (behind one proxy) for too few breakout seats."""
+    url = f"{app_url}/events/{prepared['burst_slug']}/register"
+    field = f"slot_{prepared['slot_id']}"
+
+    async def register(index, phase):
+        address = {"X-Forwarded-For": f"10.{index // 65536}.{index // 256 % 256}.{index % 256}"}
+        response, body = await request(session, phase, "GET", url, {200}, headers=address)
+        token = CSRF.search(body)
+        if response is None or token is None:
+            phase.errors += 1
+            return
+        cookie = response.cookies.get("session")
+        await request(session, phase, "POST", url, {302}, data={
+            "csrf_token": token.group(1), "name": f"Person {index}",
+            "email": f"burst{index}@bench.example", "organisation": "", "consent": "y",
+            field: str(prepared["sessions"][index % len(prepared["sessions"])])},
+            headers={**address, "Cookie": f"session={cookie.value}" if cookie else ""})
+
+    with Phase("burst") as phase:
+        await run_all((lambda i=i: register(i, phase) for i in range(args.registrations)),
+                      args.concurrency)
+    return phase.summary()
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def git_commit() -> str:
+    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    return result.stdout.strip() + ("-dirty" if dirty else "")
+
+
+def report(args, measured: dict, checked: dict) -> dict:
+    post, floor = measured["vote_post"], measured["floor"]
+    errors = sum(measured[k]["errors"] for k in ("vote_page", "vote_post", "vote_again"))
+    summary = {
+        "voters": args.voters,
+        "votes_accepted": measured["votes_accepted"],
+        "duplicate_attempts_rejected": measured["vote_again"]["statuses"].get("409", 0),
+        "errors": errors,
+        "wall_s": measured["vote_wall_s"],
+        "votes_per_s": round(measured["votes_accepted"] / measured["vote_wall_s"], 1),
+        "p50_ms": post["p50_ms"],
+        "p99_ms": post["p99_ms"],
+        "baseline_rps": measured["baseline"]["rps"],
+        "floor_rps": floor["rps"],
+        "vote_post_rps": post["rps"],
+        "live_304_rps": measured["live_304"]["rps"],
+        "ratio_vote_vs_floor": round(post["rps"] / floor["rps"], 2) if floor["rps"] else 0,
+        "ratio_live_vs_baseline": round(measured["live_304"]["rps"]
+                                        / measured["baseline"]["rps"], 2),
+        "registrations": args.registrations,
+        "registration_errors": measured["burst"]["errors"],
+        "registration_rps": measured["burst"]["rps"],
+        "overbooked_seats": checked["overbooked_seats"],
+        "votes_counted_match": (checked["ballots"] == checked["participations"]
+                                == checked["votes_cast_counter"]
+                                == measured["votes_accepted"]),
+        "loadgen_cpu_pct_max": max(p["loadgen_cpu_pct"] for p in measured.values()
+                                   if isinstance(p, dict) and "loadgen_cpu_pct" in p),
+        "database": checked["database"],
+        "git_commit": git_commit(),
+        "gunicorn_workers": gunicorn_workers(),
+        "concurrency": args.concurrency,
+        "cpus": os.cpu_count(),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    return {"summary": summary, "phases": measured, "database_check": checked}
+
+
+def print_table(summary: dict) -> None:
+    width = max(len(key) for key in summary)
+    print()
+    for key, value in summary.items():
+        print(f"  {key:<{width}}  {value}")
+    print()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--voters", type=int, default=int(os.environ.get("VOTERS", 10_000)))
+    parser.add_argument("--registrations", type=int,
+                        default=int(os.environ.get("REGISTRATIONS", 2000)))
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("CONCURRENCY", 50)))
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "postgresql"),
+                        help="postgresql (default), sqlite, or a database URL")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
+    url = {"postgresql": POSTGRES_URL,
+           "sqlite": f"sqlite:///{workdir / 'bench.sqlite'}"}.get(args.database, args.database)
+
+    reset_database(url)
+    seats = max(1, args.registrations // 4)  # three sessions of a quarter each: too few seats
+    prepared = prepare(url, args.voters, seats)
+    env = {**os.environ, "EVENTAPP_ENV": "production", "EVENTAPP_SECRET_KEY": SECRET,
+           "EVENTAPP_DATABASE_URL": url, "EVENTAPP_FORCE_HTTPS": "0", "EVENTAPP_PROXY_COUNT": "1",
+           "EVENTAPP_MAIL_OUTBOX_DIR": str(workdir / "outbox"), "PYTHONPATH": str(ROOT / "bench")}
+    servers = [start_gunicorn("wsgi:app", 8101, env), start_gunicorn("floor_app:app", 8102, env)]
+    try:
+        asyncio.run(wait_until_up("http://127.0.0.1:8101/"))
+        asyncio.run(wait_until_up("http://127.0.0.1:8102/"))
+        measured = asyncio.run(measure(args, prepared, "http://127.0.0.1:8101",
+                                       "http://127.0.0.1:8102"))
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+    result = report(args, measured, check_database(url, prepared))
+    RESULTS.mkdir(exist_ok=True)
+    name = "latest.json" if args.database == "postgresql" else f"latest-{args.database}.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n")
+    print_table(result["summary"])
+    ok = result["summary"]["votes_counted_match"] and not result["summary"]["overbooked_seats"]
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
