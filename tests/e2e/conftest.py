@@ -15,6 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from eventapp import create_app
+from eventapp.extensions import db
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).with_name("screenshots")
@@ -51,6 +52,8 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    with served.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
