@@ -59,6 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
     if production and app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY):
         raise RuntimeError("Set EVENTAPP_SECRET_KEY in production.")
 
+    from .live.shortcut import NotModifiedShortcut
+
+    app.wsgi_app = NotModifiedShortcut(app, app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -61,6 +61,8 @@ class Config:
     # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
     PROXY_COUNT = int(os.environ.get("EVENTAPP_PROXY_COUNT", "0"))
     PRIVACY_TEXT_VERSION = "2022-01"
+    # How long an app server may answer the live state's 304 from memory (0: always ask).
+    LIVE_STATE_CACHE_SECONDS = 1.0
     SIGN_IN_LINK_MINUTES = 30
 
 

@@ -61,23 +61,28 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 @contextmanager
-def write_transaction() -> Iterator[None]:
+def write_transaction(expire_on_commit: bool = True) -> Iterator[None]:
     """Run the block as one write transaction and commit it; roll back on any error.
 
     Every service that changes data uses this. On SQLite it begins IMMEDIATE; on
     PostgreSQL it is a plain transaction and correctness comes from constraints and
     conditional updates, not from the isolation level. Nested use joins the outer
     transaction, so one service may call another and the outermost one commits.
+    `expire_on_commit=False` suits blocks that change no loaded object (Core inserts and
+    updates): what the request loaded stays usable without being read again.
     """
     session = db.session()
     if session.info.get(_IMMEDIATE):
         yield
         return
-    if session.in_transaction():
-        # End the read-only transaction the request may have opened (e.g. loading the user).
-        session.commit()
-    session.connection(execution_options={_IMMEDIATE: True})
+    if session.get_bind().dialect.name == "sqlite":
+        # End the read transaction the request opened, so that the next one begins
+        # IMMEDIATE; PostgreSQL simply goes on in the transaction it is in.
+        if session.in_transaction():
+            session.commit()
+        session.connection(execution_options={_IMMEDIATE: True})
     session.info[_IMMEDIATE] = True
+    previous, session.expire_on_commit = session.expire_on_commit, expire_on_commit
     try:
         yield
         session.commit()
@@ -86,3 +91,4 @@ def write_transaction() -> Iterator[None]:
         raise
     finally:
         session.info.pop(_IMMEDIATE, None)
+        session.expire_on_commit = previous

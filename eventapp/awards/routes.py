@@ -26,7 +26,7 @@ def logo(finalist_id: int):
 
 
 def _ballot_page(event, poll, form, status=200, error=None, **context):
-    own = voting.own_finalist_ids(event, current_user) if poll else set()
+    own = voting.own_finalist_ids(event.id, current_user) if poll else set()
     if poll is not None:
         form.finalist.choices = choices((f.id, f.organisation) for f in poll.candidates
                                        if f.id not in own)

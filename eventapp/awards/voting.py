@@ -100,11 +100,11 @@ def has_voted(poll: Poll, user: User) -> bool:
     return db.session.get(Participation, (poll.id, user.id)) is not None
 
 
-def own_finalist_ids(event: Event, user: User) -> set[int]:
+def own_finalist_ids(event_id: int, user: User) -> set[int]:
     """The finalists of this event whose team the user belongs to."""
     return set(db.session.scalars(
         select(FinalistTeamMember.finalist_id).join(Finalist)
-        .where(Finalist.event_id == event.id, FinalistTeamMember.user_id == user.id)))
+        .where(Finalist.event_id == event_id, FinalistTeamMember.user_id == user.id)))
 
 
 def team_members(finalist: Finalist) -> list[User]:
@@ -190,16 +190,24 @@ def _new_receipt() -> str:
 
 
 def check_ballot(poll: Poll, user: User, finalist_id: int) -> None:
-    """Every rule a ballot must pass before it is cast; raises the first one it breaks."""
+    """Every rule a ballot must pass before it is cast; raises the first one it breaks.
+
+    Whether the user voted already is checked here only for the message; the unique key
+    of participations decides when the vote is cast.
+    """
+    _check_ballot(poll, user, finalist_id)
+    if has_voted(poll, user):
+        raise AlreadyVoted()
+
+
+def _check_ballot(poll: Poll, user: User, finalist_id: int) -> None:
     if poll.status != POLL_OPEN:
         raise PollNotOpen()
     eligible_registration(poll, user)
     if finalist_id not in {candidate.id for candidate in poll.candidates}:
         raise InvalidInput(_l("Please choose one of the finalists."))
-    if finalist_id in own_finalist_ids(poll.event, user):
+    if finalist_id in own_finalist_ids(poll.event_id, user):
         raise OwnFinalist()
-    if has_voted(poll, user):
-        raise AlreadyVoted()
 
 
 def cast_vote(poll: Poll, user: User, finalist_id: int) -> str:
@@ -207,10 +215,11 @@ def cast_vote(poll: Poll, user: User, finalist_id: int) -> str:
 
     The unique key of participations decides a double vote, however many arrive at once.
     """
-    check_ballot(poll, user, finalist_id)
+    _check_ballot(poll, user, finalist_id)
     poll_id, user_id, receipt = poll.id, user.id, _new_receipt()
     try:
-        with write_transaction():
+        # Only Core statements below: nothing loaded needs reading again after the commit.
+        with write_transaction(expire_on_commit=False):
             db.session.execute(insert(Participation).values(poll_id=poll_id, user_id=user_id))
             db.session.execute(insert(Ballot).values(
                 id=secrets.token_hex(16), poll_id=poll_id, finalist_id=finalist_id,

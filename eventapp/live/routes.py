@@ -24,7 +24,7 @@ from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm
 @limiter.exempt
 def state(slug: str):
     """The public live state as JSON; 304 without any rendering when nothing changed."""
-    tag = services.state_tag(slug)
+    tag = services.cached_state_tag(slug, current_app.config["LIVE_STATE_CACHE_SECONDS"])
     if tag is None:
         abort(404)
     if request.if_none_match.contains(tag):

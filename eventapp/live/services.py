@@ -5,6 +5,8 @@ version; screens and phones poll `state_tag` (one small query) and fetch the ful
 only when the tag changed.
 """
 
+import time
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -43,6 +45,25 @@ def state_tag(slug: str) -> str | None:
         return None
     event_id, version, votes = row
     return f"{event_id}-{version or 0}-{votes or 0}"
+
+
+# slug -> (tag, monotonic time until which it is fresh); per process, like any cache.
+_tag_cache: dict[str, tuple[str | None, float]] = {}
+
+
+def cached_state_tag(slug: str, max_age: float) -> str | None:
+    """`state_tag`, read from the database at most once per `max_age` seconds per process.
+
+    Thousands of phones poll every few seconds; this keeps their 304s free of queries. A
+    change reaches them at most `max_age` later, on every app server alike.
+    """
+    now = time.monotonic()
+    cached = _tag_cache.get(slug)
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    tag = state_tag(slug)
+    _tag_cache[slug] = (tag, now + max_age)
+    return tag
 
 
 def live_state(event: Event) -> LiveState:
