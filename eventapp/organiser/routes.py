@@ -229,9 +229,19 @@ def delete_breakout(slug: str, session_id: int):
 # --- finalists ----------------------------------------------------------------------------
 
 
+def _read_upload(upload) -> bytes | None:
+    """The bytes of an uploaded file; the spooled temporary file is closed at once."""
+    if not upload:
+        return None
+    try:
+        return upload.read()
+    finally:
+        upload.close()
+
+
 def _save_finalist(event, form, finalist=None):
     values = _values(form, *awards.FINALIST_FIELDS)
-    logo = form.logo.data.read() if form.logo.data else None
+    logo = _read_upload(form.logo.data)
     if finalist is None:
         awards.add_finalist(current_user, event, logo=logo, **values)
     else:
