@@ -49,12 +49,16 @@ class RegistrationResult:
 
 def register(event: Event, *, name: str, email: str, organisation: str, consent: bool,
              public_listing: bool, attendance_mode: str | None = None,
-             session_ids: list[int] = (), locale: str = "de") -> RegistrationResult:
+             session_ids: list[int] = (), locale: str = "de",
+             outside_window: bool = False) -> RegistrationResult:
     """Register a person (confirmed, or waitlisted when the event is full) and mail their link.
 
     Registering again with the same email changes nothing and mails the link again.
+    `outside_window` is for organisers' tools (and the demo of a past meeting), which may
+    add people when the public registration is closed.
     """
-    ensure_registration_open(event)
+    if not outside_window:
+        ensure_registration_open(event)
     if not consent:
         raise InvalidInput(_l("Please agree to the processing of your data."))
     attendance_mode = _attendance_mode(event, attendance_mode)

@@ -139,7 +139,7 @@ def _register_participants(event: Event, sessions, count: int) -> None:
                 event, name=f"{first} {last}", email=f"teilnehmer{number + 1:02d}@example.org",
                 organisation=ORGANISATIONS[number % len(ORGANISATIONS)], consent=True,
                 public_listing=number % 3 != 0,
-                session_ids=[sessions[number % len(sessions)].id])
+                session_ids=[sessions[number % len(sessions)].id], outside_window=True)
     finally:
         current_app.config["MAIL_SUPPRESS_SEND"] = suppress
 
