@@ -1,5 +1,6 @@
 """The catalogues: every string of the code is in them and translated into German and English."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +51,29 @@ def test_pages_are_german_by_default_and_english_on_request(client):
     assert "Veranstaltungen" in client.get("/").get_data(as_text=True)
     client.post("/auth/language", data={"lang": "en", "next": "/"})
     assert "Events" in client.get("/").get_data(as_text=True)
+
+
+# Text a template may show as it is: names, symbols and the languages' own names.
+NOT_FOR_TRANSLATION = {"eventapp", "Deutsch", "English", "ClusterERFOLG", "PNG", "QR"}
+JINJA = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
+TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.S)
+TEXT_ATTRIBUTE = re.compile(r'\b(?:alt|title|placeholder|aria-label)="([^"{]*)"')
+WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}")
+
+
+def _unwrapped(source: str) -> list[str]:
+    found = [value for value in TEXT_ATTRIBUTE.findall(source) if WORD.search(value)]
+    text = TAG.sub(" ", JINJA.sub(" ", source))
+    found += [word for word in WORD.findall(text) if word not in NOT_FOR_TRANSLATION]
+    return found
+
+
+@pytest.mark.parametrize("template", sorted(
+    str(p.relative_to(ROOT / "templates")) for p in (ROOT / "templates").rglob("*")
+    if p.suffix in (".html", ".txt")))
+def test_templates_wrap_every_user_facing_string(template):
+    assert _unwrapped((ROOT / "templates" / template).read_text(encoding="utf-8")) == []
+
+
+def test_the_unwrapped_string_check_can_fail():
+    assert _unwrapped('<p>Hallo {{ _("Welt") }}</p><img alt="Logo">') == ["Logo", "Hallo"]
