@@ -1,0 +1,122 @@
+"""What people see, in a real browser: axe-core finds no serious or critical problem on any
+page in either language, no participant page scrolls sideways at 360 px, the big screen
+fits 1920×1080 and 1280×720, and voting works with the keyboard alone."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from eventapp.auth.services import issue_sign_in_token
+from eventapp.awards.services import finalists_of
+from eventapp.database import write_transaction
+from eventapp.events.services import get_event
+from eventapp.live import services as live
+from eventapp.registration.services import registrations_for_event
+
+from ..conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, soon
+from .conftest import PHONE
+
+pytestmark = pytest.mark.slow
+SLUG = "clustertreffen-2022"
+PUBLIC = ["/", "/hall-of-fame", f"/events/{SLUG}/", f"/events/{SLUG}/register",
+          "/auth/sign-in", "/auth/login", f"/events/{SLUG}/register/done", "/nowhere"]
+PARTICIPANT = [f"/events/{SLUG}/me", f"/events/{SLUG}/vote"]
+ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/",
+             f"/organiser/events/{SLUG}/agenda/new", f"/organiser/events/{SLUG}/breakouts/new",
+             f"/organiser/events/{SLUG}/finalists/new", f"/organiser/events/{SLUG}/registrations",
+             f"/organiser/events/{SLUG}/live"]
+axe = Axe()
+
+
+def serious_violations(page) -> list[str]:
+    results = axe.run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def sideways_scroll(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.fixture
+def demo(runner, organiser):
+    result = runner.invoke(args=["seed", "demo", "--participants", "6"])
+    assert result.exit_code == 0, result.output
+    event = get_event(SLUG)
+    live.open_vote(organiser, event, "ClusterERFOLG 2022")
+    return event
+
+
+def _sign_in_participant(page, base, event):
+    user = registrations_for_event(event)[0].user
+    with write_transaction():
+        token = issue_sign_in_token(user, soon(), single_use=False)
+    page.goto(f"{base}/auth/link/{token}")
+
+
+def _sign_in_organiser(page, base):
+    page.goto(f"{base}/auth/login")
+    page.fill("#email", ORGANISER_EMAIL)
+    page.fill("#password", ORGANISER_PASSWORD)
+    page.locator("main form [type=submit]").click()
+
+
+def _switch_language(page, base, language):
+    page.goto(f"{base}/")
+    page.select_option("#lang-select", language)
+    page.locator("#lang-select ~ button").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_pages_are_accessible_and_fit_a_phone(live_server, new_context, demo, language):
+    problems = {}
+    for who, urls in (("public", PUBLIC), ("participant", PARTICIPANT),
+                      ("organiser", ORGANISER)):
+        page = new_context(viewport=PHONE).new_page()
+        _switch_language(page, live_server, language)
+        if who == "participant":
+            _sign_in_participant(page, live_server, demo)
+        elif who == "organiser":
+            _sign_in_organiser(page, live_server)
+        for url in urls:
+            page.goto(live_server + url)
+            found = serious_violations(page)
+            if who != "organiser" and sideways_scroll(page) > 0:
+                found.append(f"scrolls sideways by {sideways_scroll(page)} px at 360 px")
+            if found:
+                problems[url] = found
+    assert problems == {}, "\n".join(f"{u}: {p}" for u, p in problems.items())
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_big_screen_fills_the_wall_without_scrolling(live_server, new_context, demo, organiser,
+                                                     size):
+    page = new_context(viewport={"width": size[0], "height": size[1]}).new_page()
+    for show in (lambda: live.show_welcome(organiser, demo),
+                 lambda: live.start_pitch(organiser, demo, finalists_of(demo)[0].id),
+                 lambda: None):  # the vote, opened by the fixture, comes last
+        show()
+        page.goto(f"{live_server}/screen/{SLUG}")
+        assert serious_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollHeight") <= size[1]
+        assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+
+
+def test_voting_with_the_keyboard_alone(live_server, new_context, demo):
+    page = new_context(viewport=PHONE).new_page()
+    _sign_in_participant(page, live_server, demo)
+    page.goto(f"{live_server}/events/{SLUG}/vote")
+    radio = page.locator("input[name=finalist]").first
+    for _ in range(30):  # Tab through the header to the ballot, as a keyboard user does
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "finalist":
+            break
+    page.keyboard.press("Space")
+    expect(radio).to_be_checked()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # the focus is visible
+    page.keyboard.press("Enter")  # submits the form
+    page.get_by_role("button", name="Stimme abgeben").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#receipt")).to_be_visible()
