@@ -265,3 +265,21 @@ def test_register_counter_matches_the_rows(create_event, register):
     for _ in range(4):
         register(event)
     assert db.session.get(Event, event.id).registered_count == 3
+
+
+def test_mails_speak_the_recipients_language(client, create_event, mailbox):
+    event = create_event()
+    client.post("/auth/language", data={"lang": "en"})
+    client.post(f"/events/{event.slug}/register", data=_form(event))
+    assert mailbox[-1]["Subject"].startswith("Your registration")
+    assert "Hello Anna Schmidt" in mailbox[-1].get_body(preferencelist=("plain",)).get_content()
+    assert find_user_by_email("anna@example.org").locale == "en"
+
+
+def test_dates_and_times_follow_the_language(client, create_event):
+    event = create_event()
+    german = client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    assert event.starts_at.astimezone().strftime("%d.%m.%Y") in german and " Uhr" in german
+    client.post("/auth/language", data={"lang": "en"})
+    english = client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    assert " Uhr" not in english and event.starts_at.strftime("%b") in english

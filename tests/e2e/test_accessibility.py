@@ -120,3 +120,20 @@ def test_voting_with_the_keyboard_alone(live_server, new_context, demo):
     page.get_by_role("button", name="Stimme abgeben").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#receipt")).to_be_visible()
+
+
+def test_registering_with_the_keyboard_alone(live_server, new_context, demo, mailbox):
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(f"{live_server}/events/{SLUG}/register")
+    page.focus("#name")
+    page.keyboard.type("Karla Tastatur")
+    page.keyboard.press("Tab")
+    page.keyboard.type("karla@example.org")
+    for _ in range(40):  # on through organisation and breakouts to the consent box
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "consent":
+            break
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server}/events/{SLUG}/register/done?again=0")
+    assert mailbox[-1]["To"] == "karla@example.org"
