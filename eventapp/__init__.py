@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from .events import bp as events_bp
     from .live import bp as live_bp
     from .organiser import bp as organiser_bp
+    from .privacy import bp as privacy_bp
     from .registration import bp as registration_bp
 
     app.register_blueprint(events_bp)
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
 
 

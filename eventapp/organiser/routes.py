@@ -14,6 +14,7 @@ from ..errors import DomainError, NotFound
 from ..events import services as events
 from ..events.models import AgendaItem
 from ..forms import choices
+from ..privacy import services as privacy
 from ..registration import services as registration
 from . import bp
 from .forms import (
@@ -127,6 +128,14 @@ def event_status(slug: str):
     return _post_action(slug, lambda form: events.set_event_status(current_user, event,
                                                                    form.status.data),
                         _("The status is changed."), StatusForm())
+
+
+@bp.route("/events/<slug>/anonymise", methods=["POST"])
+def anonymise(slug: str):
+    """Remove the people from an archived event (counts and results stay)."""
+    event = _event(slug)
+    return _post_action(slug, lambda _form: privacy.anonymise_event(current_user, event),
+                        _("The participants of this event are anonymised."))
 
 
 # --- agenda -------------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""Privacy rules. Sits on top of the features, like the organiser tools.
+
+Votes stay secret and results stay true: a participation keeps the id of a deleted user
+(no foreign key), ballots never knew anybody, and announced results are snapshots.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+
+from ..audit.services import record
+from ..auth.models import ROLE_PARTICIPANT, User
+from ..awards.models import FinalistTeamMember, Participation, Poll
+from ..breakouts.services import choices_of
+from ..database import utcnow, write_transaction
+from ..errors import Conflict
+from ..events.models import STATUS_ARCHIVED, Event
+from ..extensions import db
+from ..registration.models import Registration
+from ..registration.services import registrations_of
+
+ANONYMOUS_NAME = "—"
+
+
+class EventsNotOver(Conflict):
+    default_message = _l("You can delete your account once your events are over. Until then, "
+                         "cancel your registration instead.")
+
+
+class EventNotArchived(Conflict):
+    default_message = _l("Only an archived event can be anonymised.")
+
+
+def personal_data(user: User) -> dict:
+    """Everything stored about the user, as plain data (for the download)."""
+    registrations = []
+    for registration in registrations_of(user):
+        choices = choices_of(registration.id)
+        registrations.append({
+            "event": registration.event.title, "event_starts_at": registration.event.starts_at,
+            "status": registration.status, "attendance_mode": registration.attendance_mode,
+            "registered_at": registration.created_at, "consent_at": registration.consent_at,
+            "consent_version": registration.consent_version,
+            "public_listing": registration.public_listing,
+            "checked_in_at": registration.checked_in_at, "cancelled_at": registration.cancelled_at,
+            "breakout_sessions": [{"session": c.session.title, "status": c.status}
+                                  for c in choices.values()],
+        })
+    voted_in = db.session.scalars(select(Poll.title).join(
+        Participation, Participation.poll_id == Poll.id).where(Participation.user_id == user.id))
+    return {
+        "account": {"email": user.email, "name": user.name, "organisation": user.organisation,
+                    "language": user.locale, "role": user.role, "created_at": user.created_at},
+        "registrations": registrations,
+        # That you voted is stored; what you voted is not linked to you anywhere.
+        "voted_in": list(voted_in),
+    }
+
+
+def delete_account(user: User) -> None:
+    """Delete a participant's account and registrations once all their events are over."""
+    now = utcnow()
+    if any(r.event.ends_at > now for r in registrations_of(user) if r.status != "cancelled"):
+        raise EventsNotOver()
+    with write_transaction():
+        record(None, "account.deleted", None, user=user.id)
+        db.session.execute(delete(Registration).where(Registration.user_id == user.id))
+        db.session.execute(delete(FinalistTeamMember).where(FinalistTeamMember.user_id == user.id))
+        db.session.execute(delete(User).where(User.id == user.id))
+
+
+def anonymise_event(actor, event: Event) -> int:
+    """Remove the people from an archived event; counts, seats and results stay.
+
+    Participants who have no registration for any other event that is not archived are
+    anonymised; returns how many.
+    """
+    if event.status != STATUS_ARCHIVED:
+        raise EventNotArchived()
+    still_needed = select(Registration.user_id).join(Event).where(
+        Event.status != STATUS_ARCHIVED)
+    users = select(Registration.user_id).where(Registration.event_id == event.id)
+    with write_transaction():
+        result = db.session.execute(
+            update(User)
+            .where(User.id.in_(users), User.id.not_in(still_needed),
+                   User.role == ROLE_PARTICIPANT, User.name != ANONYMOUS_NAME)
+            .values(name=ANONYMOUS_NAME, organisation="", sign_in_token_hash=None,
+                    sign_in_token_expires_at=None,
+                    email=("anonymous-" + User.id.cast(db.String) + "@invalid"))
+            .execution_options(synchronize_session=False))
+        record(actor, "event.anonymised", event.id, people=result.rowcount)
+    return result.rowcount

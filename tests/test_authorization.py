@@ -1,0 +1,153 @@
+"""Who may do what: every route of the app × every role, against the expected answer.
+
+A route that is not in the matrix fails the test, so a new route needs a decision here.
+POSTs carry a valid CSRF token and an empty form: what answers is the role check, or for
+those who pass it, the form's validation.
+"""
+
+import pytest
+
+from eventapp.awards import voting
+from eventapp.awards.services import finalists_of, update_finalist
+
+from .conftest import sessions_of
+from .test_organiser_pages import _image
+
+ROLES = ("anonymous", "participant", "other_participant", "organiser")
+SIGN_IN, FORBIDDEN, NOT_FOUND = 302, 403, 404
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(participant, other, organiser):
+    return {"anonymous": SIGN_IN, "participant": participant, "other_participant": other,
+            "organiser": organiser}
+
+
+def organisers_only(status):
+    return signed_in(FORBIDDEN, FORBIDDEN, status)
+
+
+# (endpoint, method) -> expected status per role
+MATRIX = {
+    ("events.index", "GET"): everyone(200),
+    ("events.show", "GET"): everyone(200),
+    ("awards.hall_of_fame", "GET"): everyone(200),
+    ("awards.logo", "GET"): everyone(200),
+    ("awards.results", "GET"): everyone(NOT_FOUND),  # not announced yet
+    ("live.state", "GET"): everyone(200),
+    ("live.screen", "GET"): everyone(200),
+    ("live.stage", "GET"): everyone(200),
+    ("auth.sign_in", "GET"): everyone(200),
+    ("auth.sign_in", "POST"): everyone(422),
+    ("auth.login", "GET"): everyone(200),
+    ("auth.login", "POST"): everyone(422),
+    ("auth.sign_in_with_link", "GET"): everyone(302),  # an unknown token: back to sign-in
+    ("auth.logout", "POST"): everyone(302),
+    ("auth.set_language", "POST"): everyone(303),
+    ("registration.register_view", "GET"): everyone(200),
+    ("registration.register_view", "POST"): everyone(422),
+    ("registration.check_mail", "GET"): everyone(200),
+    ("registration.my_registrations", "GET"): signed_in(302, 302, 200),
+    ("registration.my_registration", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("registration.choose", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
+    ("registration.leave", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
+    ("registration.cancel_view", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
+    ("awards.vote", "GET"): signed_in(200, FORBIDDEN, FORBIDDEN),
+    ("awards.vote", "POST"): signed_in(422, 422, 422),  # an empty ballot; casting checks more
+    ("privacy.download", "GET"): signed_in(200, 200, 200),
+    ("privacy.privacy", "GET"): signed_in(200, 200, 200),
+    ("privacy.privacy", "POST"): signed_in(422, 422, 422),
+    ("live.control", "GET"): organisers_only(200),
+    ("live.control_action", "POST"): organisers_only(303),
+    ("organiser.index", "GET"): organisers_only(200),
+    ("organiser.event", "GET"): organisers_only(200),
+    ("organiser.registrations", "GET"): organisers_only(200),
+    ("organiser.new_event", "GET"): organisers_only(200),
+    ("organiser.new_event", "POST"): organisers_only(422),
+    ("organiser.edit_event", "GET"): organisers_only(200),
+    ("organiser.edit_event", "POST"): organisers_only(303),  # missing fields keep their values
+    ("organiser.event_status", "POST"): organisers_only(303),
+    ("organiser.anonymise", "POST"): organisers_only(303),  # refused: not archived
+    ("organiser.new_agenda_item", "GET"): organisers_only(200),
+    ("organiser.new_agenda_item", "POST"): organisers_only(422),
+    ("organiser.edit_agenda_item", "GET"): organisers_only(200),
+    ("organiser.edit_agenda_item", "POST"): organisers_only(303),  # missing fields keep their values
+    ("organiser.delete_agenda_item", "POST"): organisers_only(NOT_FOUND),
+    ("organiser.new_breakout", "GET"): organisers_only(200),
+    ("organiser.new_breakout", "POST"): organisers_only(422),
+    ("organiser.edit_breakout", "GET"): organisers_only(200),
+    ("organiser.edit_breakout", "POST"): organisers_only(303),  # missing fields keep their values
+    ("organiser.delete_breakout", "POST"): organisers_only(NOT_FOUND),
+    ("organiser.new_finalist", "GET"): organisers_only(200),
+    ("organiser.new_finalist", "POST"): organisers_only(422),
+    ("organiser.edit_finalist", "GET"): organisers_only(200),
+    ("organiser.edit_finalist", "POST"): organisers_only(303),  # missing fields keep their values
+    ("organiser.delete_finalist", "POST"): organisers_only(NOT_FOUND),
+    ("organiser.finalist_team", "GET"): organisers_only(200),
+    ("organiser.finalist_team", "POST"): organisers_only(422),
+    ("organiser.remove_team_member", "POST"): organisers_only(NOT_FOUND),
+}
+# Deleting routes get an id that does not exist, so that the matrix changes nothing.
+MISSING = 999_999
+DELETING = {"organiser.delete_agenda_item", "organiser.delete_breakout",
+            "organiser.delete_finalist", "organiser.remove_team_member"}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.startswith("bootstrap."):
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield rule, method
+
+
+@pytest.fixture
+def world(app, create_event, register, organiser):
+    """An event with an open vote, its participant, and someone from another event."""
+    event = create_event(finalists=2)
+    session = sessions_of(event)[0]
+    participant = register(event, session_ids=[session.id]).user
+    other = register(create_event(), email="other@example.org").user
+    poll = voting.create_poll(organiser, event, "Preis")
+    voting.open_poll(organiser, poll)
+    finalist = finalists_of(event)[0]
+    update_finalist(organiser, finalist, logo=_image(), organisation=finalist.organisation,
+                    project_title=finalist.project_title, summary="", presenter="",
+                    pitch_order=1, pitch_seconds=180)
+    values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
+              "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
+              "action": "welcome"}
+    return {"values": values, "participant": participant, "other_participant": other}
+
+
+def _sign_in(client, auth, role, world):
+    client.post("/auth/logout", data={})
+    if role == "organiser":
+        auth.login_organiser()
+    elif role != "anonymous":
+        auth.login_participant(world[role])
+
+
+def test_every_route_answers_every_role_as_expected(app, client, auth, world):
+    routes = list(_routes(app))
+    missing = {(rule.endpoint, method) for rule, method in routes} - MATRIX.keys()
+    assert missing == set(), "add these routes to the matrix"
+    wrong = []
+    for role in ROLES:
+        _sign_in(client, auth, role, world)
+        for rule, method in routes:
+            values = dict(world["values"])
+            if rule.endpoint in DELETING:
+                values.update(item_id=MISSING, session_id=MISSING, finalist_id=MISSING,
+                              user_id=MISSING)
+            url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+            response = client.post(url, data={}) if method == "POST" else client.get(url)
+            expected = MATRIX[(rule.endpoint, method)][role]
+            if response.status_code != expected:
+                wrong.append(f"{role} {method} {url}: {response.status_code}, not {expected}")
+            if rule.endpoint == "auth.logout":
+                _sign_in(client, auth, role, world)
+    assert wrong == [], "\n".join(wrong)
