@@ -68,23 +68,23 @@ MATRIX = {
     ("organiser.new_event", "GET"): organisers_only(200),
     ("organiser.new_event", "POST"): organisers_only(422),
     ("organiser.edit_event", "GET"): organisers_only(200),
-    ("organiser.edit_event", "POST"): organisers_only(303),  # missing fields keep their values
+    ("organiser.edit_event", "POST"): organisers_only(303),  # missing fields: kept
     ("organiser.event_status", "POST"): organisers_only(303),
     ("organiser.anonymise", "POST"): organisers_only(303),  # refused: not archived
     ("organiser.new_agenda_item", "GET"): organisers_only(200),
     ("organiser.new_agenda_item", "POST"): organisers_only(422),
     ("organiser.edit_agenda_item", "GET"): organisers_only(200),
-    ("organiser.edit_agenda_item", "POST"): organisers_only(303),  # missing fields keep their values
+    ("organiser.edit_agenda_item", "POST"): organisers_only(303),  # missing fields: kept
     ("organiser.delete_agenda_item", "POST"): organisers_only(NOT_FOUND),
     ("organiser.new_breakout", "GET"): organisers_only(200),
     ("organiser.new_breakout", "POST"): organisers_only(422),
     ("organiser.edit_breakout", "GET"): organisers_only(200),
-    ("organiser.edit_breakout", "POST"): organisers_only(303),  # missing fields keep their values
+    ("organiser.edit_breakout", "POST"): organisers_only(303),  # missing fields: kept
     ("organiser.delete_breakout", "POST"): organisers_only(NOT_FOUND),
     ("organiser.new_finalist", "GET"): organisers_only(200),
     ("organiser.new_finalist", "POST"): organisers_only(422),
     ("organiser.edit_finalist", "GET"): organisers_only(200),
-    ("organiser.edit_finalist", "POST"): organisers_only(303),  # missing fields keep their values
+    ("organiser.edit_finalist", "POST"): organisers_only(303),  # missing fields: kept
     ("organiser.delete_finalist", "POST"): organisers_only(NOT_FOUND),
     ("organiser.finalist_team", "GET"): organisers_only(200),
     ("organiser.finalist_team", "POST"): organisers_only(422),
