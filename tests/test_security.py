@@ -1,0 +1,202 @@
+"""Sessions, sign-in links, headers, rate limits, and bad input that must never give a 500."""
+
+import string
+from pathlib import Path
+
+import pytest
+import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from eventapp import create_app
+from eventapp.auth.models import User
+from eventapp.auth.services import issue_sign_in_token
+from eventapp.database import write_transaction
+from eventapp.events.models import Event
+from eventapp.extensions import db
+from eventapp.registration.models import Registration
+
+from .conftest import ORGANISER_EMAIL, soon
+
+
+# --- sessions and links -------------------------------------------------------------------
+
+
+def test_session_cookie_is_httponly_lax_and_secure_in_production(monkeypatch, tmp_path):
+    monkeypatch.setenv("EVENTAPP_ENV", "production")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+                      "SECRET_KEY": "a-real-secret"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = app.test_client().get("/auth/sign-in", base_url="https://eventapp.test")
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.setenv("EVENTAPP_ENV", "production")
+    with pytest.raises(RuntimeError):
+        create_app({"SECRET_KEY": "dev-only-not-secret"})
+
+
+def test_cookie_flags_in_development(client):
+    client.get("/auth/sign-in")
+    cookie = client.get_cookie("session", domain="eventapp.test")
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_a_new_link_kills_the_old_one(client, create_event, register):
+    user = register(create_event()).user
+    with write_transaction():
+        old = issue_sign_in_token(user, soon(), single_use=False)
+        new = issue_sign_in_token(user, soon(), single_use=False)
+    assert "nicht mehr gültig" in client.get(f"/auth/link/{old}",
+                                             follow_redirects=True).get_data(as_text=True)
+    assert client.get(f"/auth/link/{new}").headers["Location"].endswith("/me")
+    stored = db.session.get(User, user.id).sign_in_token_hash
+    assert new not in stored and len(stored) == 64  # only a hash is kept
+
+
+def test_expired_link_is_refused(client, create_event, register):
+    user = register(create_event()).user
+    with write_transaction():
+        token = issue_sign_in_token(user, soon(days=-1), single_use=False)
+    assert client.get(f"/auth/link/{token}").headers["Location"].endswith("/auth/sign-in")
+
+
+def test_session_is_renewed_on_sign_in(client, auth, organiser):
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    auth.login_organiser()
+    with client.session_transaction() as session:
+        assert "planted" not in session and session["_user_id"] == str(organiser.id)
+
+
+def test_passwords_are_hashed_with_a_modern_kdf(organiser):
+    assert organiser.password_hash.startswith(("scrypt:", "pbkdf2:sha256:", "argon2"))
+
+
+# --- headers ------------------------------------------------------------------------------
+
+
+def test_content_security_policy_allows_no_inline_script(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert client.get("/").headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_page_template_has_inline_script_or_style():
+    pages = Path(__file__).resolve().parent.parent / "templates"
+    for template in pages.rglob("*.html"):
+        if template.parent.name == "mail":  # mail clients need inline styles; no CSP there
+            continue
+        source = template.read_text(encoding="utf-8")
+        assert "<script>" not in source and " style=" not in source and "onclick" not in source, \
+            template
+
+
+# --- rate limits --------------------------------------------------------------------------
+
+
+def _limited_client(app, **config):
+    """A client of a second app instance on the test database, with rate limits on."""
+    limited = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "TESTING": True, "WTF_CSRF_ENABLED": False,
+                          "MAIL_SUPPRESS_SEND": True, **config})
+    return limited.test_client()
+
+
+def _hammer(client, url, data, times):
+    return [client.post(url, data=data).status_code for _ in range(times)]
+
+
+@pytest.mark.parametrize(("url", "data", "allowed"), [
+    ("/auth/login", {"email": ORGANISER_EMAIL, "password": "x"}, 10),
+    ("/auth/sign-in", {"email": "a@example.org"}, 10),
+])
+def test_sign_in_is_rate_limited(app, organiser, url, data, allowed):
+    statuses = _hammer(_limited_client(app), url, data, allowed + 2)
+    assert 429 not in statuses[:allowed] and statuses[-1] == 429
+
+
+def test_registration_is_rate_limited(app, create_event):
+    event = create_event()
+    statuses = _hammer(_limited_client(app), f"/events/{event.slug}/register",
+                       {"name": "x", "email": "bad"}, 22)
+    assert statuses[0] == 422 and statuses[-1] == 429
+
+
+def test_rate_limits_are_shared_through_redis(organiser, app):
+    storage = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(storage).flushdb()
+    # Two app servers, one Redis: together they allow what one allows.
+    first, second = (_limited_client(app, RATELIMIT_STORAGE_URI=storage) for _ in range(2))
+    login = {"email": ORGANISER_EMAIL, "password": "wrong"}
+    statuses = [(first if i % 2 else second).post("/auth/login", data=login).status_code
+                for i in range(12)]
+    assert statuses.count(429) == 2
+    assert redis.Redis.from_url(storage).keys("*")  # the counters live in Redis
+    redis.Redis.from_url(storage).flushdb()
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+NASTY = st.one_of(
+    st.text(max_size=50),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=20),
+    st.text(alphabet=string.printable, min_size=300, max_size=6000),
+    st.sampled_from(["", " ", "0", "-1", "99999999999999999999", "1e309", "NaN", "null",
+                     "<script>alert(1)</script>", "' OR 1=1 --", "\u202e\u0000", "ä" * 500,
+                     "2027-02-30T25:61", "x@y", "a" * 300 + "@example.org"]),
+)
+FIELDS = ["name", "email", "organisation", "consent", "public_listing", "attendance_mode",
+          "title", "slug", "starts_at", "ends_at", "capacity", "format", "kind", "session_id",
+          "slot_id", "finalist", "confirmed", "password", "lang", "next", "pitch_seconds"]
+FORMS = ["/events/{slug}/register", "/auth/sign-in", "/auth/login", "/auth/language",
+         "/events/{slug}/me/breakouts", "/events/{slug}/me/breakouts/leave",
+         "/events/{slug}/me/cancel", "/events/{slug}/vote", "/organiser/events/new",
+         "/organiser/events/{slug}/edit", "/organiser/events/{slug}/agenda/new",
+         "/organiser/events/{slug}/breakouts/new", "/organiser/events/{slug}/finalists/new",
+         "/organiser/events/{slug}/status", "/organiser/events/{slug}/live/open",
+         "/me/privacy"]
+
+
+def _rows():
+    return tuple(db.session.scalar(select(func.count()).select_from(m))
+                 for m in (Event, User, Registration))
+
+
+@pytest.fixture
+def fuzz_world(create_event, register, organiser, auth):
+    event = create_event(finalists=2)
+    register(event, email="fuzz@example.org")
+    return event
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(form=st.sampled_from(FORMS), as_organiser=st.booleans(),
+       data=st.dictionaries(st.sampled_from(FIELDS), NASTY, max_size=8))
+def test_random_form_input_never_breaks_anything(client, auth, fuzz_world, form, as_organiser,
+                                                 data):
+    client.post("/auth/logout", data={})
+    if as_organiser:
+        auth.login_organiser()
+    before = _rows()
+    response = client.post(form.format(slug=fuzz_world.slug), data=data)
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        db.session.rollback()
+        assert _rows() == before
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(segment=NASTY.filter(lambda s: "/" not in s and "?" not in s and "#" not in s and s),
+       template=st.sampled_from(["/events/{}/", "/events/{}/register", "/events/{}/results",
+                                 "/live/{}/state", "/screen/{}", "/finalists/{}/logo.png",
+                                 "/auth/link/{}", "/organiser/events/{}/"]))
+def test_random_url_parameters_are_4xx_not_500(client, segment, template):
+    response = client.get(template.format(segment))
+    assert response.status_code < 500
