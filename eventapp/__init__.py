@@ -3,7 +3,15 @@
 import logging
 import os
 
-from flask import Flask, current_app, has_request_context, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import (
     format_date,
     format_datetime,
@@ -16,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from .config import DEV_SECRET_KEY, Config, ProductionConfig
 from .database import configure_sqlite
@@ -37,6 +46,15 @@ CONTENT_SECURITY_POLICY = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in URLs, limited to what an id column holds: a larger number is a 404,
+    not an overflow in the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -66,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
+    app.url_map.converters["int"] = DatabaseId
     _register_blueprints(app)
     _register_cli(app)
     _register_error_handlers(app)
@@ -145,7 +164,15 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(seed_cli)
 
 
+def _refuse_nul_characters() -> None:
+    # No text column can store NUL (PostgreSQL refuses it outright), and no person types it.
+    values = [request.path, *request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def _register_error_handlers(app: Flask) -> None:
+    app.before_request(_refuse_nul_characters)
     def error_page(status: int, message):
         return render_template("errors/error.html", status=status, message=message), status
 

@@ -19,7 +19,6 @@ from eventapp.registration.models import Registration
 
 from .conftest import ORGANISER_EMAIL, soon
 
-
 # --- sessions and links -------------------------------------------------------------------
 
 
@@ -99,12 +98,22 @@ def test_no_page_template_has_inline_script_or_style():
 # --- rate limits --------------------------------------------------------------------------
 
 
-def _limited_client(app, **config):
-    """A client of a second app instance on the test database, with rate limits on."""
-    limited = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                          "TESTING": True, "WTF_CSRF_ENABLED": False,
-                          "MAIL_SUPPRESS_SEND": True, **config})
-    return limited.test_client()
+@pytest.fixture
+def limited_client(app):
+    """Clients of further app instances on the test database, with rate limits on."""
+    created = []
+
+    def factory(**config):
+        limited = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                              "TESTING": True, "WTF_CSRF_ENABLED": False,
+                              "MAIL_SUPPRESS_SEND": True, **config})
+        created.append(limited)
+        return limited.test_client()
+
+    yield factory
+    for instance in created:
+        with instance.app_context():
+            db.engine.dispose()
 
 
 def _hammer(client, url, data, times):
@@ -115,23 +124,23 @@ def _hammer(client, url, data, times):
     ("/auth/login", {"email": ORGANISER_EMAIL, "password": "x"}, 10),
     ("/auth/sign-in", {"email": "a@example.org"}, 10),
 ])
-def test_sign_in_is_rate_limited(app, organiser, url, data, allowed):
-    statuses = _hammer(_limited_client(app), url, data, allowed + 2)
+def test_sign_in_is_rate_limited(limited_client, organiser, url, data, allowed):
+    statuses = _hammer(limited_client(), url, data, allowed + 2)
     assert 429 not in statuses[:allowed] and statuses[-1] == 429
 
 
-def test_registration_is_rate_limited(app, create_event):
+def test_registration_is_rate_limited(limited_client, create_event):
     event = create_event()
-    statuses = _hammer(_limited_client(app), f"/events/{event.slug}/register",
+    statuses = _hammer(limited_client(), f"/events/{event.slug}/register",
                        {"name": "x", "email": "bad"}, 22)
     assert statuses[0] == 422 and statuses[-1] == 429
 
 
-def test_rate_limits_are_shared_through_redis(organiser, app):
+def test_rate_limits_are_shared_through_redis(organiser, limited_client):
     storage = "redis://127.0.0.1:6379/15"
     redis.Redis.from_url(storage).flushdb()
     # Two app servers, one Redis: together they allow what one allows.
-    first, second = (_limited_client(app, RATELIMIT_STORAGE_URI=storage) for _ in range(2))
+    first, second = (limited_client(RATELIMIT_STORAGE_URI=storage) for _ in range(2))
     login = {"email": ORGANISER_EMAIL, "password": "wrong"}
     statuses = [(first if i % 2 else second).post("/auth/login", data=login).status_code
                 for i in range(12)]
