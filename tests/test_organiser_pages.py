@@ -42,6 +42,12 @@ def _noise_png() -> bytes:
     return out.getvalue()
 
 
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (17_000, 17_000)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def _actions() -> list[str]:
     return list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
 
@@ -199,6 +205,7 @@ def test_finalist_with_a_logo_reencoded_as_png(orga, client, create_event):
     (b"<?php system($_GET['c']); ?>", "logo.png"),
     (_image("GIF"), "logo.png"),
     (_noise_png(), "big.png"),  # over the limit set below
+    (_bomb(), "bomb.png"),  # 289 million pixels in a few kB
     (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "logo.png"),
 ])
 def test_bad_logos_are_refused_and_the_old_one_stays(app, orga, create_event, upload):

@@ -84,3 +84,22 @@ def test_event_places_are_never_overbooked(app, create_event):
     assert _fresh(Event, event_id).registered_count == 5
     statuses = db.session.scalars(select(Registration.status)).all()
     assert statuses.count("confirmed") == 5 and statuses.count("waitlisted") == 20
+
+
+def test_concurrent_writers_over_http_never_see_a_locked_database(app, create_event):
+    """SQLite has one writer at a time; the others wait (busy timeout), nobody gets an error."""
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event = create_event(sessions=(("Kleine Runde", 5),))
+    slug, slot, session_id = event.slug, sessions_of(event)[0].slot_id, sessions_of(event)[0].id
+
+    def register_over_http(index):
+        client = app.test_client()
+        response = client.post(f"/events/{slug}/register", data={
+            "name": f"P{index}", "email": f"http{index}@example.org", "consent": "y",
+            f"slot_{slot}": str(session_id)})
+        return response.status_code
+
+    statuses = run_in_threads(30, register_over_http)
+
+    assert statuses == [302] * 30
+    assert _fresh(BreakoutSession, session_id).seats_taken == 5
