@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from .awards import bp as awards_bp
     from .breakouts import sections as _breakout_sections  # noqa: F401 (adds page sections)
     from .events import bp as events_bp
+    from .exports import bp as exports_bp
     from .live import bp as live_bp
     from .organiser import bp as organiser_bp
     from .privacy import bp as privacy_bp
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(awards_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
 
 

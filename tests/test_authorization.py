@@ -69,8 +69,8 @@ MATRIX = {
     ("organiser.new_event", "POST"): organisers_only(422),
     ("organiser.edit_event", "GET"): organisers_only(200),
     ("organiser.edit_event", "POST"): organisers_only(303),  # missing fields: kept
-    ("organiser.event_status", "POST"): organisers_only(303),
-    ("organiser.anonymise", "POST"): organisers_only(303),  # refused: not archived
+    ("organiser.event_status", "POST"): organisers_only(422),
+    ("organiser.anonymise", "POST"): organisers_only(409),  # refused: not archived
     ("organiser.new_agenda_item", "GET"): organisers_only(200),
     ("organiser.new_agenda_item", "POST"): organisers_only(422),
     ("organiser.edit_agenda_item", "GET"): organisers_only(200),
@@ -89,6 +89,10 @@ MATRIX = {
     ("organiser.finalist_team", "GET"): organisers_only(200),
     ("organiser.finalist_team", "POST"): organisers_only(422),
     ("organiser.remove_team_member", "POST"): organisers_only(NOT_FOUND),
+    ("exports.table", "GET"): organisers_only(200),
+    ("exports.badges", "GET"): organisers_only(200),
+    ("exports.event_calendar", "GET"): everyone(200),
+    ("exports.personal_calendar", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999
@@ -119,7 +123,7 @@ def world(app, create_event, register, organiser):
                     pitch_order=1, pitch_seconds=180)
     values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
-              "action": "welcome"}
+              "action": "welcome", "table": "registrations", "file_format": "csv"}
     return {"values": values, "participant": participant, "other_participant": other}
 
 

@@ -1,0 +1,52 @@
+"""Download routes: lists for organisers, calendars for everyone, badges to print."""
+
+from flask import Response, abort, render_template
+from flask_login import current_user, login_required
+
+from ..auth.decorators import organiser_required
+from ..events.services import get_event
+from ..registration.services import get_registration, registrations_for_event
+from . import bp, services
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(body, mimetype=media_type, headers={
+        "Content-Disposition": f"attachment; filename={filename}",
+        "Cache-Control": "private, no-store"})
+
+
+@bp.route("/organiser/events/<slug>/export/<table>.<file_format>")
+@organiser_required
+def table(slug: str, table: str, file_format: str):
+    """Registrations or the participant list as CSV (German Excel) or .xlsx."""
+    if table not in services.TABLES or file_format not in services.FORMATS:
+        abort(404)
+    event = get_event(slug, include_unpublished=True)
+    body, media_type = services.export_table(current_user, event, table, file_format)
+    return _download(body, media_type, f"{event.slug}-{table}.{file_format}")
+
+
+@bp.route("/organiser/events/<slug>/badges")
+@organiser_required
+def badges(slug: str):
+    """Name badges of everyone with a place, to print on A4."""
+    event = get_event(slug, include_unpublished=True)
+    people = [r for r in registrations_for_event(event) if r.status == "confirmed"]
+    return render_template("exports/badges.html", event=event, people=people)
+
+
+@bp.route("/events/<slug>/agenda.ics")
+def event_calendar(slug: str):
+    """The event's agenda for any calendar."""
+    event = get_event(slug)
+    return _download(services.event_calendar(event), "text/calendar; charset=utf-8",
+                     f"{event.slug}.ics")
+
+
+@bp.route("/events/<slug>/me/agenda.ics")
+@login_required
+def personal_calendar(slug: str):
+    """The participant's own day, with their breakout sessions."""
+    event = get_event(slug)
+    return _download(services.personal_calendar(get_registration(event, current_user)),
+                     "text/calendar; charset=utf-8", f"{event.slug}-mein-tag.ics")

@@ -1,0 +1,95 @@
+"""What goes into the exports. Exports of personal data are audited."""
+
+from flask_babel import gettext as _
+
+from ..audit.services import record
+from ..breakouts.services import choices_by_registration, choices_of, sessions_by_slot
+from ..database import write_transaction
+from ..events.models import Event
+from ..registration.models import Registration
+from ..registration.services import registrations_for_event
+from .calendar import calendar
+from .tables import to_csv, to_xlsx
+
+FORMATS = {"csv": ("text/csv; charset=utf-8", to_csv),
+           "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    to_xlsx)}
+
+
+def _status(registration: Registration) -> str:
+    return {"confirmed": _("Registered"), "waitlisted": _("On the waitlist")}.get(
+        registration.status, _("Cancelled"))
+
+
+def registration_table(event: Event) -> tuple[list[str], list[list]]:
+    """Every registration with breakout choices, attendance and check-in."""
+    choices = choices_by_registration(event)
+    header = [_("Name"), _("Email address"), _("Organisation"), _("Status"), _("Attendance"),
+              _("Checked in"), _("Breakout sessions"), _("Registered on")]
+    rows = []
+    for registration in registrations_for_event(event):
+        sessions = ", ".join(c.session.title + (f" ({_('waitlist')})"
+                                                if c.status == "waitlisted" else "")
+                             for c in choices.get(registration.id, []))
+        rows.append([registration.user.name, registration.user.email,
+                     registration.user.organisation, _status(registration),
+                     _("In person") if registration.attendance_mode == "in_person"
+                     else _("Online"),
+                     registration.checked_in_at.strftime("%Y-%m-%d %H:%M")
+                     if registration.checked_in_at else "",
+                     sessions, registration.created_at.strftime("%Y-%m-%d %H:%M")])
+    return header, rows
+
+
+def participant_table(event: Event) -> tuple[list[str], list[list]]:
+    """The public participant list: only those who opted in, and only name and organisation."""
+    header = [_("Name"), _("Organisation")]
+    rows = [[r.user.name, r.user.organisation] for r in registrations_for_event(event)
+            if r.public_listing and r.status == "confirmed"]
+    return header, sorted(rows)
+
+
+TABLES = {"registrations": registration_table, "participants": participant_table}
+
+
+def export_table(actor, event: Event, table: str, file_format: str) -> tuple[bytes, str]:
+    """A table as CSV or Excel file; returns the bytes and their media type."""
+    header, rows = TABLES[table](event)
+    media_type, render = FORMATS[file_format]
+    body = render(header, rows) if file_format == "csv" else render(table, header, rows)
+    with write_transaction():
+        record(actor, "export." + table, event.id, format=file_format, rows=len(rows))
+    return body, media_type
+
+
+def _location(event: Event) -> str:
+    return event.venue or event.online_link or ""
+
+
+def event_calendar(event: Event) -> bytes:
+    """The event and its agenda as an iCalendar file."""
+    entries = [{"uid": f"event-{event.id}@eventapp", "starts_at": event.starts_at,
+                "ends_at": event.ends_at, "summary": event.title,
+                "location": _location(event), "description": event.motto}]
+    entries += [{"uid": f"agenda-{item.id}@eventapp", "starts_at": item.starts_at,
+                 "ends_at": item.ends_at, "summary": item.title,
+                 "description": ", ".join(filter(None, [item.speaker, item.affiliation]))}
+                for item in event.agenda_items]
+    return calendar(event.title, entries)
+
+
+def personal_calendar(registration: Registration) -> bytes:
+    """The participant's day: the agenda, with their own session in each breakout slot."""
+    event = registration.event
+    chosen = {slot_id: choice.session for slot_id, choice in
+              choices_of(registration.id).items() if choice.status == "seated"}
+    slots = {slot.id for slot, _sessions in sessions_by_slot(event)}
+    entries = []
+    for item in event.agenda_items:
+        title = item.title
+        if item.id in slots and item.id in chosen:
+            title = f"{item.title}: {chosen[item.id].title}"
+        entries.append({"uid": f"agenda-{item.id}-{registration.id}@eventapp",
+                        "starts_at": item.starts_at, "ends_at": item.ends_at, "summary": title,
+                        "location": _location(event)})
+    return calendar(event.title, entries)

@@ -1,0 +1,43 @@
+"""Spreadsheets that open cleanly in German Excel and LibreOffice, safely.
+
+CSV: UTF-8 with BOM (so Excel detects the encoding), `;` as separator (German Excel's
+list separator), CRLF line ends. Cells starting with = + - @ (or a tab or carriage return)
+would be run as formulas by a spreadsheet; they get a leading apostrophe (OWASP's advice).
+"""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A cell value as text that no spreadsheet will run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]  # Excel's limit for sheet names
+    sheet.append([safe_cell(cell) for cell in header])
+    for row in rows:
+        sheet.append([safe_cell(cell) for cell in row])
+    for index, _cell in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 24
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
