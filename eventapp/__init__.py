@@ -141,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .awards import bp as awards_bp
     from .breakouts import sections as _breakout_sections  # noqa: F401 (adds page sections)
+    from .checkin import bp as checkin_bp
     from .events import bp as events_bp
     from .exports import bp as exports_bp
     from .live import bp as live_bp
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(live_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(checkin_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
 
 

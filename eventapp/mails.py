@@ -32,10 +32,12 @@ def external_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def send_mail(to: str, locale: str, subject, template: str, **context) -> Message:
+def send_mail(to: str, locale: str, subject, template: str, attachments=(),
+              **context) -> Message:
     """Render templates/mail/<template>.txt and .html in the recipient's locale and send them.
 
     `subject` is a lazy_gettext string, so that it is translated in the recipient's language.
+    `attachments` are (filename, content type, bytes).
     """
     with force_locale(locale):
         message = Message(
@@ -44,6 +46,8 @@ def send_mail(to: str, locale: str, subject, template: str, **context) -> Messag
             body=render_template(f"mail/{template}.txt", **context),
             html=render_template(f"mail/{template}.html", **context),
         )
+    for filename, content_type, data in attachments:
+        message.attach(filename, content_type, data)
     if current_app.config["MAIL_SUPPRESS_SEND"]:
         log.info("mail %s suppressed", template)
         return message

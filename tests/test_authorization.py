@@ -93,6 +93,10 @@ MATRIX = {
     ("exports.badges", "GET"): organisers_only(200),
     ("exports.event_calendar", "GET"): everyone(200),
     ("exports.personal_calendar", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("checkin.desk", "GET"): organisers_only(200),
+    ("checkin.check_in", "POST"): organisers_only(422),
+    ("checkin.counts", "GET"): organisers_only(200),
+    ("checkin.ticket", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999

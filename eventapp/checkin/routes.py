@@ -1,0 +1,69 @@
+"""The check-in desk (organisers, on a phone) and the participant's ticket."""
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.decorators import organiser_required
+from ..errors import DomainError
+from ..events.services import get_event
+from ..registration.services import get_registration
+from ..registration.tickets import ticket_svg
+from . import bp, services
+from .forms import CheckInForm, SearchForm, TicketForm
+
+
+def _desk(event, status=200):
+    search = SearchForm(request.args)
+    found = services.search(event, search.q.data) if search.q.data else []
+    return render_template("checkin/desk.html", event=event, search=search, found=found,
+                           ticket_form=TicketForm(), counts=services.counts(event)), status
+
+
+@bp.route("/organiser/events/<slug>/checkin")
+@organiser_required
+def desk(slug: str):
+    """Scan tickets with the camera or find people by name."""
+    return _desk(get_event(slug, include_unpublished=True))
+
+
+@bp.route("/organiser/events/<slug>/checkin", methods=["POST"])
+@organiser_required
+def check_in(slug: str):
+    """Check in by ticket code (scanned or typed) or by a registration found by name."""
+    event = get_event(slug, include_unpublished=True)
+    ticket, chosen = TicketForm(), CheckInForm()
+    try:
+        if ticket.validate_on_submit():
+            registration = services.registration_of_ticket(event, ticket.ticket.data)
+        elif chosen.validate_on_submit():
+            registration = services.confirmed_registration(event, chosen.registration_id.data)
+        else:
+            flash(_("Please check your input."), "danger")
+            return _desk(event, 422)
+        services.check_in(current_user, event, registration)
+    except DomainError as error:
+        flash(error.message, "warning")
+        return _desk(event, error.status_code)
+    flash(_("Welcome, %(name)s! Checked in.", name=registration.user.name), "success")
+    return redirect(url_for("checkin.desk", slug=slug), 303)
+
+
+@bp.route("/organiser/events/<slug>/checkin/counts")
+@organiser_required
+def counts(slug: str):
+    """Checked in and confirmed, for the desk's live counter."""
+    return jsonify(services.counts(get_event(slug, include_unpublished=True)))
+
+
+@bp.route("/events/<slug>/me/ticket")
+@login_required
+def ticket(slug: str):
+    """The participant's ticket: a QR code to show at the entrance."""
+    event = get_event(slug)
+    registration = get_registration(event, current_user)
+    if registration.status != "confirmed":
+        flash(_("Tickets are for confirmed places."), "info")
+        return redirect(url_for("registration.my_registration", slug=slug), 303)
+    return render_template("checkin/ticket.html", event=event, registration=registration,
+                           qr_svg=ticket_svg(registration))
