@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from .events import bp as events_bp
     from .exports import bp as exports_bp
     from .live import bp as live_bp
+    from .mailing import bp as mailing_bp
     from .organiser import bp as organiser_bp
     from .privacy import bp as privacy_bp
     from .registration import bp as registration_bp
@@ -157,15 +158,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(mailing_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
 
 
 def _register_cli(app: Flask) -> None:
     from .auth.cli import users_cli
+    from .mailing.cli import mail_cli
     from .organiser.cli import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(mail_cli)
 
 
 def _refuse_nul_characters() -> None:

@@ -32,9 +32,9 @@ def external_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def send_mail(to: str, locale: str, subject, template: str, attachments=(),
-              **context) -> Message:
-    """Render templates/mail/<template>.txt and .html in the recipient's locale and send them.
+def render_mail(to: str, locale: str, subject, template: str, attachments=(),
+                **context) -> Message:
+    """Render templates/mail/<template>.txt and .html in the recipient's locale.
 
     `subject` is a lazy_gettext string, so that it is translated in the recipient's language.
     `attachments` are (filename, content type, bytes).
@@ -48,13 +48,28 @@ def send_mail(to: str, locale: str, subject, template: str, attachments=(),
         )
     for filename, content_type, data in attachments:
         message.attach(filename, content_type, data)
+    return message
+
+
+def deliver(messages: list[Message]) -> None:
+    """Send messages over one SMTP connection, or into the outbox folder without a server."""
     if current_app.config["MAIL_SUPPRESS_SEND"]:
-        log.info("mail %s suppressed", template)
-        return message
-    if current_app.config.get("MAIL_SERVER"):
-        mail.send(message)
-    else:
-        _write_to_outbox(message)
+        log.info("%d mails suppressed", len(messages))
+        return
+    if not current_app.config.get("MAIL_SERVER"):
+        for message in messages:
+            _write_to_outbox(message)
+        return
+    with mail.connect() as connection:
+        for message in messages:
+            connection.send(message)
+
+
+def send_mail(to: str, locale: str, subject, template: str, attachments=(),
+              **context) -> Message:
+    """Render a mail in the recipient's locale and send it right away (one recipient)."""
+    message = render_mail(to, locale, subject, template, attachments, **context)
+    deliver([message])
     log.info("mail %s sent", template)
     return message
 

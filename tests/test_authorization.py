@@ -97,6 +97,9 @@ MATRIX = {
     ("checkin.check_in", "POST"): organisers_only(422),
     ("checkin.counts", "GET"): organisers_only(200),
     ("checkin.ticket", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("mailing.message", "GET"): organisers_only(200),
+    ("mailing.message", "POST"): organisers_only(422),
+    ("mailing.send", "POST"): organisers_only(303),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999
@@ -127,7 +130,7 @@ def world(app, create_event, register, organiser):
                     pitch_order=1, pitch_seconds=180)
     values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
-              "action": "welcome", "table": "registrations", "file_format": "csv"}
+              "action": "welcome", "table": "registrations", "file_format": "csv", "kind": "vote_open"}
     return {"values": values, "participant": participant, "other_participant": other}
 
 

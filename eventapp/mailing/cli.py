@@ -1,0 +1,36 @@
+"""`flask mail deliver` and `flask mail remind`."""
+
+import time
+from datetime import timedelta
+
+import click
+from flask.cli import AppGroup
+
+from ..database import utcnow
+from .services import deliver_queued
+from .tasks import queue_reminders
+
+mail_cli = AppGroup("mail", help="Deliver queued mail; queue reminders.")
+
+
+@mail_cli.command("deliver")
+@click.option("--batch", default=50, show_default=True, help="Mails per SMTP connection.")
+@click.option("--loop", is_flag=True, help="Keep running, looking for new mail every 5 s.")
+def deliver_command(batch: int, loop: bool) -> None:
+    """Send queued mail in batches (failed batches are retried with back-off)."""
+    while True:
+        sent, failed = deliver_queued(batch)
+        if sent or failed:
+            click.echo(f"sent {sent}, failed {failed}")
+        if not sent:  # nothing (more) to send right now
+            if not loop:
+                break
+            time.sleep(5)
+
+
+@mail_cli.command("remind")
+@click.option("--days", default=1, show_default=True, help="Remind events starting this soon.")
+def remind_command(days: int) -> None:
+    """Queue the reminder (agenda and personal .ics) for events starting within DAYS."""
+    count = queue_reminders(utcnow(), utcnow() + timedelta(days=days))
+    click.echo(f"queued {count} reminders")
