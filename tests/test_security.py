@@ -209,3 +209,10 @@ def test_random_form_input_never_breaks_anything(client, auth, fuzz_world, form,
 def test_random_url_parameters_are_4xx_not_500(client, segment, template):
     response = client.get(template.format(segment))
     assert response.status_code < 500
+
+
+def test_organisers_cannot_sign_in_with_a_mailed_link(client, organiser, create_event):
+    with write_transaction():
+        token = issue_sign_in_token(organiser, soon(), single_use=False)
+    client.get(f"/auth/link/{token}")
+    assert client.get("/organiser/").status_code == 302

@@ -1,6 +1,7 @@
 """`flask users ...`: account administration from the shell."""
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
 from ..errors import DomainError
@@ -9,8 +10,17 @@ from .services import create_organiser
 users_cli = AppGroup("users", help="Manage user accounts.")
 
 
+def _email_address(_ctx, _param, value: str) -> str:
+    # The login form's check: an address it refuses would make an account nobody can use.
+    try:
+        validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error)) from error
+    return value
+
+
 @users_cli.command("create-organiser")
-@click.argument("email")
+@click.argument("email", callback=_email_address)
 @click.option("--name", default="", help="Display name.")
 @click.password_option(help="Password (asked for when not given).")
 def create_organiser_command(email: str, name: str, password: str) -> None:

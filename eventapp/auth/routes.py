@@ -83,7 +83,11 @@ def logout():
     """Sign out and forget the session."""
     LogoutForm().validate_on_submit()  # the CSRF check happens globally; nothing else to check
     logout_user()
+    # Forget everything but the language the visitor chose (as on sign-in).
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang
     flash(_("You are signed out."), "info")
     return redirect(url_for("events.index"))
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
@@ -118,9 +118,17 @@ def redeem_sign_in_token(token: str) -> User | None:
             return None
         if user.sign_in_token_expires_at is None or user.sign_in_token_expires_at < utcnow():
             return None
+        if user.is_organiser:  # organisers sign in with their password, never by a mailed link
+            return None
         if user.sign_in_token_single_use:
-            user.sign_in_token_hash = None
-            user.sign_in_token_expires_at = None
+            # Spend it with a conditional UPDATE: of two clicks at once, only one signs in.
+            spent = db.session.execute(
+                update(User)
+                .where(User.id == user.id, User.sign_in_token_hash == token_hash)
+                .values(sign_in_token_hash=None, sign_in_token_expires_at=None)
+                .execution_options(synchronize_session=False))
+            if spent.rowcount != 1:
+                return None
     return user
 
 

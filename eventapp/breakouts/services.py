@@ -111,13 +111,15 @@ def _fill_from_waitlist(session_id: int) -> list[int]:
 
 
 def _release(choice: BreakoutChoice) -> list[int]:
-    was_seated, session_id = choice.status == CHOICE_SEATED, choice.session_id
-    db.session.delete(choice)
-    db.session.flush()
-    if not was_seated:
+    # Delete with a condition and learn from the row what it held: of two releases at once
+    # (a double click on PostgreSQL) only the one that deleted it gives back the seat.
+    released = db.session.execute(
+        delete(BreakoutChoice).where(BreakoutChoice.id == choice.id)
+        .returning(BreakoutChoice.status, BreakoutChoice.session_id)).first()
+    if released is None or released.status != CHOICE_SEATED:
         return []
-    _give_back_seat(session_id)
-    return _fill_from_waitlist(session_id)
+    _give_back_seat(released.session_id)
+    return _fill_from_waitlist(released.session_id)
 
 
 def choose(registration_id: int, session: BreakoutSession) -> BreakoutChoice:

@@ -81,14 +81,16 @@ def my_registration(slug: str):
     return _render_my_registration(event, get_registration(event, current_user))
 
 
-def _render_my_registration(event, registration, status: int = 200):
+def _render_my_registration(event, registration, status: int = 200, submitted=None):
+    # A refused cancel form comes back with its error, shown next to the checkbox.
+    cancel_form = submitted if isinstance(submitted, CancelForm) else CancelForm()
     choices = choices_of(registration.id)
     positions = {slot_id: waitlist_position(choice) for slot_id, choice in choices.items()
                  if choice.status == CHOICE_WAITLISTED}
     return render_template("registration/me.html", event=event, registration=registration,
                            slots=sessions_by_slot(event), choices=choices, positions=positions,
                            choose_form=ChooseBreakoutForm(), leave_form=LeaveBreakoutForm(),
-                           cancel_form=CancelForm()), status
+                           cancel_form=cancel_form), status
 
 
 def _registration_action(slug: str, form, action, success_message: str):
@@ -97,7 +99,7 @@ def _registration_action(slug: str, form, action, success_message: str):
     registration = get_registration(event, current_user)
     if not form.validate_on_submit():
         flash(_("Please check your input."), "danger")
-        return _render_my_registration(event, registration, 422)
+        return _render_my_registration(event, registration, 422, submitted=form)
     try:
         action(registration, form)
     except DomainError as error:

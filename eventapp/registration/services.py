@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
@@ -29,6 +30,7 @@ from .models import (
     STATUS_WAITLISTED,
     Registration,
 )
+from .tickets import ticket_png
 
 log = logging.getLogger(__name__)
 
@@ -65,18 +67,21 @@ def register(event: Event, *, name: str, email: str, organisation: str, consent:
     sessions = [breakouts.get_session(event, session_id) for session_id in session_ids]
     if len({s.slot_id for s in sessions}) != len(sessions):
         raise InvalidInput(_l("Choose at most one breakout session per time slot."))
-    with write_transaction():
-        user = get_or_create_participant(email, name, organisation, locale)
-        registration = db.session.scalar(select(Registration).where(
-            Registration.event_id == event.id, Registration.user_id == user.id))
-        created = registration is None or registration.status == STATUS_CANCELLED
-        if created:
-            registration = _open_registration(event, user, registration, attendance_mode,
-                                              public_listing)
-            if registration.status == STATUS_CONFIRMED:
-                for session in sessions:
-                    breakouts.choose(registration.id, session)
-        token = issue_sign_in_token(user, expires_at=event.ends_at, single_use=False)
+    try:
+        with write_transaction():
+            user = get_or_create_participant(email, name, organisation, locale)
+            registration = db.session.scalar(select(Registration).where(
+                Registration.event_id == event.id, Registration.user_id == user.id))
+            created = registration is None or registration.status == STATUS_CANCELLED
+            if created:
+                registration = _open_registration(event, user, registration, attendance_mode,
+                                                  public_listing)
+                if registration.status == STATUS_CONFIRMED:
+                    for session in sessions:
+                        breakouts.choose(registration.id, session)
+            token = issue_sign_in_token(user, expires_at=event.ends_at, single_use=False)
+    except IntegrityError as exc:  # the same address registered twice at once (double click)
+        raise Conflict() from exc
     _send_confirmation(registration, token, already_registered=not created)
     return RegistrationResult(registration, created)
 
@@ -154,10 +159,11 @@ def cancel(registration: Registration) -> None:
         return
     _ensure_not_over(registration.event)
     with write_transaction():
-        was_confirmed = registration.status == STATUS_CONFIRMED
-        registration.status = STATUS_CANCELLED
-        registration.cancelled_at = utcnow()
-        registration.waitlisted_at = None
+        # Conditional UPDATEs, not the status read above (stale under a double click on
+        # PostgreSQL): only one of two cancellations at once frees the place.
+        was_confirmed = _mark_cancelled(registration.id, STATUS_CONFIRMED)
+        if not was_confirmed and not _mark_cancelled(registration.id, STATUS_WAITLISTED):
+            return  # cancelled meanwhile
         breakouts.release_all(registration.id)
         promoted = []
         if was_confirmed:
@@ -168,6 +174,16 @@ def cancel(registration: Registration) -> None:
                    "promoted")
     _send_mail(registration, _l("Your registration for %(title)s is cancelled",
                                 title=registration.event.title), "cancelled")
+
+
+def _mark_cancelled(registration_id: int, previous_status: str) -> bool:
+    """Cancel the registration if it still has `previous_status`; True if it did."""
+    result = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration_id, Registration.status == previous_status)
+        .values(status=STATUS_CANCELLED, cancelled_at=utcnow(), waitlisted_at=None)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 def _ensure_not_over(event: Event) -> None:
@@ -226,13 +242,17 @@ def _send_confirmation(registration: Registration, token: str, already_registere
     subject = (_l("Your link for %(title)s", title=event.title) if already_registered
                else _l("Your registration for %(title)s", title=event.title))
     link = external_url("auth.sign_in_with_link", token=token)
+    ticket = [("ticket.png", "image/png", ticket_png(registration))] \
+        if registration.status == STATUS_CONFIRMED else []
     _send_mail(registration, subject, "confirmation", link=link,
-               already_registered=already_registered)
+               already_registered=already_registered, attachments=ticket)
 
 
-def _send_mail(registration: Registration, subject, template: str, **context) -> None:
+def _send_mail(registration: Registration, subject, template: str, attachments=(),
+               **context) -> None:
     user = registration.user
-    send_mail(user.email, user.locale, subject, template, user=user, registration=registration,
+    send_mail(user.email, user.locale, subject, template, attachments=attachments, user=user,
+              registration=registration,
               event=registration.event,
               event_url=external_url("registration.my_registration", slug=registration.event.slug),
               **context)
