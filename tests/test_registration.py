@@ -674,7 +674,7 @@ def test_cancelling_frees_the_place_and_every_seat(client, signed_in, second_slo
     assert _seats(morning) == _seats(afternoon) == 0
     assert _fresh(Event, event.id).registered_count == 0
     (message,) = mailbox
-    assert message["Subject"] == f"Ihre Anmeldung zu {event.title} ist abgesagt"
+    assert message["Subject"] == f"Ihre Anmeldung zu {event.title} wurde abgesagt"
 
 
 def test_cancelling_promotes_the_next_on_the_waitlist_and_mails_them(client, auth,
