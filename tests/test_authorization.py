@@ -100,6 +100,10 @@ MATRIX = {
     ("mailing.message", "GET"): organisers_only(200),
     ("mailing.message", "POST"): organisers_only(422),
     ("mailing.send", "POST"): organisers_only(303),
+    ("organiser.dashboard", "GET"): organisers_only(200),
+    ("organiser.audit", "GET"): organisers_only(200),
+    ("organiser.copy_event", "GET"): organisers_only(200),
+    ("organiser.copy_event", "POST"): organisers_only(422),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999

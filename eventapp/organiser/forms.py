@@ -18,7 +18,16 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..events.models import AGENDA_KINDS
 from ..forms import choices
@@ -55,6 +64,20 @@ class LocalDateTimeField(DateTimeLocalField):
         return self.data.astimezone(self._zone()).strftime("%Y-%m-%dT%H:%M")
 
 
+def _after(earlier, message):
+    """A field validator: the field's time lies after the time in the field `earlier`.
+
+    The services check the same rule; checking it here too puts the message next to the field.
+    """
+
+    def validate(form, field):
+        start = form[earlier].data
+        if field.data is not None and start is not None and field.data <= start:
+            raise ValidationError(message)
+
+    return validate
+
+
 class EventForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
@@ -66,14 +89,16 @@ class EventForm(FlaskForm):
     motto = StringField(_l("Motto"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
-    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired()])
+    ends_at = LocalDateTimeField(_l("Ends"), validators=[
+        DataRequired(), _after("starts_at", _l("The event must end after it starts."))])
     format = SelectField(_l("Format"), choices=choices(FORMAT_CHOICES))
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
     online_link = URLField(_l("Online link (shown only to registered participants)"),
                            validators=[Optional(), URL(), Length(max=500)])
     registration_opens_at = LocalDateTimeField(_l("Registration opens"), validators=[Optional()])
-    registration_closes_at = LocalDateTimeField(_l("Registration closes"),
-                                                validators=[Optional()])
+    registration_closes_at = LocalDateTimeField(_l("Registration closes"), validators=[
+        Optional(), _after("registration_opens_at",
+                           _l("Registration must close after it opens."))])
     capacity = IntegerField(_l("Places (empty: no limit)"),
                             validators=[Optional(), NumberRange(min=1, max=100_000)])
     submit = SubmitField(_l("Save"))
@@ -83,7 +108,8 @@ class AgendaItemForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=choices((k, KIND_LABELS[k]) for k in AGENDA_KINDS))
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
-    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired()])
+    ends_at = LocalDateTimeField(_l("Ends"), validators=[
+        DataRequired(), _after("starts_at", _l("An agenda item must end after it starts."))])
     speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=200)])
     affiliation = StringField(_l("Speaker's affiliation"),
                               validators=[Optional(), Length(max=300)])
@@ -132,3 +158,14 @@ class ConfirmForm(FlaskForm):
     """An empty form for buttons that change state (delete): it carries the CSRF token."""
 
     submit = SubmitField(_l("Delete"))
+
+
+class CopyEventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name for the address"),
+        validators=[DataRequired(), Length(max=80),
+                    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                           message=_l("Use only a-z, 0-9 and hyphens."))])
+    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
+    submit = SubmitField(_l("Copy"))
