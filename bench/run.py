@@ -449,13 +449,14 @@ def main() -> int:
         asyncio.run(wait_until_up("http://127.0.0.1:8102/"))
         measured = asyncio.run(measure(args, prepared, "http://127.0.0.1:8101",
                                        "http://127.0.0.1:8102"))
+        checked = check_database(url, prepared)
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
-    result = report(args, measured, check_database(url, prepared))
+    result = report(args, measured, checked)
     RESULTS.mkdir(exist_ok=True)
     name = "latest.json" if args.database == "postgresql" else f"latest-{args.database}.json"
     (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n")
