@@ -134,7 +134,8 @@ def world(app, create_event, register, organiser):
                     pitch_order=1, pitch_seconds=180)
     values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
-              "action": "welcome", "table": "registrations", "file_format": "csv", "kind": "vote_open"}
+              "action": "welcome", "table": "registrations", "file_format": "csv",
+              "kind": "vote_open"}
     return {"values": values, "participant": participant, "other_participant": other}
 
 

@@ -54,7 +54,8 @@ def test_pages_are_german_by_default_and_english_on_request(client):
 
 
 # Text a template may show as it is: names, symbols and the languages' own names.
-NOT_FOR_TRANSLATION = {"eventapp", "Deutsch", "English", "ClusterERFOLG", "PNG", "QR", "CSV", "Excel"}
+NOT_FOR_TRANSLATION = {"eventapp", "Deutsch", "English", "ClusterERFOLG", "PNG", "QR", "CSV",
+                       "Excel"}
 JINJA = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
 TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.S)
 TEXT_ATTRIBUTE = re.compile(r'\b(?:alt|title|placeholder|aria-label)="([^"{]*)"')

@@ -111,7 +111,7 @@ def test_slug_taken_and_unknown_event(orga, create_event):
     assert orga.post("/organiser/events/unknown/status",
                      data={"status": "published"}).status_code == 404
     assert orga.post(f"/organiser/events/{event.slug}/status",
-                     data={"status": "bogus"}).status_code == 303  # flashed, unchanged
+                     data={"status": "bogus"}).status_code == 422  # refused, unchanged
     db.session.expire_all()
     assert event.status == "published"
 
@@ -164,7 +164,7 @@ def test_breakouts_are_added_edited_and_protected(orga, create_event, register):
                                                         "capacity": 1})
     assert too_small.status_code == 422
     assert "belegten Plätze" in too_small.get_data(as_text=True)
-    assert orga.post(f"{url}/{new.id}/delete", data={}).status_code == 303
+    assert orga.post(f"{url}/{new.id}/delete", data={}).status_code == 409
     db.session.expire_all()
     assert new.capacity == 2 and db.session.get(BreakoutSession, new.id) is not None
     assert orga.post(f"{url}/new", data={"slot_id": slot_id, "title": "x",
@@ -258,41 +258,3 @@ def test_logo_of_unknown_or_logo_less_finalist_is_404(client, create_event):
     assert client.get(f"/finalists/{finalist.id}/logo.png").status_code == 404
     assert client.get("/finalists/99999/logo.png").status_code == 404
     assert event.slug
-
-
-# --- who may ------------------------------------------------------------------------------
-
-
-def _organiser_rules(app):
-    return [rule for rule in app.url_map.iter_rules()
-            if rule.endpoint.startswith("organiser.") or rule.endpoint.startswith("live.control")]
-
-
-def _url(rule, event):
-    values = {"slug": event.slug, "item_id": 1, "session_id": 1, "finalist_id": 1, "user_id": 1,
-              "action": "open"}
-    return rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
-
-
-def _request(client, method, url):
-    # post() carries a valid CSRF token, so that the role check is what answers.
-    return client.post(url, data={}) if method == "POST" else client.get(url)
-
-
-def test_participants_get_403_and_strangers_the_sign_in_on_every_organiser_route(
-        app, client, auth, create_event, register):
-    event = create_event(finalists=1)
-    person = register(event)
-    rules = _organiser_rules(app)
-    assert len(rules) > 15
-    for rule in rules:
-        method = "POST" if "POST" in rule.methods else "GET"
-        anonymous = _request(client, method, _url(rule, event))
-        assert anonymous.status_code == 302 and "/auth/" in anonymous.headers["Location"], rule
-    auth.login_participant(person.user)
-    before = _actions()
-    for rule in rules:
-        for method in {"GET", "POST"} & rule.methods:
-            response = _request(client, method, _url(rule, event))
-            assert response.status_code == 403, (rule, method)
-    assert _actions() == before

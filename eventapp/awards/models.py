@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -25,13 +26,12 @@ class Finalist(db.Model):
     # The logo lives in the database (re-encoded PNG, small) so that app servers stay stateless;
     # deferred so that lists of finalists do not load it.
     logo_png: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # Grows with every new logo and never goes back, so that each logo has its own address
+    # (browsers cache them as immutable).
     logo_version: Mapped[int] = mapped_column(default=0)
+    has_logo: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     event: Mapped["Event"] = relationship()  # noqa: F821
-
-    @property
-    def has_logo(self) -> bool:
-        return self.logo_version > 0
 
     def __repr__(self) -> str:
         return f"<Finalist {self.id} {self.organisation!r}>"

@@ -3,10 +3,11 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..database import write_transaction
-from ..errors import InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import Event
 from ..extensions import db
 from .logos import reencode_logo
@@ -57,7 +58,7 @@ def add_finalist(actor, event: Event, logo: bytes | None = None, **values) -> Fi
                 select(func.max(Finalist.pitch_order)).where(Finalist.event_id == event.id)) or 0)
         finalist = Finalist(event_id=event.id, **values)
         if logo_png:
-            finalist.logo_png, finalist.logo_version = logo_png, 1
+            finalist.logo_png, finalist.logo_version, finalist.has_logo = logo_png, 1, True
         db.session.add(finalist)
         db.session.flush()
         record(actor, "finalist.created", event.id, finalist=finalist.id,
@@ -75,19 +76,24 @@ def update_finalist(actor, finalist: Finalist, logo: bytes | None = None,
             if value is not None:
                 setattr(finalist, key, value)
         if logo_png:
-            finalist.logo_png, finalist.logo_version = logo_png, finalist.logo_version + 1
+            finalist.logo_png, finalist.has_logo = logo_png, True
+            finalist.logo_version += 1
         elif remove_logo:
-            finalist.logo_png, finalist.logo_version = None, 0
+            finalist.logo_png, finalist.has_logo = None, False
         record(actor, "finalist.updated", finalist.event_id, finalist=finalist.id)
     return finalist
 
 
 def delete_finalist(actor, finalist: Finalist) -> None:
-    """Remove a finalist."""
-    with write_transaction():
-        record(actor, "finalist.deleted", finalist.event_id, finalist=finalist.id,
-               organisation=finalist.organisation)
-        db.session.delete(finalist)
+    """Remove a finalist nobody has voted for (ballots keep their finalist)."""
+    try:
+        with write_transaction():
+            record(actor, "finalist.deleted", finalist.event_id, finalist=finalist.id,
+                   organisation=finalist.organisation)
+            db.session.delete(finalist)
+    except IntegrityError as error:
+        raise Conflict(_l("Votes have been cast for this finalist; it cannot be deleted.")) \
+            from error
 
 
 def _checked_logo(logo: bytes | None) -> bytes | None:

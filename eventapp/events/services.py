@@ -2,7 +2,9 @@
 
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -93,12 +95,18 @@ def _validate_event(values: dict, event: Event | None) -> None:
         raise InvalidInput(_l("Another event already uses this short name."))
 
 
+def _local_year(moment: datetime) -> int:
+    """The year on the event's calendar: a meeting on 1 January at 00:30 in Berlin is still
+    on 31 December in UTC."""
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).year
+
+
 def create_event(actor, **values) -> Event:
     """Create a draft event from the organiser's form values."""
     values = {k: values.get(k) for k in EVENT_FIELDS}
     with write_transaction():
         _validate_event(values, None)
-        event = Event(**values, year=values["starts_at"].year)
+        event = Event(**values, year=_local_year(values["starts_at"]))
         db.session.add(event)
         db.session.flush()
         record(actor, "event.created", event.id, slug=event.slug)
@@ -113,7 +121,7 @@ def update_event(actor, event: Event, **values) -> Event:
         changed = [k for k, v in values.items() if getattr(event, k) != v]
         for key, value in values.items():
             setattr(event, key, value)
-        event.year = event.starts_at.year
+        event.year = _local_year(event.starts_at)
         record(actor, "event.updated", event.id, fields=changed)
     return event
 

@@ -60,16 +60,20 @@ def _form_page(template: str, form, save, success: str, **context):
 
 
 def _post_action(slug: str, action, success: str, form=None):
-    """Run a button's action (publish, delete...) and go back to the event's overview."""
+    """Run a button's action (publish, delete...) and go back to the event's overview.
+
+    A refused action shows the overview with its message and the error's status code
+    (422 for bad input, 409 for a conflict), so that it never looks like a success.
+    """
     form = form or ConfirmForm()
     if not form.validate_on_submit():
         flash(_("Please check your input."), "danger")
-        return redirect(url_for("organiser.event", slug=slug), 303)
+        return _event_page(_event(slug), status=422)
     try:
         action(form)
     except DomainError as error:
         flash(error.message, "danger")
-        return redirect(url_for("organiser.event", slug=slug), 303)
+        return _event_page(_event(slug), status=error.status_code)
     flash(success, "success")
     return redirect(url_for("organiser.event", slug=slug), 303)
 
@@ -101,12 +105,15 @@ def new_event():
 @bp.route("/events/<slug>/")
 def event(slug: str):
     """One event: status, agenda, breakouts, finalists, counts and the latest audit entries."""
-    event = _event(slug)
+    return _event_page(_event(slug))
+
+
+def _event_page(event, status: int = 200):
     return render_template(
         "organiser/event.html", event=event, seats=breakouts.seat_overview(event),
         finalists=awards.finalists_of(event), audit=entries_for_event(event.id, limit=20),
-        status_form=StatusForm(status=event.status), confirm_form=ConfirmForm(),
-        kind_labels=KIND_LABELS)
+        status_form=StatusForm(formdata=None, status=event.status), confirm_form=ConfirmForm(),
+        kind_labels=KIND_LABELS), status
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
