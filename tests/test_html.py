@@ -15,11 +15,16 @@ PUBLIC = ["/", "/hall-of-fame", f"/events/{SLUG}/", f"/events/{SLUG}/register",
           f"/events/{SLUG}/register/done", f"/events/{SLUG}/results",
           f"/events/{SLUG}/results?receipt=ABCDE-23456", "/auth/sign-in", "/auth/login",
           f"/screen/{SLUG}", f"/screen/{SLUG}/stage", "/nowhere"]
-PARTICIPANT = ["/me", f"/events/{SLUG}/me", f"/events/{SLUG}/vote"]
+PARTICIPANT = ["/me", f"/events/{SLUG}/me", f"/events/{SLUG}/vote", f"/events/{SLUG}/me/ticket",
+               "/me/privacy"]
 ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/",
              f"/organiser/events/{SLUG}/edit", f"/organiser/events/{SLUG}/agenda/new",
              f"/organiser/events/{SLUG}/breakouts/new", f"/organiser/events/{SLUG}/finalists/new",
-             f"/organiser/events/{SLUG}/registrations", f"/organiser/events/{SLUG}/live"]
+             f"/organiser/events/{SLUG}/registrations", f"/organiser/events/{SLUG}/live",
+             f"/organiser/events/{SLUG}/checkin", f"/organiser/events/{SLUG}/checkin?q=a",
+             f"/organiser/events/{SLUG}/dashboard", f"/organiser/events/{SLUG}/audit",
+             f"/organiser/events/{SLUG}/copy", f"/organiser/events/{SLUG}/message",
+             f"/organiser/events/{SLUG}/badges"]
 
 
 def assert_valid_html(html: str, url: str) -> None:

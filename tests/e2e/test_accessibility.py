@@ -20,11 +20,14 @@ pytestmark = pytest.mark.slow
 SLUG = "clustertreffen-2022"
 PUBLIC = ["/", "/hall-of-fame", f"/events/{SLUG}/", f"/events/{SLUG}/register",
           "/auth/sign-in", "/auth/login", f"/events/{SLUG}/register/done", "/nowhere"]
-PARTICIPANT = [f"/events/{SLUG}/me", f"/events/{SLUG}/vote"]
+PARTICIPANT = [f"/events/{SLUG}/me", f"/events/{SLUG}/vote", f"/events/{SLUG}/me/ticket",
+               "/me/privacy"]
 ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/",
              f"/organiser/events/{SLUG}/agenda/new", f"/organiser/events/{SLUG}/breakouts/new",
              f"/organiser/events/{SLUG}/finalists/new", f"/organiser/events/{SLUG}/registrations",
-             f"/organiser/events/{SLUG}/live"]
+             f"/organiser/events/{SLUG}/live", f"/organiser/events/{SLUG}/checkin",
+             f"/organiser/events/{SLUG}/dashboard", f"/organiser/events/{SLUG}/audit",
+             f"/organiser/events/{SLUG}/message"]
 axe = Axe()
 
 
