@@ -159,3 +159,12 @@ def test_finalists_section_in_english(client, create_event):
     client.post("/auth/language", data={"lang": "en"})
     page = client.get(f"/events/{event.slug}/").get_data(as_text=True)
     assert ">Finalists<" in page and "Netzwerk 1" in page
+
+
+def test_logos_of_draft_events_are_for_organisers_only(client, auth, organiser, create_event):
+    event = create_event(finalists=1, published=False)
+    finalist = _set_logo(organiser, finalists_of(event)[0], logo=_image(colour="red"))
+    assert client.get(f"/finalists/{finalist.id}/logo.png").status_code == 404
+    auth.login_organiser()
+    response = client.get(f"/finalists/{finalist.id}/logo.png")
+    assert response.status_code == 200 and response.headers["Cache-Control"].startswith("private")

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
-from ..events.models import Event
+from ..events.models import STATUS_PUBLISHED, Event
 from ..extensions import db
 from .logos import reencode_logo
 from .models import Finalist
@@ -32,10 +32,16 @@ def get_finalist(event: Event, finalist_id: int) -> Finalist:
     return finalist
 
 
-def logo_of(finalist_id: int) -> tuple[bytes, int]:
-    """A finalist's logo as PNG bytes with its version (for caching)."""
-    row = db.session.execute(select(Finalist.logo_png, Finalist.logo_version)
-                             .where(Finalist.id == finalist_id)).first()
+def logo_of(finalist_id: int, include_unpublished: bool = False) -> tuple[bytes, int]:
+    """A finalist's logo as PNG bytes with its version (for caching).
+
+    Logos of events that are not published are for organisers only.
+    """
+    query = (select(Finalist.logo_png, Finalist.logo_version).join(Event)
+             .where(Finalist.id == finalist_id))
+    if not include_unpublished:
+        query = query.where(Event.status == STATUS_PUBLISHED)
+    row = db.session.execute(query).first()
     if row is None or row.logo_png is None:
         raise NotFound()
     return row.logo_png, row.logo_version
