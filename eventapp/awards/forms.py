@@ -1,13 +1,14 @@
 """The ballot form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import HiddenInput
 
+from ..forms import Form
 
-class BallotForm(FlaskForm):
+
+class BallotForm(Form):
     """Step one chooses a finalist; step two (confirmed) casts the vote."""
 
     finalist = RadioField(_l("Your choice"), coerce=int, validate_choice=False,
@@ -17,7 +18,7 @@ class BallotForm(FlaskForm):
     submit = SubmitField(_l("Continue"))
 
 
-class ReceiptLookupForm(FlaskForm):
+class ReceiptLookupForm(Form):
     class Meta:
         csrf = False  # a GET search that changes nothing
 

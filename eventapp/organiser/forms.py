@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
@@ -30,7 +29,7 @@ from wtforms.validators import (
 )
 
 from ..events.models import AGENDA_KINDS
-from ..forms import choices
+from ..forms import Form, choices
 
 FORMAT_CHOICES = [("in_person", _l("In person")), ("online", _l("Online")),
                   ("hybrid", _l("Hybrid"))]
@@ -78,7 +77,7 @@ def _after(earlier, message):
     return validate
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Short name for the address"),
@@ -104,7 +103,7 @@ class EventForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=choices((k, KIND_LABELS[k]) for k in AGENDA_KINDS))
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
@@ -116,7 +115,7 @@ class AgendaItemForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class BreakoutSessionForm(FlaskForm):
+class BreakoutSessionForm(Form):
     slot_id = SelectField(_l("Time slot"), coerce=int)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -126,7 +125,7 @@ class BreakoutSessionForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class FinalistForm(FlaskForm):
+class FinalistForm(Form):
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
     project_title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
@@ -142,25 +141,25 @@ class FinalistForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class TeamMemberForm(FlaskForm):
+class TeamMemberForm(Form):
     email = EmailField(_l("Email address of a registered participant"),
                        validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Add to the team"))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(choices=choices([("draft", _l("Draft")), ("published", _l("Published")),
                                           ("archived", _l("Archived"))]))
     submit = SubmitField(_l("Change status"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form for buttons that change state (delete): it carries the CSRF token."""
 
     submit = SubmitField(_l("Delete"))
 
 
-class CopyEventForm(FlaskForm):
+class CopyEventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Short name for the address"),

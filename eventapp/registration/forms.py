@@ -1,7 +1,6 @@
 """Registration forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from ..forms import choices
+from ..forms import Form, choices
 
 ATTENDANCE_CHOICES = [("in_person", _l("In person")), ("online", _l("Online"))]
 SLOT_FIELD_PREFIX = "slot_"
@@ -23,7 +22,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "") else None
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
@@ -63,17 +62,17 @@ def registration_form_for(slots, hybrid: bool, **kwargs) -> RegistrationForm:
     return form
 
 
-class ChooseBreakoutForm(FlaskForm):
+class ChooseBreakoutForm(Form):
     session_id = IntegerField(validators=[InputRequired()])
     submit = SubmitField(_l("Choose"))
 
 
-class LeaveBreakoutForm(FlaskForm):
+class LeaveBreakoutForm(Form):
     slot_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     submit = SubmitField(_l("Leave this session"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     confirm = BooleanField(_l("Yes, cancel my registration."),
                            validators=[InputRequired(message=_l("Please confirm."))])
     submit = SubmitField(_l("Cancel registration"))
