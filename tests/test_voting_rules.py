@@ -65,6 +65,25 @@ def test_team_members_vote_but_not_for_their_own_finalist(poll_with_voters, orga
     assert voting.cast_vote(poll, users[0], finalists[1].id)
 
 
+def test_voter_reads_registration_teams_and_participation_together(poll_with_voters,
+                                                                   organiser):
+    poll, users, finalists = poll_with_voters(voters=2)
+    other_poll, _, other_finalists = poll_with_voters(voters=0)
+    for finalist in (finalists[0], finalists[2], other_finalists[1]):
+        voting.set_team_member(organiser, finalist, users[0], member=True)
+    voting.cast_vote(poll, users[0], finalists[1].id)
+
+    member = voting.voter(poll, users[0])
+    assert member == voting.Voter("confirmed", checked_in=False, has_voted=True,
+                                  own_finalist_ids=frozenset({finalists[0].id, finalists[2].id}))
+    assert voting.voter(poll, users[1]).own_finalist_ids == frozenset()
+    assert not voting.voter(poll, users[1]).has_voted
+    stranger = voting.voter(other_poll, users[1])
+    assert stranger.registration_status is None
+    with pytest.raises(voting.NotEligible):
+        voting.check_eligible(other_poll, stranger)
+
+
 def test_closed_poll_refuses_votes(poll_with_voters, organiser):
     poll, users, finalists = poll_with_voters(voters=1)
     voting.close_poll(organiser, poll)

@@ -28,8 +28,8 @@ def logo(finalist_id: int):
     return response.make_conditional(request)
 
 
-def _ballot_page(event, poll, form, status=200, error=None, **context):
-    own = voting.own_finalist_ids(event.id, current_user) if poll else set()
+def _ballot_page(event, poll, form, voter=None, status=200, error=None, **context):
+    own = voter.own_finalist_ids if voter else frozenset()
     if poll is not None:
         form.finalist.choices = choices((f.id, f.organisation) for f in poll.candidates
                                        if f.id not in own)
@@ -50,13 +50,15 @@ def vote(slug: str):
                             error=voting.PollNotOpen().message if request.method == "POST"
                             else None)
     if request.method == "GET":
+        voter = voting.voter(poll, current_user)
         try:
-            voting.eligible_registration(poll, current_user)
+            voting.check_eligible(poll, voter)
         except DomainError as error:
-            return _ballot_page(event, poll, form, status=error.status_code, error=error.message)
-        return _ballot_page(event, poll, form, voted=voting.has_voted(poll, current_user))
+            return _ballot_page(event, poll, form, voter, status=error.status_code,
+                                error=error.message)
+        return _ballot_page(event, poll, form, voter, voted=voter.has_voted)
     if not form.validate_on_submit():
-        return _ballot_page(event, poll, form, status=422)
+        return _ballot_page(event, poll, form, voting.voter(poll, current_user), status=422)
     try:
         if not form.confirmed.data:
             voting.check_ballot(poll, current_user, form.finalist.data)
@@ -65,8 +67,9 @@ def vote(slug: str):
                                    chosen=chosen)
         receipt = voting.cast_vote(poll, current_user, form.finalist.data)
     except DomainError as error:
-        return _ballot_page(event, poll, form, status=error.status_code, error=error.message,
-                            voted=voting.has_voted(poll, current_user))
+        voter = voting.voter(poll, current_user)
+        return _ballot_page(event, poll, form, voter, status=error.status_code,
+                            error=error.message, voted=voter.has_voted)
     # The receipt is shown once, right here: it is stored nowhere that links it to the voter.
     return render_template("awards/receipt.html", event=event, poll=poll, receipt=receipt)
 

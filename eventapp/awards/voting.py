@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
 from ..auth.models import User
@@ -82,9 +83,13 @@ def polls_of(event: Event) -> list[Poll]:
 
 
 def current_poll(event: Event) -> Poll | None:
-    """The poll that matters now: the newest one (a run-off replaces its parent)."""
-    return db.session.scalar(select(Poll).where(Poll.event_id == event.id)
-                             .order_by(Poll.id.desc()).limit(1))
+    """The poll that matters now: the newest one (a run-off replaces its parent).
+
+    Its candidates come in the same query: every page that shows the poll needs them.
+    """
+    return db.session.scalars(
+        select(Poll).options(joinedload(Poll.candidates)).where(Poll.event_id == event.id)
+        .order_by(Poll.id.desc()).limit(1)).unique().first()
 
 
 def get_poll(event: Event, poll_id: int) -> Poll:
@@ -95,16 +100,39 @@ def get_poll(event: Event, poll_id: int) -> Poll:
     return poll
 
 
-def has_voted(poll: Poll, user: User) -> bool:
-    """Whether the user has voted in this poll (never how)."""
-    return db.session.get(Participation, (poll.id, user.id)) is not None
+@dataclass(frozen=True)
+class Voter:
+    """What the ballot needs to know about a person: read in one query, the hot path."""
+
+    registration_status: str | None  # None: not registered for the event
+    checked_in: bool
+    has_voted: bool
+    own_finalist_ids: frozenset[int]
 
 
-def own_finalist_ids(event_id: int, user: User) -> set[int]:
-    """The finalists of this event whose team the user belongs to."""
-    return set(db.session.scalars(
-        select(FinalistTeamMember.finalist_id).join(Finalist)
-        .where(Finalist.event_id == event_id, FinalistTeamMember.user_id == user.id)))
+def voter(poll: Poll, user: User) -> Voter:
+    """The user's registration, team memberships and participation in the poll, at once."""
+    team = (select(FinalistTeamMember.user_id, FinalistTeamMember.finalist_id).join(Finalist)
+            .where(Finalist.event_id == poll.event_id).subquery())
+    voted = select(Participation.user_id).where(
+        Participation.poll_id == poll.id, Participation.user_id == user.id).exists()
+    rows = db.session.execute(
+        select(Registration.status, Registration.checked_in_at, voted, team.c.finalist_id)
+        .outerjoin(team, team.c.user_id == Registration.user_id)
+        .where(Registration.event_id == poll.event_id, Registration.user_id == user.id)).all()
+    if not rows:
+        return Voter(None, False, False, frozenset())
+    status, checked_in_at, has_voted_already, _ = rows[0]
+    return Voter(status, checked_in_at is not None, bool(has_voted_already),
+                 frozenset(row.finalist_id for row in rows if row.finalist_id is not None))
+
+
+def check_eligible(poll: Poll, voter: Voter) -> None:
+    """Raise NotEligible unless the voter's registration entitles them to vote in the poll."""
+    if voter.registration_status != STATUS_CONFIRMED:
+        raise NotEligible()
+    if poll.checked_in_only and not voter.checked_in:
+        raise NotEligible(_l("Only participants who have checked in at the venue can vote."))
 
 
 def team_members(finalist: Finalist) -> list[User]:
@@ -112,17 +140,6 @@ def team_members(finalist: Finalist) -> list[User]:
     return list(db.session.scalars(
         select(User).join(FinalistTeamMember, FinalistTeamMember.user_id == User.id)
         .where(FinalistTeamMember.finalist_id == finalist.id).order_by(User.name)))
-
-
-def eligible_registration(poll: Poll, user: User) -> Registration:
-    """The user's registration if it entitles them to vote in the poll, else NotEligible."""
-    registration = db.session.scalar(select(Registration).where(
-        Registration.event_id == poll.event_id, Registration.user_id == user.id))
-    if registration is None or registration.status != STATUS_CONFIRMED:
-        raise NotEligible()
-    if poll.checked_in_only and registration.checked_in_at is None:
-        raise NotEligible(_l("Only participants who have checked in at the venue can vote."))
-    return registration
 
 
 def tally(poll: Poll) -> list[Standing]:
@@ -195,19 +212,20 @@ def check_ballot(poll: Poll, user: User, finalist_id: int) -> None:
     Whether the user voted already is checked here only for the message; the unique key
     of participations decides when the vote is cast.
     """
-    _check_ballot(poll, user, finalist_id)
-    if has_voted(poll, user):
+    if _check_ballot(poll, user, finalist_id).has_voted:
         raise AlreadyVoted()
 
 
-def _check_ballot(poll: Poll, user: User, finalist_id: int) -> None:
+def _check_ballot(poll: Poll, user: User, finalist_id: int) -> Voter:
     if poll.status != POLL_OPEN:
         raise PollNotOpen()
-    eligible_registration(poll, user)
+    person = voter(poll, user)
+    check_eligible(poll, person)
     if finalist_id not in {candidate.id for candidate in poll.candidates}:
         raise InvalidInput(_l("Please choose one of the finalists."))
-    if finalist_id in own_finalist_ids(poll.event_id, user):
+    if finalist_id in person.own_finalist_ids:
         raise OwnFinalist()
+    return person
 
 
 def cast_vote(poll: Poll, user: User, finalist_id: int) -> str:
