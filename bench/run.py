@@ -30,10 +30,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/eventapp_bench"
+# The README's production setup keeps rate limits in Redis, shared by the workers.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SECRET = "bench-secret-key"
 USER_AGENT = "eventapp-bench"
 CSRF = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
@@ -438,10 +441,12 @@ def main() -> int:
            "sqlite": f"sqlite:///{workdir / 'bench.sqlite'}"}.get(args.database, args.database)
 
     reset_database(url)
+    redis.Redis.from_url(REDIS_URL).flushdb()  # no rate-limit counters from an earlier run
     seats = max(1, args.registrations // 4)  # three sessions of a quarter each: too few seats
     prepared = prepare(url, args.voters, seats)
     env = {**os.environ, "EVENTAPP_ENV": "production", "EVENTAPP_SECRET_KEY": SECRET,
-           "EVENTAPP_DATABASE_URL": url, "EVENTAPP_FORCE_HTTPS": "0", "EVENTAPP_PROXY_COUNT": "1",
+           "EVENTAPP_DATABASE_URL": url, "REDIS_URL": REDIS_URL, "EVENTAPP_FORCE_HTTPS": "0",
+           "EVENTAPP_PROXY_COUNT": "1",
            "EVENTAPP_MAIL_OUTBOX_DIR": str(workdir / "outbox"), "PYTHONPATH": str(ROOT / "bench")}
     servers = [start_gunicorn("wsgi:app", 8101, env), start_gunicorn("floor_app:app", 8102, env)]
     try:
