@@ -41,6 +41,7 @@ SECRET = "bench-secret-key"
 USER_AGENT = "eventapp-bench"
 CSRF = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
 FINALIST = re.compile(r'name="finalist"[^>]* value="(\d+)"')
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 RECEIPT = re.compile(r'id="receipt">([A-Z0-9-]+)<')
 
 
@@ -207,19 +208,43 @@ async def wait_until_up(url: str, timeout: float = 30) -> None:
 # --- the load generator -------------------------------------------------------------------
 
 
+def server_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of every gunicorn ("app") and PostgreSQL ("database") process."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        group = ("app" if b"gunicorn" in command else
+                 "database" if command.startswith(b"postgres") else None)
+        if group:
+            found[int(entry.name)] = (group, (int(stat[11]) + int(stat[12])) / CLOCK_TICKS)
+    return found
+
+
 class Phase:
-    """Requests, errors, latencies, wall time and the load generator's own CPU of a phase."""
+    """Requests, errors, latencies, wall time and CPU of a phase: the load generator's own,
+    the app's (gunicorn) and the database's."""
 
     def __init__(self, name: str):
         self.name, self.latencies, self.errors, self.statuses = name, [], 0, {}
+        self.server_cpu = {"app": 0.0, "database": 0.0}
 
     def __enter__(self):
+        self.before = server_cpu()
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc):
         self.wall = time.perf_counter() - self.wall
         self.cpu = time.process_time() - self.cpu
+        for pid, (group, seconds) in server_cpu().items():
+            started = self.before.get(pid)
+            self.server_cpu[group] += seconds - (started[1] if started else 0.0)
 
     def record(self, status: int, started: float, ok: bool) -> None:
         self.latencies.append(time.perf_counter() - started)
@@ -239,6 +264,8 @@ class Phase:
                 "wall_s": round(self.wall, 3), "rps": round(self.rps, 1),
                 "p50_ms": round(self.percentile(0.5), 1), "p99_ms": round(self.percentile(0.99), 1),
                 "loadgen_cpu_pct": round(100 * self.cpu / self.wall, 1) if self.wall else 0.0,
+                **{f"{group}_cpu_ms_per_request": round(1000 * seconds / len(self.latencies), 2)
+                   if self.latencies else 0.0 for group, seconds in self.server_cpu.items()},
                 "statuses": {str(k): v for k, v in sorted(self.statuses.items())}}
 
 
@@ -381,6 +408,10 @@ def git_commit() -> str:
     return result.stdout.strip() + ("-dirty" if dirty else "")
 
 
+def _cpu_split(phase: dict) -> str:
+    return f"{phase['app_cpu_ms_per_request']} / {phase['database_cpu_ms_per_request']}"
+
+
 def report(args, measured: dict, checked: dict) -> dict:
     post, floor = measured["vote_post"], measured["floor"]
     errors = sum(measured[k]["errors"] for k in ("vote_page", "vote_post", "vote_again"))
@@ -397,6 +428,8 @@ def report(args, measured: dict, checked: dict) -> dict:
         "floor_rps": floor["rps"],
         "vote_post_rps": post["rps"],
         "live_304_rps": measured["live_304"]["rps"],
+        "floor_cpu_ms_app_db": _cpu_split(floor),
+        "vote_post_cpu_ms_app_db": _cpu_split(post),
         "ratio_vote_vs_floor": round(post["rps"] / floor["rps"], 2) if floor["rps"] else 0,
         "ratio_live_vs_baseline": round(measured["live_304"]["rps"]
                                         / measured["baseline"]["rps"], 2),
