@@ -56,6 +56,9 @@ clean:
 
 # Load benchmark against PostgreSQL on 127.0.0.1 (VOTERS=1000 for a quick check; BENCH_DATABASE=sqlite).
 VOTERS ?= 10000
-bench: setup
-	$(BIN)/pip install --quiet -e '.[bench]'
+bench: setup $(VENV)/.bench-installed
 	VOTERS=$(VOTERS) $(BIN)/python bench/run.py
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
