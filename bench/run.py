@@ -403,8 +403,9 @@ async def registration_burst(session, args, prepared, app_url) -> dict:
 def git_commit() -> str:
     result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.strip()
+    # Uncommitted code makes the figures "-dirty"; earlier results being replaced do not.
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", ".", ":!bench/results"],
+                           cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return result.stdout.strip() + ("-dirty" if dirty else "")
 
 
