@@ -78,3 +78,27 @@ def test_templates_wrap_every_user_facing_string(template):
 
 def test_the_unwrapped_string_check_can_fail():
     assert _unwrapped('<p>Hallo {{ _("Welt") }}</p><img alt="Logo">') == ["Logo", "Hallo"]
+
+
+def test_wtforms_own_messages_follow_the_language(app):
+    from flask import session
+    from flask_babel import refresh
+    from wtforms import IntegerField
+
+    from eventapp.forms import Form
+
+    class AmountForm(Form):
+        class Meta:
+            csrf = False
+
+        amount = IntegerField()
+
+    for language, message in [("de", "Keine gültige, ganze Zahl."),
+                              ("en", "Not a valid integer value."),
+                              ("de", "Keine gültige, ganze Zahl.")]:
+        with app.test_request_context("/", method="POST", data={"amount": "zwölf"}):
+            session["lang"] = language
+            refresh()  # the test's app context outlives each request and keeps the locale
+            form = AmountForm()
+            assert not form.validate()
+            assert form.amount.errors == [message]
