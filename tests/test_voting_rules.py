@@ -73,12 +73,12 @@ def test_voter_reads_registration_teams_and_participation_together(poll_with_vot
         voting.set_team_member(organiser, finalist, users[0], member=True)
     voting.cast_vote(poll, users[0], finalists[1].id)
 
-    member = voting.voter(poll, users[0])
+    member = voting.voter_in(poll, users[0])
     assert member == voting.Voter("confirmed", checked_in=False, has_voted=True,
                                   own_finalist_ids=frozenset({finalists[0].id, finalists[2].id}))
-    assert voting.voter(poll, users[1]).own_finalist_ids == frozenset()
-    assert not voting.voter(poll, users[1]).has_voted
-    stranger = voting.voter(other_poll, users[1])
+    assert voting.voter_in(poll, users[1]).own_finalist_ids == frozenset()
+    assert not voting.voter_in(poll, users[1]).has_voted
+    stranger = voting.voter_in(other_poll, users[1])
     assert stranger.registration_status is None
     with pytest.raises(voting.NotEligible):
         voting.check_eligible(other_poll, stranger)

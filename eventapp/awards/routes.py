@@ -50,7 +50,7 @@ def vote(slug: str):
                             error=voting.PollNotOpen().message if request.method == "POST"
                             else None)
     if request.method == "GET":
-        voter = voting.voter(poll, current_user)
+        voter = voting.voter_in(poll, current_user)
         try:
             voting.check_eligible(poll, voter)
         except DomainError as error:
@@ -58,7 +58,7 @@ def vote(slug: str):
                                 error=error.message)
         return _ballot_page(event, poll, form, voter, voted=voter.has_voted)
     if not form.validate_on_submit():
-        return _ballot_page(event, poll, form, voting.voter(poll, current_user), status=422)
+        return _ballot_page(event, poll, form, voting.voter_in(poll, current_user), status=422)
     try:
         if not form.confirmed.data:
             voting.check_ballot(poll, current_user, form.finalist.data)
@@ -67,7 +67,7 @@ def vote(slug: str):
                                    chosen=chosen)
         receipt = voting.cast_vote(poll, current_user, form.finalist.data)
     except DomainError as error:
-        voter = voting.voter(poll, current_user)
+        voter = voting.voter_in(poll, current_user)
         return _ballot_page(event, poll, form, voter, status=error.status_code,
                             error=error.message, voted=voter.has_voted)
     # The receipt is shown once, right here: it is stored nowhere that links it to the voter.

@@ -134,7 +134,7 @@ class Voter:
     own_finalist_ids: frozenset[int]
 
 
-def voter(poll: Poll, user: User) -> Voter:
+def voter_in(poll: Poll, user: User) -> Voter:
     """The user's registration, team memberships and participation in the poll, at once."""
     rows = db.session.execute(_VOTER, {"event_id": poll.event_id, "poll_id": poll.id,
                                        "user_id": user.id}).all()
@@ -237,13 +237,13 @@ def check_ballot(poll: Poll, user: User, finalist_id: int) -> None:
 def _check_ballot(poll: Poll, user: User, finalist_id: int) -> Voter:
     if poll.status != POLL_OPEN:
         raise PollNotOpen()
-    person = voter(poll, user)
-    check_eligible(poll, person)
+    voter = voter_in(poll, user)
+    check_eligible(poll, voter)
     if finalist_id not in {candidate.id for candidate in poll.candidates}:
         raise InvalidInput(_l("Please choose one of the finalists."))
-    if finalist_id in person.own_finalist_ids:
+    if finalist_id in voter.own_finalist_ids:
         raise OwnFinalist()
-    return person
+    return voter
 
 
 def cast_vote(poll: Poll, user: User, finalist_id: int) -> str:
