@@ -42,11 +42,12 @@ $(CATALOGUES)/%/LC_MESSAGES/messages.mo: $(CATALOGUES)/%/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile --statistics -d $(CATALOGUES) -l $* 2>&1 | tail -n 1
 
 # For developers: collect new msgids into the catalogues, then translate them in the .po files.
+# Lines wrap at 100 like the code, so that an update changes only the new entries.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--project eventapp -o $(CATALOGUES)/messages.pot .
+		--width 100 --project eventapp -o $(CATALOGUES)/messages.pot .
 	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching \
-		--ignore-obsolete
+		--ignore-obsolete --width 100
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

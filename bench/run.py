@@ -10,10 +10,13 @@ asyncio load generator, concurrency and connection reuse:
   live      GET /live/<slug>/state with a matching If-None-Match (the 304 path)
   vote      every voter loads the ballot page, then submits with its CSRF token and gets
             the receipt; 10 % try a second time (must get 409)
-  burst     2,000 registrations for an event whose breakouts have fewer seats than takers
+  burst     2,000 registration forms for an event whose breakouts have fewer seats than
+            takers (double opt-in: each stores a request and queues its mail; places are
+            taken when a link is opened, which tests/concurrency races)
 
-and finally checks the database: ballots == participations == accepted votes, no seat over
-capacity. Results go to bench/results/latest.json and a table on stdout.
+and finally closes the vote (which mixes the ballots still waiting in the inbox, timed) and
+checks the database: ballots == participations == accepted votes, no seat over capacity.
+Results go to bench/results/latest.json and a table on stdout.
 """
 
 import argparse
@@ -83,8 +86,8 @@ def prepare(url: str, voters: int, seats_per_session: int) -> dict:
     from eventapp import create_app
     from eventapp.auth.models import User
     from eventapp.auth.services import create_organiser
-    from eventapp.awards import services as awards
-    from eventapp.awards import voting
+    from eventapp.awards import finalists as awards
+    from eventapp.awards import polls
     from eventapp.breakouts import services as breakouts
     from eventapp.events import services as events
     from eventapp.events.models import Event
@@ -128,8 +131,8 @@ def prepare(url: str, voters: int, seats_per_session: int) -> dict:
                            .values(registered_count=voters))
         db.session.commit()
         poll = live.open_vote(organiser, vote_event, "Bench vote")
-        floor_poll = voting.create_poll(organiser, floor_event, "Floor")
-        voting.open_poll(organiser, floor_poll)
+        floor_poll = polls.create_poll(organiser, floor_event, "Floor")
+        polls.open_poll(organiser, floor_poll)
 
         slot = events.add_agenda_item(organiser, burst_event, starts_at=start,
                                       ends_at=start + timedelta(hours=1), kind="breakouts",
@@ -146,6 +149,23 @@ def prepare(url: str, voters: int, seats_per_session: int) -> dict:
                 "floor_finalist": floor_poll.candidates[0].id, "user_ids": user_ids,
                 "cookies": cookies, "burst_slug": burst_event.slug, "slot_id": slot.id,
                 "sessions": sessions}
+
+
+def close_vote(url: str, prepared: dict) -> float:
+    """Close the poll as the organiser does (mixing every waiting ballot); its seconds."""
+    from eventapp import create_app
+    from eventapp.awards import polls
+    from eventapp.awards.models import Poll
+    from eventapp.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
+                      "MAIL_SUPPRESS_SEND": True})
+    with app.app_context():
+        started = time.perf_counter()
+        polls.close_poll(None, db.session.get(Poll, prepared["poll_id"]))
+        elapsed = time.perf_counter() - started
+        db.engine.dispose()
+    return round(elapsed, 3)
 
 
 def check_database(url: str, prepared: dict) -> dict:
@@ -373,7 +393,8 @@ async def vote_phases(session, args, prepared, app_url) -> dict:
 
 
 async def registration_burst(session, args, prepared, app_url) -> dict:
-    """Registrations from distinct addresses (behind one proxy) for too few breakout seats."""
+    """Registration forms from distinct addresses (behind one proxy) for too few breakout
+    seats; each waits for its mailed link, so no seat is taken here."""
     url = f"{app_url}/events/{prepared['burst_slug']}/register"
     field = f"slot_{prepared['slot_id']}"
 
@@ -438,6 +459,7 @@ def report(args, measured: dict, checked: dict) -> dict:
         "registration_errors": measured["burst"]["errors"],
         "registration_rps": measured["burst"]["rps"],
         "overbooked_seats": checked["overbooked_seats"],
+        "close_s": measured["close_s"],
         "votes_counted_match": (checked["ballots"] == checked["participations"]
                                 == checked["votes_cast_counter"]
                                 == measured["votes_accepted"]),
@@ -488,6 +510,7 @@ def main() -> int:
         asyncio.run(wait_until_up("http://127.0.0.1:8102/"))
         measured = asyncio.run(measure(args, prepared, "http://127.0.0.1:8101",
                                        "http://127.0.0.1:8102"))
+        measured["close_s"] = close_vote(url, prepared)
         checked = check_database(url, prepared)
     finally:
         for server in servers:

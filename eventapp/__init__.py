@@ -12,6 +12,7 @@ from flask import (
     request,
     session,
 )
+from flask.logging import default_handler
 from flask_babel import (
     format_date,
     format_datetime,
@@ -27,9 +28,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .config import DEV_SECRET_KEY, Config, ProductionConfig
-from .database import configure_sqlite
+from .database import MAX_ID, configure_sqlite
 from .errors import DomainError
 from .extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, talisman
+from .faults import register_fault_handlers
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +51,11 @@ CONTENT_SECURITY_POLICY = {
 
 
 class DatabaseId(IntegerConverter):
-    """`<int:...>` in URLs, limited to what an id column holds: a larger number is a 404,
-    not an overflow in the database."""
+    """`<id:...>` in URLs: a row's id, so a number beyond the id column is a 404, not an
+    overflow in the database."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
+        super().__init__(url_map, *args, min=1, max=MAX_ID, **kwargs)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -76,15 +77,19 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if production and app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY):
         raise RuntimeError("Set EVENTAPP_SECRET_KEY in production.")
+    if production and app.config["RATELIMIT_ENABLED"] \
+            and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        raise RuntimeError("Set REDIS_URL in production: rate limits kept in memory count per "
+                           "worker, so N workers would allow N times every limit.")
 
-    from .live.shortcut import NotModifiedShortcut
+    from . import live
 
-    app.wsgi_app = NotModifiedShortcut(app, app.wsgi_app)
+    live.init_app(app)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
-    app.url_map.converters["int"] = DatabaseId
+    app.url_map.converters["id"] = DatabaseId
     _register_blueprints(app)
     _register_cli(app)
     _register_error_handlers(app)
@@ -103,6 +108,8 @@ def _init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+    if default_handler not in limiter.logger.handlers:  # its warnings would go nowhere
+        limiter.logger.addHandler(default_handler)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -118,14 +125,17 @@ def _init_extensions(app: Flask) -> None:
     login.login_message_category = "info"
     login.session_protection = "basic"
 
-    from .auth.services import get_user
+    from .auth.services import SESSION_GENERATION, user_of_session
 
     @login.user_loader
     def load_user(user_id: str):
-        return get_user(int(user_id)) if user_id.isdigit() else None
+        # Sessions from before generations existed count as the first generation.
+        return user_of_session(user_id, session.get(SESSION_GENERATION, 0))
 
 
 def _select_locale() -> str:
+    """The page's language: the reader's choice in the switch (this session, else the one
+    remembered on their account), else the browser's Accept-Language, else German."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and mails force their own locale
         return languages[0]
@@ -134,21 +144,22 @@ def _select_locale() -> str:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    return languages[0]
+    return request.accept_languages.best_match(languages) or languages[0]
 
 
 def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .awards import bp as awards_bp
-    from .breakouts import sections as _breakout_sections  # noqa: F401 (adds page sections)
+    from .breakouts import page_hooks as _breakout_hooks  # noqa: F401 (its box on the event page)
     from .checkin import bp as checkin_bp
     from .events import bp as events_bp
     from .exports import bp as exports_bp
     from .live import bp as live_bp
-    from .mailing import bp as mailing_bp
+    from .mailing.routes import bp as mailing_bp
     from .organiser import bp as organiser_bp
     from .privacy import bp as privacy_bp
     from .registration import bp as registration_bp
+    from .site import bp as site_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -160,12 +171,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkin_bp)
     app.register_blueprint(mailing_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
+    app.register_blueprint(site_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from .auth.cli import users_cli
+    from .demo.cli import seed_cli
     from .mailing.cli import mail_cli
-    from .organiser.cli import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
@@ -181,6 +193,7 @@ def _refuse_nul_characters() -> None:
 
 def _register_error_handlers(app: Flask) -> None:
     app.before_request(_refuse_nul_characters)
+    register_fault_handlers(app)
     def error_page(status: int, message):
         return render_template("errors/error.html", status=status, message=message), status
 

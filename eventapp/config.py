@@ -22,8 +22,14 @@ class Config:
     SECRET_KEY = os.environ.get("EVENTAPP_SECRET_KEY", DEV_SECRET_KEY)
     # None means "SQLite file in the instance folder"; create_app fills in the path.
     SQLALCHEMY_DATABASE_URI = os.environ.get("EVENTAPP_DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection is pinged (one empty round trip) before each use, so that the
+    # first request after a database restart or failover gets a live one, not an error.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 15_000
+    # How long a vote waits for the poll row (e.g. held by an organiser's transaction) and
+    # for any one statement before it gives up with a 503 (PostgreSQL; 0: for ever).
+    VOTE_LOCK_TIMEOUT_MS = 2_000
+    VOTE_STATEMENT_TIMEOUT_MS = 5_000
 
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -44,6 +50,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis that does not answer costs a request at most this long before the fallback.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
     MAIL_SERVER = os.environ.get("EVENTAPP_MAIL_SERVER")  # None: write mails to the outbox
     MAIL_PORT = int(os.environ.get("EVENTAPP_MAIL_PORT", "25"))
@@ -55,6 +63,11 @@ class Config:
                                          "eventapp <noreply@eventapp.local>")
     MAIL_OUTBOX_DIR = os.environ.get("EVENTAPP_MAIL_OUTBOX_DIR")  # None: instance/outbox
     MAIL_SUPPRESS_SEND = False  # explicit, or Flask-Mail would silently suppress under testing
+    # Whether the server takes addresses such as müller@… (SMTPUTF8); else they are refused.
+    MAIL_SMTPUTF8 = _env_bool("EVENTAPP_MAIL_SMTPUTF8")
+    MAIL_TIMEOUT = int(os.environ.get("EVENTAPP_MAIL_TIMEOUT", "30"))  # seconds per SMTP step
+    # Deliver the mails a request queued right after its response (False: the worker only).
+    MAIL_DELIVER_AFTER_RESPONSE = _env_bool("EVENTAPP_MAIL_DELIVER_AFTER_RESPONSE", True)
 
     # Absolute base for links in mails and QR codes; None uses the request's host.
     PUBLIC_URL = os.environ.get("EVENTAPP_PUBLIC_URL")
@@ -63,7 +76,15 @@ class Config:
     PRIVACY_TEXT_VERSION = "2022-01"
     # How long an app server may answer the live state's 304 from memory (0: always ask).
     LIVE_STATE_CACHE_SECONDS = 1.0
+    # How many events' state tags each app server keeps at most (least recently asked go first).
+    LIVE_STATE_CACHE_SIZE = 256
     SIGN_IN_LINK_MINUTES = 30
+    # Ballots leave the inbox for the ballot table in shuffled batches of at least this many:
+    # a reader of the database during the vote can link at most the last BATCH - 1 of them.
+    BALLOT_MIX_BATCH = int(os.environ.get("EVENTAPP_BALLOT_MIX_BATCH", "10"))
+    # How long the link that confirms a registration form works; until then the form holds
+    # no place (double opt-in).
+    PENDING_REGISTRATION_HOURS = int(os.environ.get("EVENTAPP_PENDING_REGISTRATION_HOURS", "48"))
 
 
 class ProductionConfig(Config):
@@ -73,3 +94,6 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     # Off only where the proxy in front already redirects to HTTPS (or in the benchmark).
     FORCE_HTTPS = _env_bool("EVENTAPP_FORCE_HTTPS", True)
+    # The worker (`flask mail deliver --loop`) sends: a web worker that delivers after its
+    # response is busy meanwhile, so the next request it serves would wait for the mail server.
+    MAIL_DELIVER_AFTER_RESPONSE = _env_bool("EVENTAPP_MAIL_DELIVER_AFTER_RESPONSE", False)

@@ -1,16 +1,21 @@
 """Database plumbing shared by every feature: UTC timestamps, SQLite tuning, write transactions."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 
 _IMMEDIATE = "eventapp_begin_immediate"
+_FLUSHED_OUTSIDE = "eventapp_flushed_outside_write_transaction"
+_AFTER_COMMIT = "eventapp_after_commit"
+# The largest value of an id column (PostgreSQL's integer); a larger number names no row.
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:
@@ -47,6 +52,9 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, so that a copy of the file keeps no trace of
+        # a ballot that waited in the inbox beside its participation (awards/ballots.py).
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -60,6 +68,18 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+@event.listens_for(Session, "after_flush")
+def _note_flush_outside(session: Session, _context) -> None:
+    if not session.info.get(_IMMEDIATE):
+        session.info[_FLUSHED_OUTSIDE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush_outside(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_FLUSHED_OUTSIDE, None)
+
+
 @contextmanager
 def write_transaction(expire_on_commit: bool = True) -> Iterator[None]:
     """Run the block as one write transaction and commit it; roll back on any error.
@@ -70,14 +90,21 @@ def write_transaction(expire_on_commit: bool = True) -> Iterator[None]:
     transaction, so one service may call another and the outermost one commits.
     `expire_on_commit=False` suits blocks that change no loaded object (Core inserts and
     updates): what the request loaded stays usable without being read again.
+
+    Changes made before the block (added, changed or flushed objects) are refused with a
+    RuntimeError on both databases: SQLite would have to commit them before its IMMEDIATE
+    begin, PostgreSQL would commit or roll them back with the block. Reading before the
+    block is fine.
     """
     session = db.session()
     if session.info.get(_IMMEDIATE):
         yield
         return
+    if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED_OUTSIDE):
+        raise RuntimeError("changes made outside write_transaction(); make them inside it")
     if session.get_bind().dialect.name == "sqlite":
-        # End the read transaction the request opened, so that the next one begins
-        # IMMEDIATE; PostgreSQL simply goes on in the transaction it is in.
+        # End the read transaction the request opened (it holds no changes, see above), so
+        # that the next one begins IMMEDIATE; PostgreSQL simply goes on in the one it is in.
         if session.in_transaction():
             session.commit()
         session.connection(execution_options={_IMMEDIATE: True})
@@ -88,7 +115,22 @@ def write_transaction(expire_on_commit: bool = True) -> Iterator[None]:
         session.commit()
     except BaseException:
         session.rollback()
+        session.info.pop(_AFTER_COMMIT, None)
         raise
     finally:
         session.info.pop(_IMMEDIATE, None)
         session.expire_on_commit = previous
+    for action in session.info.pop(_AFTER_COMMIT, ()):
+        action()
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Run `action` once the current write transaction has committed; never if it rolls back.
+
+    For work that must not share the transaction (the ballot mixer) or cannot run inside
+    one (VACUUM); it runs when the outermost write_transaction has committed.
+    """
+    session = db.session()
+    if not session.info.get(_IMMEDIATE):
+        raise RuntimeError("after_commit() needs a write_transaction()")
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)

@@ -35,7 +35,10 @@ babel = Babel()
 bootstrap = Bootstrap5()
 mail = Mail()
 talisman = Talisman()
-limiter = Limiter(key_func=get_remote_address)
+# Redis down or restarting must fail no request, least of all a vote: the limits then count
+# in each process's memory (one warning in the log) until Redis answers again.
+limiter = Limiter(key_func=get_remote_address, in_memory_fallback_enabled=True,
+                  swallow_errors=True)
 
 
 def user_or_address() -> str:

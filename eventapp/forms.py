@@ -1,12 +1,26 @@
 """What every feature's forms share: the base form and choice lists."""
 
+import re
 from functools import cache
 
 from babel.support import Translations
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
+from wtforms.validators import NumberRange
+
+from .database import MAX_ID
+
+#: for fields that hold a row's id: a larger number would overflow the database's id column
+DATABASE_ID = NumberRange(min=1, max=MAX_ID)
+
+# Control characters (C0, DEL, C1): nobody types them, and spreadsheets, mail headers and
+# PostgreSQL refuse some of them. Long texts keep tabs and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @cache
@@ -15,7 +29,8 @@ def _wtforms_messages(locale: str) -> Translations:
 
 
 class Form(FlaskForm):
-    """The base of every form: Flask-WTF (CSRF included) with WTForms' own messages.
+    """The base of every form: Flask-WTF (CSRF included) with WTForms' own messages, and no
+    control characters in any text field.
 
     Flask-WTF reads WTForms' message catalogue from disk on every request; it never
     changes, so each process reads it once per language.
@@ -24,6 +39,23 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _wtforms_messages(str(get_locale() or "en"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if _has_control_characters(field):
+                field.errors.append(_l("Please remove the control characters (invisible "
+                                       "special characters) from this field."))
+                valid = False
+        return valid
+
+
+def _has_control_characters(field) -> bool:
+    if not isinstance(field.data, str) or isinstance(field, PasswordField):
+        return False  # a password is only ever compared with its hash
+    pattern = CONTROL_CHARACTERS_IN_LONG_TEXT if isinstance(field, TextAreaField) \
+        else CONTROL_CHARACTERS
+    return pattern.search(field.data) is not None
 
 
 def choices(pairs) -> list[SelectChoice]:

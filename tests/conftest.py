@@ -5,11 +5,10 @@ The schema is built once per run by the real migrations (dropping whatever an ea
 left) and every table is emptied after each test.
 """
 
+import asyncio
 import os
 import re
-import socket
-import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
@@ -20,18 +19,18 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from eventapp import create_app
-from eventapp.auth.services import create_organiser, issue_sign_in_token
-from eventapp.awards import services as awards
+from eventapp.auth.services import create_organiser
+from eventapp.awards import finalists as awards
 from eventapp.breakouts import services as breakouts
 from eventapp.events import services as events
 from eventapp.events.models import STATUS_PUBLISHED
 from eventapp.extensions import db
 from eventapp.registration import services as registration
 
+from .helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, free_port, sign_in, soon
+
 # Every page carries the token in the language switch of the header.
 CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
-ORGANISER_EMAIL = "orga@example.org"
-ORGANISER_PASSWORD = "a-long-organiser-password"
 
 
 # --- database ---------------------------------------------------------------------------
@@ -60,26 +59,37 @@ def database_url(tmp_path_factory):
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def smtp_server():
-    """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
+class Inbox:
+    """What an SMTP server received; `delay` seconds before it answers each mail."""
 
-    class Inbox:
-        def __init__(self):
-            self.messages = []
+    def __init__(self):
+        self.messages = []
+        self.delay = 0.0
 
-        async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd API)
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
+    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd API)
+        await asyncio.sleep(self.delay)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
 
+
+def _run_smtp_server(**smtp_options):
     inbox = Inbox()
-    with socket.socket() as probe:  # aiosmtpd cannot start on port 0, so find a free port
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **smtp_options)
     controller.start()
     yield controller.hostname, controller.port, inbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that keeps every message it receives (with SMTPUTF8)."""
+    yield from _run_smtp_server()
+
+
+@pytest.fixture(scope="session")
+def smtp_server_without_smtputf8():
+    """A second one that does not offer SMTPUTF8, so takes no address such as müller@…."""
+    yield from _run_smtp_server(enable_SMTPUTF8=False)
 
 
 class TestClient(FlaskClient):
@@ -90,11 +100,24 @@ class TestClient(FlaskClient):
         # an empty `g` as a real one would (Flask-Login and Flask-WTF cache things there).
         if has_app_context():
             g.__dict__.clear()
+        # Like a real server, close the response once it is sent: what the app does after
+        # the response (delivering the mails a request queued) has happened when this returns.
+        kwargs.setdefault("buffered", True)
         return super().open(*args, **kwargs)
 
+    _csrf = (None, None)  # (the session's raw token, the signed token a page showed for it)
+
     def csrf_token(self) -> str:
-        page = self.get("/auth/sign-in").get_data(as_text=True)
-        return CSRF_PATTERN.search(page).group(1)
+        """A valid token, read from a page once per session (signing in starts a new one)."""
+        raw = self._session_csrf()
+        if raw is None or raw != self._csrf[0]:
+            page = self.get("/auth/sign-in").get_data(as_text=True)
+            self._csrf = (self._session_csrf(), CSRF_PATTERN.search(page).group(1))
+        return self._csrf[1]
+
+    def _session_csrf(self) -> str | None:
+        with self.session_transaction() as session:
+            return session.get("csrf_token")
 
     def post(self, *args, **kwargs):
         data = kwargs.get("data")
@@ -166,10 +189,6 @@ def mailbox(smtp_server):
 # --- factories ----------------------------------------------------------------------------
 
 
-def soon(days: int = 30, hour: int = 9) -> datetime:
-    day = datetime.now(UTC) + timedelta(days=days)
-    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
-
 
 @pytest.fixture
 def organiser(app):
@@ -212,7 +231,9 @@ def create_event(organiser):
 
 @pytest.fixture
 def register(app):
-    """Register someone through the service (mail goes to the test SMTP server)."""
+    """Someone registered and confirmed, as if they had opened the mailed link: confirmed, or
+    waitlisted when the event is full (outside a request the mail stays queued). Tests of the
+    double opt-in itself post the form and follow the link from the mail instead."""
     counter = iter(range(1, 100_000))
 
     def factory(event, email=None, **overrides):
@@ -220,14 +241,10 @@ def register(app):
                       public_listing=False, session_ids=[])
         values.update(overrides)
         email = email or f"person{next(counter)}@example.org"
-        return registration.register(event, email=email, **values).registration
+        return registration.register_directly(event, email=email, **values).registration
 
     return factory
 
-
-def sessions_of(event):
-    return [session for _slot, sessions in breakouts.sessions_by_slot(event)
-            for session in sessions]
 
 
 class AuthActions:
@@ -239,8 +256,7 @@ class AuthActions:
 
     def login_participant(self, user):
         """Sign in with a fresh personal link, as from the confirmation mail."""
-        token = issue_sign_in_token(user, expires_at=soon(days=60), single_use=False)
-        return self._client.get(f"/auth/link/{token}")
+        return sign_in(self._client, user)
 
     def logout(self):
         return self._client.post("/auth/logout", data={})
@@ -251,21 +267,8 @@ def auth(client):
     return AuthActions(client)
 
 
-def run_in_threads(count: int, target) -> list:
-    """Start `count` threads at once (a barrier), each calling target(index); return results."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index):
-        barrier.wait()
-        try:
-            results[index] = target(index)
-        except Exception as error:  # noqa: BLE001 (the test inspects what went wrong)
-            results[index] = error
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+@pytest.fixture
+def orga(client, auth, organiser):
+    """The test client, signed in as the organiser."""
+    auth.login_organiser()
+    return client

@@ -20,7 +20,7 @@ from eventapp.auth.services import (
 from eventapp.database import utcnow, write_transaction
 from eventapp.extensions import db
 
-from .conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, run_in_threads, soon
+from .helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, run_in_threads, soon
 
 LINK = re.compile(r"http://eventapp\.test(/auth/link/[\w-]+)")
 LINK_ON_ITS_WAY = ("Wenn wir diese Adresse kennen, ist ein Anmeldelink unterwegs. "
@@ -113,6 +113,32 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, anna, mailb
     assert find_user_by_email("nobody@example.org") is None
 
 
+def test_known_and_unknown_addresses_get_the_same_answer_as_fast(client, anna, mailbox,
+                                                                 smtp_server):
+    """The request only queues the mail; it leaves after the response is sent."""
+    inbox = smtp_server[2]
+    client.csrf_token()  # read once before timing
+    answers, seconds, mailed_during_request = {}, {}, {}
+    inbox.delay = 2.0  # a slow mail server
+    try:
+        for email in ("anna@example.org", "nobody@example.org"):
+            before, started = len(mailbox), time.perf_counter()
+            response = client.post("/auth/sign-in", data={"email": email}, buffered=False)
+            seconds[email] = time.perf_counter() - started
+            mailed_during_request[email] = len(mailbox) - before
+            answers[email] = (response.status_code, response.headers["Location"],
+                              response.get_data())
+            response.close()  # the answer is out: now the mail leaves
+    finally:
+        inbox.delay = 0.0
+
+    assert answers["anna@example.org"] == answers["nobody@example.org"]
+    assert max(seconds.values()) < 1.0, seconds
+    assert mailed_during_request == {"anna@example.org": 0, "nobody@example.org": 0}
+    (message,) = mailbox
+    assert message["To"] == "anna@example.org" and message["Subject"] == "Ihr Anmeldelink"
+
+
 @pytest.mark.parametrize(("email", "message"), [
     ("", "Dieses Feld wird benötigt."),
     ("not-an-address", "E-Mail-Adresse"),
@@ -126,6 +152,30 @@ def test_a_bad_address_is_refused_next_to_the_field_and_mails_nothing(client, an
     assert response.status_code == 422
     assert 'id="email-error"' in page and message in page
     assert mailbox == []
+
+
+# --- one mailbox, one account ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("stored", "variant"), [
+    ("anna@bücher.de", "anna@xn--bcher-kva.de"),  # Unicode and punycode domain
+    ("anna@xn--bcher-kva.de", "Anna@BÜCHER.de"),
+    ("anna@example.org", "anna@example\u3002org"),  # ideographic full stop as the dot
+    ("m\u00fcller@example.org", "mu\u0308ller@example.org"),  # NFC and NFD local part
+])
+def test_one_mailbox_is_one_account_however_the_address_is_written(app, create_event, register,
+                                                                   stored, variant):
+    app.config["MAIL_SMTPUTF8"] = True  # the mail server takes müller@…
+    event = create_event()
+    first = register(event, email=stored).user
+    second = register(create_event(), email=variant).user
+
+    assert second.id == first.id
+    assert db.session.scalar(select(func.count()).select_from(User)) == 2  # with the organiser
+    assert find_user_by_email(variant).id == find_user_by_email(stored).id == first.id
+    # Stored in one form: ASCII domain, NFC local part, lower case.
+    assert first.email.endswith(("@xn--bcher-kva.de", "@example.org"))
+    assert first.email == first.email.lower() and "\u0308" not in first.email
 
 
 # --- using a link ---------------------------------------------------------------------------

@@ -7,11 +7,11 @@ those who pass it, the form's validation.
 
 import pytest
 
-from eventapp.awards import voting
-from eventapp.awards.services import finalists_of, update_finalist
+from eventapp.awards import polls
+from eventapp.awards.finalists import finalists_of, update_finalist
+from eventapp.awards.hall_of_fame import add_past_winner
 
-from .conftest import sessions_of
-from .test_organiser_pages import _image
+from .helpers import image_bytes, sessions_of
 
 ROLES = ("anonymous", "participant", "other_participant", "organiser")
 SIGN_IN, FORBIDDEN, NOT_FOUND = 302, 403, 404
@@ -50,6 +50,7 @@ MATRIX = {
     ("registration.register_view", "GET"): everyone(200),
     ("registration.register_view", "POST"): everyone(422),
     ("registration.check_mail", "GET"): everyone(200),
+    ("registration.confirm", "GET"): everyone(303),  # an unknown token: back to sign-in
     ("registration.my_registrations", "GET"): signed_in(302, 302, 200),
     ("registration.my_registration", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
     ("registration.choose", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
@@ -95,6 +96,7 @@ MATRIX = {
     ("exports.personal_calendar", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
     ("checkin.desk", "GET"): organisers_only(200),
     ("checkin.check_in", "POST"): organisers_only(422),
+    ("checkin.walk_in", "POST"): organisers_only(422),
     ("checkin.counts", "GET"): organisers_only(200),
     ("checkin.ticket", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
     ("mailing.message", "GET"): organisers_only(200),
@@ -104,11 +106,21 @@ MATRIX = {
     ("organiser.audit", "GET"): organisers_only(200),
     ("organiser.copy_event", "GET"): organisers_only(200),
     ("organiser.copy_event", "POST"): organisers_only(422),
+    ("site.favicon", "GET"): everyone(200),
+    ("site.healthz", "GET"): everyone(200),
+    ("site.readyz", "GET"): everyone(200),
+    ("organiser.past_winners", "GET"): organisers_only(200),
+    ("organiser.new_past_winner", "GET"): organisers_only(200),
+    ("organiser.new_past_winner", "POST"): organisers_only(422),
+    ("organiser.edit_past_winner", "GET"): organisers_only(200),
+    ("organiser.edit_past_winner", "POST"): organisers_only(422),
+    ("organiser.delete_past_winner", "POST"): organisers_only(NOT_FOUND),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999
 DELETING = {"organiser.delete_agenda_item", "organiser.delete_breakout",
-            "organiser.delete_finalist", "organiser.remove_team_member"}
+            "organiser.delete_finalist", "organiser.remove_team_member",
+            "organiser.delete_past_winner"}
 
 
 def _routes(app):
@@ -126,16 +138,18 @@ def world(app, create_event, register, organiser):
     session = sessions_of(event)[0]
     participant = register(event, session_ids=[session.id]).user
     other = register(create_event(), email="other@example.org").user
-    poll = voting.create_poll(organiser, event, "Preis")
-    voting.open_poll(organiser, poll)
+    poll = polls.create_poll(organiser, event, "Preis")
+    polls.open_poll(organiser, poll)
     finalist = finalists_of(event)[0]
-    update_finalist(organiser, finalist, logo=_image(), organisation=finalist.organisation,
+    update_finalist(organiser, finalist, logo=image_bytes(), organisation=finalist.organisation,
                     project_title=finalist.project_title, summary="", presenter="",
                     pitch_order=1, pitch_seconds=180)
+    winner = add_past_winner(organiser, year=2019, award="ClusterERFOLG 2019",
+                             organisation="Altnetz", project="Anfang", note="")
     values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
               "action": "welcome", "table": "registrations", "file_format": "csv",
-              "kind": "vote_open"}
+              "kind": "vote_open", "winner_id": winner.id}
     return {"values": values, "participant": participant, "other_participant": other}
 
 
@@ -158,9 +172,10 @@ def test_every_route_answers_every_role_as_expected(app, client, auth, world):
             values = dict(world["values"])
             if rule.endpoint in DELETING:
                 values.update(item_id=MISSING, session_id=MISSING, finalist_id=MISSING,
-                              user_id=MISSING)
+                              user_id=MISSING, winner_id=MISSING)
             url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
             response = client.post(url, data={}) if method == "POST" else client.get(url)
+            response.close()  # a file response (the favicon) holds its file open until then
             expected = MATRIX[(rule.endpoint, method)][role]
             if response.status_code != expected:
                 wrong.append(f"{role} {method} {url}: {response.status_code}, not {expected}")

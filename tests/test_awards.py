@@ -5,16 +5,10 @@ import re
 
 from PIL import Image
 
-from eventapp.awards.services import finalists_of, update_finalist
+from eventapp.awards.finalists import finalists_of, update_finalist
 from eventapp.events.services import set_event_status
 
-from .conftest import soon
-
-
-def _image(fmt="PNG", size=(320, 160), colour="#0b5d7a") -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, format=fmt)
-    return out.getvalue()
+from .helpers import image_bytes, soon
 
 
 def _set_logo(organiser, finalist, logo=None, remove=False, **changes):
@@ -34,7 +28,7 @@ def _logo_urls(page: str) -> list[str]:
 
 def test_logo_is_served_as_png_with_long_caching(client, organiser, create_event):
     event = create_event(finalists=1)
-    finalist = _set_logo(organiser, finalists_of(event)[0], logo=_image("JPEG"))
+    finalist = _set_logo(organiser, finalists_of(event)[0], logo=image_bytes("JPEG"))
 
     response = client.get(f"/finalists/{finalist.id}/logo.png")
 
@@ -45,12 +39,12 @@ def test_logo_is_served_as_png_with_long_caching(client, organiser, create_event
     assert "public" in cache and "max-age=31536000" in cache and "immutable" in cache
     assert response.headers["ETag"]
     with Image.open(io.BytesIO(response.data)) as image:
-        assert image.format == "PNG" and image.size == (320, 160)
+        assert image.format == "PNG" and image.size == (300, 200)
 
 
 def test_logo_answers_304_when_the_browser_has_it(client, organiser, create_event):
     event = create_event(finalists=1)
-    finalist = _set_logo(organiser, finalists_of(event)[0], logo=_image())
+    finalist = _set_logo(organiser, finalists_of(event)[0], logo=image_bytes())
     etag = client.get(f"/finalists/{finalist.id}/logo.png").headers["ETag"]
 
     again = client.get(f"/finalists/{finalist.id}/logo.png", headers={"If-None-Match": etag})
@@ -60,10 +54,10 @@ def test_logo_answers_304_when_the_browser_has_it(client, organiser, create_even
 
 def test_a_new_logo_gets_a_new_etag(client, organiser, create_event):
     event = create_event(finalists=1)
-    finalist = _set_logo(organiser, finalists_of(event)[0], logo=_image(colour="red"))
+    finalist = _set_logo(organiser, finalists_of(event)[0], logo=image_bytes(colour="red"))
     first = client.get(f"/finalists/{finalist.id}/logo.png")
 
-    _set_logo(organiser, finalist, logo=_image(colour="blue"))
+    _set_logo(organiser, finalist, logo=image_bytes(colour="blue"))
     second = client.get(f"/finalists/{finalist.id}/logo.png",
                         headers={"If-None-Match": first.headers["ETag"]})
 
@@ -80,7 +74,7 @@ def test_finalist_without_logo_has_none(client, create_event):
 
 def test_removed_logo_is_gone(client, organiser, create_event):
     event = create_event(finalists=1)
-    finalist = _set_logo(organiser, finalists_of(event)[0], logo=_image())
+    finalist = _set_logo(organiser, finalists_of(event)[0], logo=image_bytes())
     _set_logo(organiser, finalist, remove=True)
     assert client.get(f"/finalists/{finalist.id}/logo.png").status_code == 404
 
@@ -98,7 +92,7 @@ def test_event_page_shows_the_finalists_in_pitch_order(client, organiser, create
     first, second, third = finalists_of(event)
     _set_logo(organiser, third, pitch_order=1, organisation="Netzwerk Industrie RuhrOst e. V. "
               "(NIRO)", project_title="Nachhaltigkeit ins Netzwerk bringen",
-              summary="Projekt NaLiMa", presenter="Ingrid Lange", logo=_image())
+              summary="Projekt NaLiMa", presenter="Ingrid Lange", logo=image_bytes())
     _set_logo(organiser, first, pitch_order=2)
     _set_logo(organiser, second, pitch_order=3)
 
@@ -120,10 +114,10 @@ def test_event_page_shows_the_finalists_in_pitch_order(client, organiser, create
 
 def test_a_new_logo_changes_the_address_on_the_event_page(client, organiser, create_event):
     event = create_event(finalists=1)
-    finalist = _set_logo(organiser, finalists_of(event)[0], logo=_image(colour="red"))
+    finalist = _set_logo(organiser, finalists_of(event)[0], logo=image_bytes(colour="red"))
     before = _logo_urls(client.get(f"/events/{event.slug}/").get_data(as_text=True))
 
-    _set_logo(organiser, finalist, logo=_image(colour="blue"))
+    _set_logo(organiser, finalist, logo=image_bytes(colour="blue"))
     after = _logo_urls(client.get(f"/events/{event.slug}/").get_data(as_text=True))
 
     assert before != after and len(after) == 1
@@ -131,11 +125,11 @@ def test_a_new_logo_changes_the_address_on_the_event_page(client, organiser, cre
 
 def test_a_logo_after_a_removed_one_gets_a_fresh_address(client, organiser, create_event):
     event = create_event(finalists=1)
-    finalist = _set_logo(organiser, finalists_of(event)[0], logo=_image(colour="red"))
+    finalist = _set_logo(organiser, finalists_of(event)[0], logo=image_bytes(colour="red"))
     first = _logo_urls(client.get(f"/events/{event.slug}/").get_data(as_text=True))
     _set_logo(organiser, finalist, remove=True)
 
-    _set_logo(organiser, finalist, logo=_image(colour="blue"))
+    _set_logo(organiser, finalist, logo=image_bytes(colour="blue"))
     again = _logo_urls(client.get(f"/events/{event.slug}/").get_data(as_text=True))
 
     assert again and again != first
@@ -163,7 +157,7 @@ def test_finalists_section_in_english(client, create_event):
 
 def test_logos_of_draft_events_are_for_organisers_only(client, auth, organiser, create_event):
     event = create_event(finalists=1, published=False)
-    finalist = _set_logo(organiser, finalists_of(event)[0], logo=_image(colour="red"))
+    finalist = _set_logo(organiser, finalists_of(event)[0], logo=image_bytes(colour="red"))
     assert client.get(f"/finalists/{finalist.id}/logo.png").status_code == 404
     auth.login_organiser()
     response = client.get(f"/finalists/{finalist.id}/logo.png")

@@ -18,7 +18,7 @@ from eventapp.extensions import db
 from eventapp.registration import services as registration
 from eventapp.registration.models import Registration
 
-from .conftest import run_in_threads, sessions_of
+from .helpers import run_in_threads, sessions_of
 
 
 def _choose(person, session):

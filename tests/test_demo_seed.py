@@ -10,11 +10,15 @@ from sqlalchemy import func, select
 
 from eventapp.audit.models import AuditLog
 from eventapp.auth.models import User
-from eventapp.awards.models import Finalist
+from eventapp.awards.models import POLL_REVEALED, Finalist, PastWinner
+from eventapp.awards.polls import polls_of
 from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
 from eventapp.events.models import Event
 from eventapp.extensions import db
+from eventapp.mailing.models import OutgoingMail
 from eventapp.registration.models import Registration
+
+from .helpers import count_rows
 
 SLUG = "clustertreffen-2022"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -23,9 +27,6 @@ BREAKOUTS = ["Weiterbildung etablieren und Fachkräfte sichern",
              "Neue Geschäfts- und Erlösmodelle entwickeln"]
 NIRO = "Netzwerk Industrie RuhrOst e. V. (NIRO)"
 
-
-def _count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def _snapshot() -> dict:
@@ -53,7 +54,7 @@ def test_the_meeting_is_published_with_its_facts(seeded):
     assert event.status == "published" and event.format == "online"
     assert event.title == "Jahrestreffen des Programms go-cluster 2022"
     assert event.motto == "Transformation der Industrie"
-    assert _count(Event) == 1
+    assert count_rows(Event) == 1
 
 
 def test_the_agenda_of_2022_with_its_speakers(seeded):
@@ -103,14 +104,15 @@ def test_sixty_registrations_with_breakout_choices(seeded):
     sessions = list(db.session.scalars(select(BreakoutSession)))
     assert sum(s.seats_taken for s in sessions) == 60
     assert all(0 < s.seats_taken <= s.capacity for s in sessions)
-    assert len({u.email for u in db.session.scalars(select(User))}) == _count(User)
+    assert len({u.email for u in db.session.scalars(select(User))}) == count_rows(User)
 
 
-def test_no_mail_is_sent_to_the_made_up_people(app, seeded, mailbox, tmp_path):
+def test_no_mail_is_sent_to_the_made_up_people(seeded, runner, mailbox, tmp_path):
+    assert count_rows(OutgoingMail) == 0  # none queued, so the worker sends none later
+    runner.invoke(args=["mail", "deliver"])
     assert mailbox == []
     outbox = tmp_path / "outbox"
     assert not outbox.exists() or os.listdir(outbox) == []
-    assert app.config["MAIL_SUPPRESS_SEND"] is False  # restored after the seed
 
 
 def test_the_demo_organiser_can_sign_in(seeded, client, auth):
@@ -168,20 +170,20 @@ def test_on_its_historic_day(runner, mailbox):
         date(2022, 10, 20)}
     assert "2022-10-20 08:00" in result.output
     # The meeting is over, yet its 60 participants are there (added outside the window).
-    assert _count(Registration) == 60 and mailbox == []
+    assert count_rows(Registration) == 60 and mailbox == []
 
 
 def test_fewer_participants_on_request(runner):
     result = runner.invoke(args=["seed", "demo", "--participants", "5"])
     assert result.exit_code == 0, result.output
-    assert _count(Registration) == 5 and _count(BreakoutChoice) == 5
+    assert count_rows(Registration) == 5 and count_rows(BreakoutChoice) == 5
 
 
 def test_a_bad_date_is_refused(runner):
     result = runner.invoke(args=["seed", "demo", "--date", "20.10.2022"])
     assert result.exit_code == 2
     assert "--date" in result.output
-    assert _count(Event) == 0
+    assert count_rows(Event) == 0
 
 
 def test_voted_runs_the_award_vote_once(runner, client, mailbox):
@@ -198,3 +200,11 @@ def test_voted_runs_the_award_vote_once(runner, client, mailbox):
     results = client.get(f"/events/{SLUG}/results").get_data(as_text=True)
     assert NIRO in results
     assert mailbox == []
+    assert [poll.status for poll in polls_of(_event())] == [POLL_REVEALED]
+    hall = client.get("/hall-of-fame").get_data(as_text=True)
+    assert hall.index(NIRO) < hall.index("Beispielcluster C (example)")  # newest first
+
+
+def test_the_example_past_winner_is_marked_as_an_example(seeded):
+    (winner,) = db.session.scalars(select(PastWinner)).all()
+    assert "(example)" in winner.organisation and "(example)" in winner.award

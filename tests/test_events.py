@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
+from eventapp.auth.services import find_user_by_email
 from eventapp.events import services as events
 
-from .conftest import soon
+from .helpers import ORGANISER_EMAIL, soon
 
 
 def test_index_lists_published_events_upcoming_first(client, create_event):
@@ -36,9 +37,6 @@ def test_event_page_shows_agenda_breakouts_and_free_seats(client, create_event):
 
 
 def event_organiser(event):
-    from eventapp.auth.services import find_user_by_email
-
-    from .conftest import ORGANISER_EMAIL
     return find_user_by_email(ORGANISER_EMAIL)
 
 

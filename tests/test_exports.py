@@ -3,15 +3,19 @@ audited, and calendars list the right things."""
 
 import csv
 import io
+from datetime import UTC, datetime
 
+import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from eventapp.audit.models import AuditLog
+from eventapp.database import write_transaction
 from eventapp.exports.tables import safe_cell
 from eventapp.extensions import db
+from eventapp.registration.models import Registration
 
-from .conftest import sessions_of
+from .helpers import sessions_of
 
 
 def test_cells_that_look_like_formulas_are_defused():
@@ -83,3 +87,37 @@ def test_badges_page_lists_everyone_with_a_place(client, auth, create_event, reg
     auth.login_organiser()
     page = client.get(f"/organiser/events/{event.slug}/badges").get_data(as_text=True)
     assert "Björn Öztürk" in page and "Ölmühle" in page
+
+
+def test_control_characters_already_stored_do_not_break_the_exports(client, auth, create_event,
+                                                                   register):
+    event = create_event()
+    register(event, name="Bell\x07 Ringer", organisation="Netz\x1bwerk", public_listing=True)
+    auth.login_organiser()
+    for table in ("registrations", "participants"):
+        for file_format in ("csv", "xlsx"):
+            response = client.get(f"/organiser/events/{event.slug}/export/{table}.{file_format}")
+            assert response.status_code == 200, (table, file_format)
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        assert sheet["A2"].value == "Bell\ufffd Ringer"
+
+
+@pytest.mark.parametrize(("lang", "registered", "arrived"), [
+    ("de", "20.10.22, 10:30", "20.10.22, 14:05"),
+    ("en", "10/20/22, 10:30\u202fAM", "10/20/22, 2:05\u202fPM")])
+def test_export_times_are_berlin_time_in_the_readers_language(client, auth, create_event,
+                                                              register, lang, registered, arrived):
+    event = create_event()
+    person = register(event)
+    with write_transaction():  # 08:30 and 12:05 UTC are 10:30 and 14:05 in Berlin (summer)
+        db.session.execute(update(Registration).where(Registration.id == person.id).values(
+            created_at=datetime(2022, 10, 20, 8, 30, tzinfo=UTC),
+            checked_in_at=datetime(2022, 10, 20, 12, 5, tzinfo=UTC)))
+    auth.login_organiser()
+    client.post("/auth/language", data={"lang": lang})
+    url = f"/organiser/events/{event.slug}/export/registrations"
+    rows = list(csv.reader(io.StringIO(client.get(f"{url}.csv").data.decode("utf-8-sig")),
+                           delimiter=";"))
+    assert (rows[1][5], rows[1][7]) == (arrived, registered)
+    sheet = load_workbook(io.BytesIO(client.get(f"{url}.xlsx").data)).active
+    assert (sheet["F2"].value, sheet["H2"].value) == (arrived, registered)

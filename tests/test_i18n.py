@@ -102,3 +102,21 @@ def test_wtforms_own_messages_follow_the_language(app):
             form = AmountForm()
             assert not form.validate()
             assert form.amount.errors == [message]
+
+
+@pytest.mark.parametrize(("header", "language", "word"), [
+    ("en-GB,en;q=0.9", "en", "Events"), ("en-US", "en", "Events"),
+    ("fr-FR,fr;q=0.9,en;q=0.5", "en", "Events"), ("de-AT,de;q=0.9", "de", "Veranstaltungen"),
+    ("fr-FR,fr;q=0.9", "de", "Veranstaltungen"), ("", "de", "Veranstaltungen")])
+def test_the_browsers_language_decides_when_the_reader_has_not_chosen(client, header, language,
+                                                                      word):
+    page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{language}">' in page and word in page
+
+
+def test_the_readers_choice_wins_over_the_browser_and_is_remembered(client):
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+    client.post("/auth/language", data={"lang": "de", "next": "/"}, headers=english)
+    for _visit in range(2):
+        page = client.get("/", headers=english).get_data(as_text=True)
+        assert '<html lang="de">' in page and "Veranstaltungen" in page

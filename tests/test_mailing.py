@@ -5,14 +5,18 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from eventapp.auth.services import set_locale
-from eventapp.awards import voting
+from eventapp.awards import ballots, polls
 from eventapp.database import utcnow
 from eventapp.extensions import db
+from eventapp.mailing.meeting_mails import queue_message
 from eventapp.mailing.models import OutgoingMail
-from eventapp.mailing.services import deliver_queued
-from eventapp.mailing.tasks import queue_message
+from eventapp.mailing.send import deliver_queued
 
-from .conftest import sessions_of
+from .helpers import confirm_link, sessions_of
+
+
+def _kinds():
+    return list(db.session.scalars(select(OutgoingMail.kind).order_by(OutgoingMail.id)))
 
 
 def _statuses():
@@ -26,6 +30,7 @@ def test_message_to_one_breakout_reaches_only_its_people(client, auth, create_ev
     first, second = sessions_of(event)
     in_session = register(event, email="in@example.org", session_ids=[first.id])
     register(event, email="out@example.org", session_ids=[second.id])
+    deliver_queued()  # their confirmations
     mailbox.clear()
     auth.login_organiser()
 
@@ -54,17 +59,20 @@ def test_failed_batches_are_retried_later_and_give_up_after_five_tries(app, crea
                                                                       register, organiser):
     event = create_event()
     register(event)
+    deliver_queued()  # the confirmation
     queue_message(organiser, event, "Hallo", "Text")
     app.extensions["mail"].port = 1  # nobody listens there
     assert deliver_queued() == (0, 1)
-    mail = db.session.scalar(select(OutgoingMail))
+    mail = db.session.scalar(select(OutgoingMail).where(OutgoingMail.kind == "message"))
     assert mail.attempts == 1 and mail.last_error and mail.next_attempt_at > utcnow()
     assert deliver_queued() == (0, 0)  # not due yet
     for _ in range(4):
         mail.next_attempt_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
         deliver_queued()
-    assert _statuses() == ["failed"]
+    assert _statuses() == ["sent", "failed"]
+    for mail in db.session.scalars(select(OutgoingMail)):  # neither keeps a body
+        assert (mail.recipient, mail.body_text, mail.body_html) == (None, None, None)
 
 
 def test_reminder_the_day_before_has_the_agenda_and_a_calendar(create_event, register,
@@ -72,6 +80,7 @@ def test_reminder_the_day_before_has_the_agenda_and_a_calendar(create_event, reg
     event = create_event(starts_at=utcnow().replace(microsecond=0) + timedelta(hours=20))
     person = register(event, session_ids=[sessions_of(event)[0].id])
     set_locale(person.user, "en")
+    deliver_queued()  # the confirmation
     mailbox.clear()
     assert "queued 1" in runner.invoke(args=["mail", "remind"]).output
     assert "queued 0" in runner.invoke(args=["mail", "remind"]).output  # once only
@@ -87,18 +96,61 @@ def test_voting_link_and_result_mails_from_the_live_control(client, auth, create
                                                             mailbox):
     event = create_event(finalists=2, sessions=())
     person = register(event)
+    deliver_queued()  # the confirmation
     auth.login_organiser()
     url = f"/organiser/events/{event.slug}"
     client.post(f"{url}/mail/vote_open", data={})  # no vote open yet: refused
-    assert db.session.scalars(select(OutgoingMail)).all() == []
+    assert _kinds() == ["confirmation"]
     client.post(f"{url}/live/open", data={"title": "Preis"})
     client.post(f"{url}/mail/vote_open", data={})
-    poll = voting.current_poll(event)
-    voting.cast_vote(poll, person.user, poll.candidates[0].id)
+    poll = polls.current_poll(event)
+    ballots.cast_vote(poll, person.user, poll.candidates[0].id)
     client.post(f"{url}/live/close", data={})
     client.post(f"{url}/live/announce", data={})
+    assert client.post(f"{url}/mail/result", data={}).status_code == 409  # not public yet
+    client.post(f"{url}/live/publish", data={})
     client.post(f"{url}/mail/result", data={})
     mailbox.clear()
     runner.invoke(args=["mail", "deliver"])
     subjects = sorted(m["Subject"] for m in mailbox)
     assert subjects[0].startswith("Das Ergebnis") and subjects[1].startswith("Jetzt abstimmen")
+
+
+def test_bulk_mails_are_rendered_for_each_person_alone(create_event, register, organiser,
+                                                       runner, mailbox):
+    event = create_event()
+    people = [register(event, email=f"{first.lower()}@example.org", name=f"{first} Muster")
+              for first in ("Anna", "Ben", "Cem")]
+    queue_message(organiser, event, "Raumwechsel", "Wir sind jetzt in Raum 2.")
+    mailbox.clear()
+    runner.invoke(args=["mail", "deliver"])
+
+    messages = {m["To"]: m for m in mailbox if m["Subject"] == "Raumwechsel"}
+    assert sorted(messages) == sorted(p.user.email for p in people)
+    for person in people:
+        message = messages[person.user.email]
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        assert text.startswith(f"Guten Tag {person.user.name},")
+        whole = message.as_string()
+        assert person.user.name in message.get_body(preferencelist=("html",)).get_content()
+        for other in people:
+            if other is not person:
+                assert other.user.name not in whole and other.user.email not in whole
+
+
+def test_a_delivered_mail_keeps_what_the_organiser_sees_but_no_body_or_address(client,
+                                                                              create_event,
+                                                                              mailbox):
+    event = create_event()
+    client.post(f"/events/{event.slug}/register", data={
+        "name": "Anna Schmidt", "email": "anna@example.org", "consent": "y"})
+    client.get(confirm_link(mailbox[0]))
+
+    _request, message = mailbox
+    assert [a.get_filename() for a in message.iter_attachments()] == ["ticket.png"]
+    db.session.rollback()  # end the read the confirming request began, to see the delivery
+    mail = db.session.scalar(select(OutgoingMail).where(OutgoingMail.kind == "confirmation"))
+    assert (mail.kind, mail.status, mail.event_id) == ("confirmation", "sent", event.id)
+    assert mail.created_at and mail.sent_at
+    assert (mail.recipient, mail.body_text, mail.body_html) == (None, None, None)
+    assert (mail.attachment, mail.attachment_name, mail.attachment_type) == (None, None, None)

@@ -16,15 +16,16 @@ from werkzeug.test import encode_multipart
 
 from eventapp import create_app
 from eventapp.audit.models import AuditLog
-from eventapp.awards import voting
+from eventapp.awards import ballots, polls
+from eventapp.awards.finalists import finalists_of, set_team_member
+from eventapp.awards.hall_of_fame import add_past_winner
 from eventapp.awards.models import Finalist, FinalistTeamMember
-from eventapp.awards.services import finalists_of
 from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
 from eventapp.events import services as events
 from eventapp.events.models import AgendaItem, Event
 from eventapp.extensions import db
 
-from .conftest import sessions_of, soon
+from .helpers import count_rows, sessions_of, soon
 
 BERLIN_SUMMER = "2027-10-20T09:00"  # CEST, UTC+2
 BERLIN_WINTER = "2027-12-01T09:00"  # CET, UTC+1
@@ -45,15 +46,6 @@ FINALIST_FORM = {"organisation": "Netzwerk Industrie RuhrOst e. V. (NIRO)",
 # --- helpers ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def orga(client, auth, organiser):
-    """The test client, signed in as the organiser."""
-    auth.login_organiser()
-    return client
-
-
-def _count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def _audit(action: str | None = None) -> list[AuditLog]:
@@ -95,7 +87,7 @@ def _stored_utc(table: str, column: str, row_id: int) -> datetime:
     return db.session.execute(query, {"id": row_id}).scalar_one()
 
 
-def _image(fmt: str = "PNG", size=(300, 200), colour="#0b5d7a") -> bytes:
+def image_bytes(fmt: str = "PNG", size=(300, 200), colour="#0b5d7a") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, format=fmt)
     return out.getvalue()
@@ -232,7 +224,7 @@ def test_bad_new_event_shows_the_error_next_to_the_field_and_saves_nothing(
     assert message in _field_error(page, field)
     assert _field_error(page, field).strip()
     assert 'value="Berlin"' in page  # what was typed stays
-    assert _count(Event) == 0 and _audit("event.created") == []
+    assert count_rows(Event) == 0 and _audit("event.created") == []
 
 
 def test_a_slug_in_use_is_refused(orga, create_event):
@@ -240,7 +232,7 @@ def test_a_slug_in_use_is_refused(orga, create_event):
     response = orga.post("/organiser/events/new", data={**EVENT_FORM, "slug": taken.slug})
     assert response.status_code == 422
     assert "verwendet diesen Kurznamen bereits" in response.get_data(as_text=True)
-    assert _count(Event) == 1
+    assert count_rows(Event) == 1
     assert len(_audit("event.created")) == 1  # the factory's own
     assert _reload(taken).title == "Das erste"
 
@@ -311,7 +303,7 @@ def test_edit_of_an_unknown_event_is_404(orga):
     assert orga.get("/organiser/events/gibt-es-nicht/edit").status_code == 404
     assert orga.post("/organiser/events/gibt-es-nicht/edit", data=EVENT_FORM).status_code == 404
     assert orga.get("/organiser/events/gibt-es-nicht/").status_code == 404
-    assert _count(Event) == 0
+    assert count_rows(Event) == 0
 
 
 # --- event overview and status ------------------------------------------------------------
@@ -430,7 +422,7 @@ def test_bad_agenda_item_is_refused_next_to_the_field(orga, bare_event, field, v
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in _field_error(page, field) and _field_error(page, field).strip()
-    assert _count(AgendaItem) == 0 and _audit("agenda.created") == []
+    assert count_rows(AgendaItem) == 0 and _audit("agenda.created") == []
 
 
 def test_agenda_item_is_edited(orga, organiser, bare_event):
@@ -484,7 +476,7 @@ def test_agenda_item_is_deleted(orga, organiser, bare_event):
     response = orga.post(f"/organiser/events/{bare_event.slug}/agenda/{item_id}/delete", data={})
 
     assert response.status_code == 303
-    assert _count(AgendaItem) == 0
+    assert count_rows(AgendaItem) == 0
     _assert_audited("agenda.deleted", organiser, bare_event.id, item=item_id)
 
 
@@ -555,7 +547,7 @@ def test_bad_new_breakout_is_refused_next_to_the_field(orga, create_event, field
 
     assert response.status_code == 422
     assert _field_error(response.get_data(as_text=True), field).strip()
-    assert _count(BreakoutSession) == 1
+    assert count_rows(BreakoutSession) == 1
     assert len(_audit("breakout.created")) == 1  # the factory's
 
 
@@ -672,7 +664,7 @@ def test_new_finalist_form_uploads_files(orga, create_event):
 def test_finalist_with_a_logo_is_added_and_the_logo_reencoded_as_png(
         orga, organiser, client, create_event, fmt, name):
     event = create_event()
-    upload = _image(fmt, size=(1200, 800))
+    upload = image_bytes(fmt, size=(1200, 800))
 
     response = _multipart(orga, f"/organiser/events/{event.slug}/finalists/new", FINALIST_FORM,
                           logo=(upload, name))
@@ -706,8 +698,8 @@ BAD_LOGOS = {
     "text renamed .png": (b"Dies ist kein Bild, nur Text.\n" * 20, "logo.png",
                           "muss ein PNG- oder JPEG-Bild sein"),
     "image over 2 MB": (None, "gross.png", "höchstens 2 MB"),
-    "GIF": (_image("GIF"), "logo.gif", "muss ein PNG- oder JPEG-Bild sein"),
-    "GIF renamed .png": (_image("GIF"), "logo.png", "muss ein PNG- oder JPEG-Bild sein"),
+    "GIF": (image_bytes("GIF"), "logo.gif", "muss ein PNG- oder JPEG-Bild sein"),
+    "GIF renamed .png": (image_bytes("GIF"), "logo.png", "muss ein PNG- oder JPEG-Bild sein"),
 }
 
 
@@ -728,14 +720,14 @@ def test_bad_logo_on_a_new_finalist_saves_nothing(orga, create_event, kind):
     assert response.status_code == 422
     assert message in page
     assert 'value="Ingrid Lange"' in page  # the rest of the form is kept
-    assert _count(Finalist) == 0 and _audit("finalist.created") == []
+    assert count_rows(Finalist) == 0 and _audit("finalist.created") == []
 
 
 @pytest.mark.parametrize("kind", list(BAD_LOGOS))
 def test_bad_logo_keeps_the_finalist_and_its_logo(orga, client, create_event, kind):
     event = create_event()
     url = f"/organiser/events/{event.slug}/finalists"
-    _multipart(orga, f"{url}/new", FINALIST_FORM, logo=(_image(), "logo.png"))
+    _multipart(orga, f"{url}/new", FINALIST_FORM, logo=(image_bytes(), "logo.png"))
     finalist = db.session.scalar(select(Finalist))
     before = _logo_bytes(client, finalist.id)
     data, name, message = _bad_logo(kind)
@@ -757,14 +749,14 @@ def test_an_upload_over_the_request_limit_is_413(orga, create_event):
                           logo=(b"\x89PNG" + b"0" * (4 * 1024 * 1024), "riesig.png"))
     assert response.status_code == 413
     assert "zu groß" in response.get_data(as_text=True)
-    assert _count(Finalist) == 0
+    assert count_rows(Finalist) == 0
 
 
 def test_finalist_is_edited_and_its_logo_replaced_then_removed(orga, organiser, client,
                                                               create_event):
     event = create_event()
     url = f"/organiser/events/{event.slug}/finalists"
-    _multipart(orga, f"{url}/new", FINALIST_FORM, logo=(_image(colour="red"), "a.png"))
+    _multipart(orga, f"{url}/new", FINALIST_FORM, logo=(image_bytes(colour="red"), "a.png"))
     finalist = db.session.scalar(select(Finalist))
     first = _logo_bytes(client, finalist.id)
     page = orga.get(f"{url}/{finalist.id}/edit").get_data(as_text=True)
@@ -772,7 +764,7 @@ def test_finalist_is_edited_and_its_logo_replaced_then_removed(orga, organiser, 
 
     replaced = _multipart(orga, f"{url}/{finalist.id}/edit",
                           {**FINALIST_FORM, "presenter": "Jonas Weber", "pitch_seconds": "240"},
-                          logo=(_image("JPEG", colour="green"), "b.jpg"))
+                          logo=(image_bytes("JPEG", colour="green"), "b.jpg"))
 
     assert replaced.status_code == 303
     finalist = _reload(finalist)
@@ -814,7 +806,7 @@ def test_bad_finalist_input_is_refused_next_to_the_field(orga, create_event, fie
     for response in (created, edited):
         assert response.status_code == 422
         assert message in _field_error(response.get_data(as_text=True), field)
-    assert _count(Finalist) == 1
+    assert count_rows(Finalist) == 1
     finalist = _reload(finalist)
     assert (finalist.organisation, finalist.presenter) == ("Netzwerk 1", "")
     assert _audit("finalist.updated") == []
@@ -823,14 +815,14 @@ def test_bad_finalist_input_is_refused_next_to_the_field(orga, create_event, fie
 def test_finalist_is_deleted_with_its_logo(orga, organiser, client, create_event):
     event = create_event()
     _multipart(orga, f"/organiser/events/{event.slug}/finalists/new", FINALIST_FORM,
-               logo=(_image(), "logo.png"))
+               logo=(image_bytes(), "logo.png"))
     finalist_id = db.session.scalar(select(Finalist.id))
 
     response = orga.post(f"/organiser/events/{event.slug}/finalists/{finalist_id}/delete",
                          data={})
 
     assert response.status_code == 303
-    assert _count(Finalist) == 0
+    assert count_rows(Finalist) == 0
     assert client.get(f"/finalists/{finalist_id}/logo.png").status_code == 404
     _assert_audited("finalist.deleted", organiser, event.id, finalist=finalist_id,
                     organisation=FINALIST_FORM["organisation"])
@@ -838,10 +830,10 @@ def test_finalist_is_deleted_with_its_logo(orga, organiser, client, create_event
 
 def test_a_finalist_with_votes_is_not_deleted(orga, organiser, create_event, register):
     event = create_event(finalists=2)
-    poll = voting.create_poll(organiser, event, "ClusterERFOLG")
-    voting.open_poll(organiser, poll)
+    poll = polls.create_poll(organiser, event, "ClusterERFOLG")
+    polls.open_poll(organiser, poll)
     finalist = finalists_of(event)[0]
-    voting.cast_vote(poll, register(event).user, finalist.id)
+    ballots.cast_vote(poll, register(event).user, finalist.id)
 
     response = orga.post(f"/organiser/events/{event.slug}/finalists/{finalist.id}/delete",
                          data={})
@@ -883,7 +875,7 @@ def test_team_members_are_added_and_removed(orga, organiser, create_event, regis
     removed = orga.post(f"{url}/{person.id}/remove", data={})
 
     assert removed.status_code == 303
-    assert _count(FinalistTeamMember) == 0
+    assert count_rows(FinalistTeamMember) == 0
     _assert_audited("finalist.team_member_removed", organiser, event.id, user=person.id)
 
 
@@ -900,7 +892,7 @@ def test_only_registered_people_join_a_team(orga, create_event, register):
     assert "niemand für diese Veranstaltung angemeldet" in unknown.get_data(as_text=True)
     assert malformed.status_code == 422
     assert _field_error(malformed.get_data(as_text=True), "email").strip()
-    assert _count(FinalistTeamMember) == 0
+    assert count_rows(FinalistTeamMember) == 0
     assert orga.post(f"{url}/99999/remove", data={}).status_code == 404
     assert _audit("finalist.team_member_added") == []
 
@@ -922,7 +914,8 @@ def test_registrations_list_people_choices_and_counts_per_breakout(orga, create_
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "5 Personen angemeldet" in page
-    rows = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>", page)
+    rows = re.findall(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td>'
+                      r'<td class="num">(\d+)</td></tr>', page)
     assert rows == [("Weiterbildung", "2", "2", "1"), ("Wertschöpfung", "1", "10", "0")]
     assert "anna@example.org" in page and "Elif Wagner" in page
     assert "Weiterbildung (Warteliste)" in page
@@ -967,11 +960,14 @@ def world(organiser, create_event, register):
                                   title="Eröffnung", speaker="", affiliation="")
     participant = register(event, session_ids=[session.id]).user
     finalist = finalists_of(event)[0]
-    voting.set_team_member(organiser, finalist, participant, member=True)
+    set_team_member(organiser, finalist, participant, member=True)
+    winner = add_past_winner(organiser, year=2019, award="ClusterERFOLG 2019",
+                             organisation="Altnetz", project="Anfang", note="")
     # Real ids: without the checks these requests would change something.
     values = {"slug": event.slug, "item_id": item.id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "action": "welcome",
-              "table": "registrations", "file_format": "csv", "kind": "reminder"}
+              "table": "registrations", "file_format": "csv", "kind": "reminder",
+              "winner_id": winner.id}
     return {"values": values, "participant": participant, "event": event}
 
 
@@ -990,7 +986,7 @@ def _snapshot() -> dict:
 def test_the_blueprint_has_the_routes_this_module_covers():
     names = {_route_id(route) for route in ROUTES}
     assert "GET /organiser/" in names
-    assert "POST /organiser/events/<slug>/finalists/<int:finalist_id>/delete" in names
+    assert "POST /organiser/events/<slug>/finalists/<id:finalist_id>/delete" in names
     assert len(ROUTES) >= 20
 
 

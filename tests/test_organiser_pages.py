@@ -8,7 +8,7 @@ import os
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from eventapp.audit.models import AuditLog
 from eventapp.awards.models import Finalist
@@ -16,7 +16,7 @@ from eventapp.breakouts.models import BreakoutSession
 from eventapp.events.models import AgendaItem, Event
 from eventapp.extensions import db
 
-from .conftest import sessions_of
+from .helpers import count_rows, image_bytes, sessions_of
 
 EVENT_FORM = {"title": "Clustertreffen 2027", "slug": "clustertreffen-2027",
               "starts_at": "2027-10-20T10:00", "ends_at": "2027-10-20T16:00",
@@ -24,16 +24,6 @@ EVENT_FORM = {"title": "Clustertreffen 2027", "slug": "clustertreffen-2027",
               "capacity": "200"}
 
 
-@pytest.fixture
-def orga(client, auth, organiser):
-    auth.login_organiser()
-    return client
-
-
-def _image(fmt="PNG", size=(300, 200)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, "#0b5d7a").save(out, format=fmt)
-    return out.getvalue()
 
 
 def _noise_png() -> bytes:
@@ -51,9 +41,6 @@ def _bomb() -> bytes:
 def _actions() -> list[str]:
     return list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
 
-
-def _count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 # --- events -------------------------------------------------------------------------------
@@ -90,7 +77,7 @@ def test_bad_event_input_is_refused_and_nothing_is_saved(orga, change, message):
     response = orga.post("/organiser/events/new", data={**EVENT_FORM, **change})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert _count(Event) == 0
+    assert count_rows(Event) == 0
 
 
 def test_bad_edit_keeps_the_saved_event(orga, create_event):
@@ -134,7 +121,7 @@ def test_agenda_items_are_added_edited_and_deleted(orga, create_event):
     db.session.expire_all()
     assert saved.title == "Begrüßung"
     assert orga.post(f"{url}/{saved.id}/delete", data={}).status_code == 303
-    assert _count(AgendaItem) == 0
+    assert count_rows(AgendaItem) == 0
     assert orga.post(f"{url}/99999/delete", data={}).status_code == 404
     assert orga.post(f"{url}/new", data={**item, "kind": "party"}).status_code == 422
 
@@ -193,7 +180,7 @@ def test_finalist_with_a_logo_reencoded_as_png(orga, client, create_event):
     event = create_event()
     url = f"/organiser/events/{event.slug}/finalists"
     response = orga.post(f"{url}/new", content_type="multipart/form-data", data=_finalist_form(
-        logo=(io.BytesIO(_image("JPEG")), "logo.jpg")))
+        logo=(io.BytesIO(image_bytes("JPEG")), "logo.jpg")))
     assert response.status_code == 303
     finalist = db.session.scalar(select(Finalist))
     logo = client.get(f"/finalists/{finalist.id}/logo.png")
@@ -203,7 +190,7 @@ def test_finalist_with_a_logo_reencoded_as_png(orga, client, create_event):
 
 @pytest.mark.parametrize("upload", [
     (b"<?php system($_GET['c']); ?>", "logo.png"),
-    (_image("GIF"), "logo.png"),
+    (image_bytes("GIF"), "logo.png"),
     (_noise_png(), "big.png"),  # over the limit set below
     (_bomb(), "bomb.png"),  # 289 million pixels in a few kB
     (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "logo.png"),
@@ -215,7 +202,7 @@ def test_bad_logos_are_refused_and_the_old_one_stays(app, orga, create_event, up
     event = create_event()
     url = f"/organiser/events/{event.slug}/finalists"
     orga.post(f"{url}/new", content_type="multipart/form-data",
-              data=_finalist_form(logo=(io.BytesIO(_image()), "ok.png")))
+              data=_finalist_form(logo=(io.BytesIO(image_bytes()), "ok.png")))
     finalist = db.session.scalar(select(Finalist))
     data, name = upload
 
@@ -233,11 +220,11 @@ def test_finalist_bad_input_and_delete(orga, create_event):
     url = f"/organiser/events/{event.slug}/finalists"
     assert orga.post(f"{url}/new", data=_finalist_form(pitch_seconds="5")).status_code == 422
     assert orga.post(f"{url}/new", data=_finalist_form(organisation="")).status_code == 422
-    assert _count(Finalist) == 0
+    assert count_rows(Finalist) == 0
     orga.post(f"{url}/new", data=_finalist_form())
     finalist = db.session.scalar(select(Finalist))
     assert orga.post(f"{url}/{finalist.id}/delete", data={}).status_code == 303
-    assert _count(Finalist) == 0
+    assert count_rows(Finalist) == 0
     assert "finalist.deleted" in _actions()
 
 

@@ -13,7 +13,7 @@ from eventapp.extensions import db
 from eventapp.registration import services as registration
 from eventapp.registration.models import Registration
 
-from .conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, sessions_of
+from .helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, confirm_link, sessions_of
 
 LINK = re.compile(r"http://eventapp\.test/auth/link/[\w-]+")
 
@@ -36,7 +36,9 @@ def _link(message) -> str:
 # --- registering --------------------------------------------------------------------------
 
 
-def test_registration_saves_consent_and_mails_the_personal_link(client, create_event, mailbox):
+def test_registration_waits_for_the_mailed_link_then_mails_the_personal_link(client,
+                                                                             create_event,
+                                                                             mailbox):
     event = create_event()
     session_id = sessions_of(event)[0].id
 
@@ -45,11 +47,17 @@ def test_registration_saves_consent_and_mails_the_personal_link(client, create_e
                                                  str(session_id)}))
 
     assert response.status_code == 302 and "/register/done" in response.headers["Location"]
+    assert _registrations() == 0  # nothing is held before the link is opened
+    (request_mail,) = mailbox
+    assert request_mail["To"] == "anna@example.org"
+    assert "bestätigen" in request_mail["Subject"]
+    confirmed = client.get(confirm_link(request_mail))
+    assert confirmed.status_code == 303 and confirmed.headers["Location"].endswith("/me")
     saved = db.session.scalar(select(Registration))
     assert saved.status == "confirmed" and saved.public_listing
     assert saved.consent_at is not None and saved.consent_version == "2022-01"
     assert db.session.scalar(select(BreakoutChoice.session_id)) == session_id
-    (message,) = mailbox
+    message = mailbox[-1]
     assert message["To"] == "anna@example.org"
     assert "Ihre Anmeldung" in message["Subject"]
     assert message.get_body(preferencelist=("html",)) is not None  # and a plain-text part
@@ -78,16 +86,17 @@ def test_bad_registration_is_refused_next_to_the_field(client, create_event, fie
     assert _registrations() == 0
 
 
-def test_registering_twice_keeps_one_registration_and_mails_the_link_again(client, create_event,
-                                                                           mailbox):
+def test_registering_twice_keeps_one_registration(client, create_event, mailbox):
     event = create_event()
     client.post(f"/events/{event.slug}/register", data=_form(event))
     again = client.post(f"/events/{event.slug}/register",
                         data=_form(event, email="ANNA@Example.org", name="Anna S."))
+    for message in list(mailbox):  # the two mails asking to confirm
+        client.get(confirm_link(message))
 
-    assert "again=1" in again.headers["Location"]
+    assert again.headers["Location"].endswith("/register/done")
     assert _registrations() == 1
-    assert len(mailbox) == 2 and "Link" in mailbox[1]["Subject"]
+    assert find_user_by_email("anna@example.org").name == "Anna Schmidt"
 
 
 def test_full_event_puts_people_on_the_waitlist_and_a_cancellation_promotes(client, auth,
@@ -95,6 +104,9 @@ def test_full_event_puts_people_on_the_waitlist_and_a_cancellation_promotes(clie
     event = create_event(capacity=1)
     client.post(f"/events/{event.slug}/register", data=_form(event))
     client.post(f"/events/{event.slug}/register", data=_form(event, email="ben@example.org"))
+    for message in list(mailbox):
+        client.get(confirm_link(message))
+        client.post("/auth/logout", data={})
     first, second = db.session.scalars(select(Registration).order_by(Registration.id)).all()
     assert (first.status, second.status) == ("confirmed", "waitlisted")
 
@@ -116,26 +128,32 @@ def test_registration_when_closed_or_unknown_says_so(client, create_event):
     assert _registrations() == 0
 
 
-def test_hybrid_event_asks_how_people_take_part(client, create_event):
+def test_hybrid_event_asks_how_people_take_part(client, create_event, mailbox):
     event = create_event(format="hybrid", venue="Berlin")
     assert client.post(f"/events/{event.slug}/register", data=_form(event)).status_code == 422
     response = client.post(f"/events/{event.slug}/register",
                            data=_form(event, attendance_mode="in_person"))
     assert response.status_code == 302
+    client.get(confirm_link(mailbox[0]))
     assert db.session.scalar(select(Registration.attendance_mode)) == "in_person"
 
 
 # --- signed in by the link ----------------------------------------------------------------
 
 
-def test_the_link_from_the_mail_signs_in_and_leaves_the_address_bar(client, create_event,
-                                                                    mailbox):
+def test_the_links_from_the_mails_sign_in_and_leave_the_address_bar(client, create_event,
+                                                                     mailbox):
     event = create_event()
     client.post(f"/events/{event.slug}/register", data=_form(event))
 
-    response = client.get(_link(mailbox[0]).replace("http://eventapp.test", ""))
+    confirmed = client.get(confirm_link(mailbox[0]))
+    client.post("/auth/logout", data={})
+    response = client.get(_link(mailbox[-1]).replace("http://eventapp.test", ""))
 
-    assert response.status_code == 302 and "/auth/link" not in response.headers["Location"]
+    for answer in (confirmed, response):
+        assert answer.status_code in (302, 303)
+        assert "/link/" not in answer.headers["Location"]
+        assert "/confirm/" not in answer.headers["Location"]
     page = client.get(f"/events/{event.slug}/me").get_data(as_text=True)
     assert "Anna Schmidt" in page and "Angemeldet" in page
 
@@ -271,6 +289,8 @@ def test_mails_speak_the_recipients_language(client, create_event, mailbox):
     event = create_event()
     client.post("/auth/language", data={"lang": "en"})
     client.post(f"/events/{event.slug}/register", data=_form(event))
+    assert mailbox[-1]["Subject"].startswith("Please confirm your registration")
+    client.get(confirm_link(mailbox[-1]))
     assert mailbox[-1]["Subject"].startswith("Your registration")
     assert "Hello Anna Schmidt" in mailbox[-1].get_body(preferencelist=("plain",)).get_content()
     assert find_user_by_email("anna@example.org").locale == "en"

@@ -6,13 +6,16 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from eventapp.auth.models import User
-from eventapp.awards import voting
+from eventapp.awards import ballots, polls
 from eventapp.awards.models import Ballot, Participation
 from eventapp.events import services as events
 from eventapp.extensions import db
-from eventapp.registration.models import Registration
+from eventapp.mailing.meeting_mails import queue_message
+from eventapp.mailing.models import OutgoingMail
+from eventapp.mailing.send import deliver_queued
+from eventapp.registration.models import Registration, RegistrationRequest
 
-from .conftest import soon
+from .helpers import soon
 
 
 def test_participant_downloads_what_is_stored(client, auth, create_event, register):
@@ -26,15 +29,36 @@ def test_participant_downloads_what_is_stored(client, auth, create_event, regist
     assert "ballot" not in response.get_data(as_text=True).lower()
 
 
+def test_the_download_lists_the_mails_kept_about_the_person(client, auth, create_event,
+                                                            register, organiser):
+    event = create_event()
+    person = register(event, email="anna@example.org")
+    register(event, email="ben@example.org")
+    deliver_queued()  # the confirmations
+    queue_message(organiser, event, "Raumwechsel", "Wir sind jetzt in Raum 2.")
+    auth.login_participant(person.user)
+
+    response = client.get("/me/data")
+
+    mails = {mail["kind"]: mail for mail in json.loads(response.data)["mails"]}
+    assert sorted(mails) == ["confirmation", "message"]
+    assert mails["confirmation"]["status"] == "sent" and mails["confirmation"]["sent_at"]
+    assert "text" not in mails["confirmation"]  # its body is gone
+    waiting = mails["message"]
+    assert waiting["status"] == "queued" and waiting["subject"] == "Raumwechsel"
+    assert waiting["recipient"] == "anna@example.org" and "Raum 2" in waiting["text"]
+    assert "ben@example.org" not in response.get_data(as_text=True)
+
+
 def _past_event_with_a_vote(create_event, register, organiser):
     event = create_event(finalists=2, sessions=())
     people = [register(event) for _ in range(3)]
-    poll = voting.create_poll(organiser, event, "Preis")
-    voting.open_poll(organiser, poll)
+    poll = polls.create_poll(organiser, event, "Preis")
+    polls.open_poll(organiser, poll)
     for person in people:
-        voting.cast_vote(poll, person.user, poll.candidates[0].id)
-    voting.close_poll(organiser, poll)
-    voting.announce(organiser, poll)
+        ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+    polls.close_poll(organiser, poll)
+    polls.announce(organiser, poll)
     # The meeting is over.
     values = {k: getattr(event, k) for k in events.EVENT_FIELDS}
     values.update(starts_at=soon(days=-10), ends_at=soon(days=-10) + timedelta(hours=2))
@@ -54,9 +78,11 @@ def test_account_is_deleted_after_the_event_and_the_result_stays(client, auth, c
     assert response.status_code == 303
     assert db.session.get(User, user_id) is None
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
+    assert set(db.session.scalars(select(OutgoingMail.recipient))) == \
+        {people[1].user.email, people[2].user.email}  # their confirmations, still queued
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 3
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 3
-    assert voting.snapshot_of(poll).votes_cast == 3
+    assert polls.snapshot_of(poll).votes_cast == 3
     assert client.get("/me").status_code == 302  # signed out
 
 
@@ -84,3 +110,18 @@ def test_organiser_anonymises_an_archived_event(client, auth, create_event, regi
     names = [db.session.get(User, p.user_id).name for p in people]
     assert names.count("—") == 2 and people[1].user.email.endswith("@example.org")
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 4
+
+
+def test_deleting_the_account_deletes_the_forms_waiting_under_its_address(
+        client, auth, create_event, register, organiser):
+    event, people, _poll = _past_event_with_a_vote(create_event, register, organiser)
+    email = people[0].user.email
+    client.post(f"/events/{create_event().slug}/register", data={
+        "name": "Anna", "email": email, "consent": "y"})
+    client.post(f"/events/{create_event().slug}/register", data={
+        "name": "Ben", "email": "ben@example.org", "consent": "y"})
+    auth.login_participant(people[0].user)
+
+    client.post("/me/privacy", data={"confirm": "y"})
+
+    assert db.session.scalars(select(RegistrationRequest.email)).all() == ["ben@example.org"]

@@ -4,10 +4,13 @@ with the personal link, the waitlist, breakout choices, cancelling, and who may 
 import re
 import time
 from datetime import timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from eventapp.auth.models import User
 from eventapp.auth.services import find_user_by_email
 from eventapp.breakouts import services as breakouts
 from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
@@ -16,15 +19,24 @@ from eventapp.errors import Conflict, InvalidInput
 from eventapp.events import services as events
 from eventapp.events.models import Event
 from eventapp.extensions import db
+from eventapp.mailing.models import OutgoingMail
+from eventapp.mailing.send import deliver_queued
 from eventapp.registration import services as registration
-from eventapp.registration.models import Registration
+from eventapp.registration.models import Registration, RegistrationRequest
 
-from .conftest import run_in_threads, sessions_of, soon
-from .test_html import assert_valid_html
+from .helpers import (
+    assert_valid_html,
+    confirm_link,
+    count_rows,
+    run_in_threads,
+    sessions_of,
+    soon,
+)
 
 LINK = re.compile(r"http://eventapp\.test(/auth/link/[\w-]+)")
 CHECK_INPUT = "Bitte prüfen Sie Ihre Eingaben."
 SIGN_IN = "/auth/sign-in"
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def _form(**overrides):
@@ -37,9 +49,6 @@ def _form(**overrides):
 def _register(client, event, **overrides):
     return client.post(f"/events/{event.slug}/register", data=_form(**overrides))
 
-
-def _count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def _fresh(model, id_):
@@ -112,17 +121,20 @@ def test_registration_form_is_prefilled_for_a_signed_in_participant(client, auth
     assert 'value="Anna Schmidt"' in page and 'value="anna@example.org"' in page
 
 
-def test_registration_saves_consent_with_time_and_privacy_version(app, client, create_event):
+def test_registration_saves_consent_with_time_and_privacy_version(app, client, create_event,
+                                                                  mailbox):
     event = create_event(format="in_person", venue="Berlin")
     before = utcnow()
 
     response = _register(client, event)
+    after = utcnow()
+    client.get(confirm_link(mailbox[0]))
 
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/events/{event.slug}/register/done?again=0"
+    assert response.headers["Location"] == f"/events/{event.slug}/register/done"
     saved = db.session.scalar(select(Registration))
     assert saved.status == "confirmed" and saved.event_id == event.id
-    assert before <= saved.consent_at <= utcnow()
+    assert before <= saved.consent_at <= after  # consent is given with the form
     assert saved.consent_version == app.config["PRIVACY_TEXT_VERSION"]
     assert saved.public_listing and saved.attendance_mode == "in_person"
     user = saved.user
@@ -131,41 +143,114 @@ def test_registration_saves_consent_with_time_and_privacy_version(app, client, c
     assert _fresh(Event, event.id).registered_count == 1
 
 
-def test_registration_mails_the_personal_link_in_german(client, create_event, mailbox):
+def test_registration_succeeds_while_the_mail_server_is_down_and_the_mail_follows(
+        app, client, create_event, mailbox):
+    event = create_event()
+    port, app.extensions["mail"].port = app.extensions["mail"].port, 1  # nobody listens there
+
+    response = _register(client, event)
+
+    assert response.status_code == 302
+    assert count_rows(RegistrationRequest) == 1 and mailbox == []
+    (queued,) = db.session.scalars(select(OutgoingMail)).all()
+    assert queued.status == "queued" and queued.attempts == 1 and queued.last_error
+    app.extensions["mail"].port = port
+    queued.next_attempt_at = utcnow()
+    db.session.commit()
+    assert deliver_queued() == (1, 0)
+    (message,) = mailbox
+    assert message["To"] == "anna@example.org" and confirm_link(message)
+
+
+def test_an_address_with_an_umlaut_before_the_at_goes_out_with_smtputf8(app, client,
+                                                                        create_event, mailbox):
+    app.config["MAIL_SMTPUTF8"] = True  # as the test server offers it
+
+    response = _register(client, create_event(), email="Müller@Example.org")
+    client.get(confirm_link(mailbox[0]))
+    client.post(SIGN_IN, data={"email": "müller@example.org"})
+
+    assert response.status_code == 302 and count_rows(Registration) == 1
+    request, confirmation, sign_in_link = mailbox
+    assert request["To"] == confirmation["To"] == sign_in_link["To"] == "müller@example.org"
+    assert client.get(_link(sign_in_link)).status_code == 302
+
+
+def test_without_smtputf8_such_an_address_is_refused_before_anything_is_saved(client,
+                                                                            create_event,
+                                                                            mailbox):
+    registering = _register(client, create_event(), email="müller@example.org")
+    asking_for_a_link = client.post(SIGN_IN, data={"email": "müller@example.org"})
+
+    for response in (registering, asking_for_a_link):
+        assert response.status_code == 422
+        assert "Zeichen wie ü vor dem @" in response.get_data(as_text=True)
+    assert count_rows(User) == 1  # the organiser
+    assert count_rows(Registration) == count_rows(OutgoingMail) == 0 and mailbox == []
+    assert count_rows(RegistrationRequest) == 0
+
+
+def test_a_server_that_refuses_smtputf8_leaves_the_mail_queued_and_the_registration_stands(
+        app, client, create_event, mailbox, smtp_server_without_smtputf8):
+    app.config["MAIL_SMTPUTF8"] = True  # but this server does not offer it
+    app.extensions["mail"].port = smtp_server_without_smtputf8[1]
+
+    response = _register(client, create_event(), email="müller@example.org")
+
+    assert response.status_code == 302 and count_rows(RegistrationRequest) == 1
+    assert mailbox == []
+    (queued,) = db.session.scalars(select(OutgoingMail)).all()
+    assert queued.status == "queued" and "SMTPUTF8" in queued.last_error
+
+
+def test_registration_mails_the_links_in_german(client, create_event, mailbox):
     event = create_event()
 
     response = _register(client, event)
 
-    (message,) = mailbox
-    assert message["To"] == "anna@example.org"
-    assert message["Subject"] == f"Ihre Anmeldung zu {event.title}"
-    text = _plain(message)
+    (request_mail,) = mailbox
+    assert request_mail["To"] == "anna@example.org"
+    text = _plain(request_mail)
     assert "Guten Tag Anna Schmidt" in text
+    assert f"bitte bestätigen Sie Ihre Anmeldung zu {event.title} am" in text
+    html = request_mail.get_body(preferencelist=("html",)).get_content()
+    assert '<html lang="de">' in html and confirm_link(request_mail) in html
+    done = _page_after(client, response)
+    assert "Vielen Dank. Bitte bestätigen Sie Ihre Anmeldung" in done
+
+    client.get(confirm_link(request_mail))
+
+    confirmation = mailbox[-1]
+    assert confirmation["Subject"] == f"Ihre Anmeldung zu {event.title}"
+    text = _plain(confirmation)
     assert f"vielen Dank für Ihre Anmeldung zu {event.title} am" in text
     assert "Ihr persönlicher Link" in text
-    html = message.get_body(preferencelist=("html",)).get_content()
-    assert '<html lang="de">' in html and _link(message) in html
-    done = _page_after(client, response)
-    assert f"Vielen Dank für Ihre Anmeldung zu {event.title}" in done
+    html = confirmation.get_body(preferencelist=("html",)).get_content()
+    assert '<html lang="de">' in html and _link(confirmation) in html
 
 
-def test_registration_with_a_breakout_choice_takes_a_seat(client, create_event):
+def test_registration_with_a_breakout_choice_takes_a_seat(client, create_event, mailbox):
     event = create_event()
     session = sessions_of(event)[1]
 
     _register(client, event, **{f"slot_{session.slot_id}": str(session.id)})
+    assert _seats(session) == 0  # not before the link is opened
+    client.get(confirm_link(mailbox[0]))
 
     saved = db.session.scalar(select(Registration))
     assert _choices(saved.id) == {session.slot_id: (session.id, "seated")}
     assert _seats(session) == 1
 
 
-def test_registration_for_a_full_session_joins_its_waitlist(client, create_event, register):
+def test_registration_for_a_full_session_joins_its_waitlist(client, create_event, register,
+                                                            mailbox):
     event = create_event(sessions=(("Klein", 1),))
     (session,) = sessions_of(event)
     register(event, session_ids=[session.id])
+    mailbox.clear()
 
     _register(client, event, **{f"slot_{session.slot_id}": str(session.id)})
+    client.get(confirm_link(mailbox[0]))
 
     saved = db.session.scalar(select(Registration).where(
         Registration.user_id == find_user_by_email("anna@example.org").id))
@@ -190,7 +275,7 @@ def test_bad_registration_is_refused_next_to_the_field_and_nothing_is_saved(
     assert response.status_code == 422
     assert f'id="{field}-error"' in page and message in page
     assert 'value="Netzwerk Nord"' in page  # what was typed is kept
-    assert _count(Registration) == 0 and mailbox == []
+    assert count_rows(Registration) == 0 and mailbox == []
     assert find_user_by_email("anna@example.org") is None
 
 
@@ -205,7 +290,7 @@ def test_an_unknown_breakout_session_is_refused_and_nothing_is_saved(client, cre
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'id="slot_{slot_id}-error"' in page and "Keine gültige Auswahl." in page
-    assert _count(Registration) == 0 and mailbox == []
+    assert count_rows(Registration) == 0 and mailbox == []
 
 
 def test_two_sessions_of_one_slot_are_refused(create_event):
@@ -218,61 +303,26 @@ def test_two_sessions_of_one_slot_are_refused(create_event):
                               session_ids=[first.id, second.id])
 
     assert refused.value.status_code == 422
-    assert _count(Registration) == 0 and _seats(first) == _seats(second) == 0
+    assert count_rows(Registration) == 0 and _seats(first) == _seats(second) == 0
 
 
-def test_registering_twice_in_any_case_keeps_one_registration_and_mails_the_link_again(
-        client, create_event, mailbox):
+def test_two_forms_of_one_address_in_any_case_make_one_registration(client, create_event,
+                                                                    mailbox):
     event = create_event()
     session = sessions_of(event)[0]
     _register(client, event, **{f"slot_{session.slot_id}": str(session.id)})
-    first_link = _link(mailbox[0])
+    _register(client, event, email="ANNA@Example.ORG", name="Someone Else", public_listing=None)
+    first, second = (confirm_link(m) for m in mailbox)
 
-    again = _register(client, event, email="ANNA@Example.ORG", name="Someone Else",
-                      public_listing=None)
+    client.get(first)
+    client.post("/auth/logout", data={})
+    again = client.get(second)
 
-    assert again.status_code == 302 and again.headers["Location"].endswith("?again=1")
-    assert "bereits für" in _page_after(client, again)
-    assert _count(Registration) == 1
-    saved = db.session.scalar(select(Registration))
+    assert again.headers["Location"] == f"/events/{event.slug}/me"  # only signs in
+    (saved,) = _registrations()
     assert saved.public_listing and saved.user.name == "Anna Schmidt"  # nothing overwritten
     assert _choices(saved.id) == {session.slot_id: (session.id, "seated")}
     assert _fresh(Event, event.id).registered_count == 1
-    assert len(mailbox) == 2
-    assert mailbox[1]["Subject"] == f"Ihr Link für {event.title}"
-    assert "Sie sind bereits für" in _plain(mailbox[1])
-    # The link mailed again is the one that works now.
-    assert client.get(first_link).headers["Location"] == SIGN_IN
-    assert client.get(_link(mailbox[1])).headers["Location"] == "/me"
-
-
-def test_registering_again_while_waitlisted_keeps_the_place_in_line(client, create_event,
-                                                                    register):
-    event = create_event(capacity=1)
-    register(event)
-    _register(client, event)
-    waiting = db.session.scalar(select(Registration).where(Registration.status == "waitlisted"))
-    joined = waiting.waitlisted_at
-
-    assert _register(client, event).status_code == 302
-
-    assert _fresh(Registration, waiting.id).waitlisted_at == joined
-    assert _count(Registration) == 2
-
-
-def test_registering_again_after_cancelling_confirms_with_fresh_consent(client, create_event,
-                                                                        register):
-    event = create_event()
-    person = register(event, email="anna@example.org")
-    registration.cancel(person)
-
-    response = _register(client, event)
-
-    assert response.headers["Location"].endswith("?again=0")
-    again = _fresh(Registration, person.id)
-    assert again.status == "confirmed" and again.cancelled_at is None
-    assert again.consent_at > person.created_at
-    assert _count(Registration) == 1 and _fresh(Event, event.id).registered_count == 1
 
 
 @pytest.mark.parametrize("window", ["closed", "not_yet_open", "over"])
@@ -292,7 +342,7 @@ def test_registration_outside_its_window_is_409_and_saves_nothing(client, create
     page = sent.get_data(as_text=True)
     assert "Die Anmeldung für diese Veranstaltung ist nicht geöffnet." in page
     assert 'name="consent"' not in page
-    assert _count(Registration) == 0 and mailbox == []
+    assert count_rows(Registration) == 0 and mailbox == []
 
 
 def test_registration_for_an_unknown_or_draft_event_is_404(client, create_event, mailbox):
@@ -303,7 +353,7 @@ def test_registration_for_an_unknown_or_draft_event_is_404(client, create_event,
         response = client.post(f"/events/{slug}/register", data=_form())
         assert response.status_code == 404
         assert "nicht veröffentlicht" in response.get_data(as_text=True)
-    assert _count(Registration) == 0 and mailbox == []
+    assert count_rows(Registration) == 0 and mailbox == []
 
 
 def test_full_event_puts_the_next_person_on_the_waitlist(client, create_event, register,
@@ -315,6 +365,7 @@ def test_full_event_puts_the_next_person_on_the_waitlist(client, create_event, r
     assert "ausgebucht" in client.get(f"/events/{event.slug}/register").get_data(as_text=True)
 
     response = _register(client, event, **{f"slot_{session.slot_id}": str(session.id)})
+    client.get(confirm_link(mailbox[0]))
 
     assert response.status_code == 302
     waiting = db.session.scalar(select(Registration).where(Registration.status == "waitlisted"))
@@ -322,7 +373,7 @@ def test_full_event_puts_the_next_person_on_the_waitlist(client, create_event, r
     assert _choices(waiting.id) == {}  # breakouts come with a confirmed place
     assert _seats(session) == 0
     assert _fresh(Event, event.id).registered_count == 1
-    assert "Warteliste" in _plain(mailbox[0])
+    assert "Warteliste" in _plain(mailbox[-1])
 
 
 def test_hybrid_event_needs_the_attendance_mode(client, create_event, mailbox):
@@ -338,9 +389,10 @@ def test_hybrid_event_needs_the_attendance_mode(client, create_event, mailbox):
         page = response.get_data(as_text=True)
         assert response.status_code == 422
         assert 'id="attendance_mode-error"' in page and message in page
-    assert _count(Registration) == 0 and mailbox == []
+    assert count_rows(Registration) == 0 and mailbox == []
 
     assert _register(client, event, attendance_mode="online").status_code == 302
+    client.get(confirm_link(mailbox[0]))
     assert db.session.scalar(select(Registration.attendance_mode)) == "online"
 
 
@@ -351,12 +403,15 @@ def test_done_page_is_404_for_an_unknown_event(client):
 # --- signed in with the link from the mail --------------------------------------------------
 
 
-def test_the_link_from_the_mail_signs_in_and_shows_the_registration(client, create_event,
-                                                                    mailbox):
+def test_the_personal_link_from_the_mail_signs_in_and_shows_the_registration(client,
+                                                                             create_event,
+                                                                             mailbox):
     event = create_event(online_link="https://meet.example.org/clustertreffen")
     _register(client, event)
+    client.get(confirm_link(mailbox[0]))
+    client.post("/auth/logout", data={})
 
-    signed_in = client.get(_link(mailbox[0]))
+    signed_in = client.get(_link(mailbox[-1]))
     me = client.get(signed_in.headers["Location"])
 
     assert me.status_code == 302 and me.headers["Location"] == f"/events/{event.slug}/me"
@@ -507,7 +562,7 @@ def test_choosing_the_same_session_again_changes_nothing(client, signed_in):
 
     assert _choose(client, event, session.id).status_code == 303
 
-    assert _seats(session) == 1 and _count(BreakoutChoice) == 1
+    assert _seats(session) == 1 and count_rows(BreakoutChoice) == 1
 
 
 def test_one_choice_per_slot_but_one_in_each_slot(client, signed_in, second_slot):
@@ -585,13 +640,13 @@ def test_breakouts_wait_for_a_confirmed_place(client, auth, create_event, regist
 
     assert response.status_code == 409
     assert "sobald Ihr Platz bestätigt ist" in response.get_data(as_text=True)
-    assert _count(BreakoutChoice) == 0
+    assert count_rows(BreakoutChoice) == 0
 
 
 def test_breakouts_cannot_change_after_the_event(client, auth, create_event, register):
     event = create_event(starts_at=soon(days=-3))
     session = sessions_of(event)[0]
-    person = register(event, outside_window=True, session_ids=[session.id])
+    person = register(event, session_ids=[session.id])
     auth.login_participant(person.user)
 
     chosen = _choose(client, event, sessions_of(event)[1].id)
@@ -748,7 +803,7 @@ def test_cancelling_twice_changes_nothing_more(client, signed_in, mailbox):
 
 def test_cancelling_after_the_event_is_refused(client, auth, create_event, register):
     event = create_event(starts_at=soon(days=-3))
-    person = register(event, outside_window=True)
+    person = register(event)
     auth.login_participant(person.user)
 
     response = client.post(f"/events/{event.slug}/me/cancel", data={"confirm": "y"})
@@ -794,22 +849,311 @@ def test_cancelling_twice_at_once_frees_one_place_and_promotes_one_person(
     assert _fresh(Event, event_id).registered_count == 1
 
 
-def test_registering_twice_at_once_keeps_one_registration(app, create_event, slow_clock):
-    app.config["MAIL_SUPPRESS_SEND"] = True
+def test_a_confirmation_link_opened_twice_at_once_registers_once(app, client, create_event,
+                                                                 mailbox, slow_clock):
     event = create_event(capacity=5)
     event_id = event.id
+    _register(client, event)
+    token = confirm_link(mailbox[0]).rsplit("/", 1)[1]
+    app.config["MAIL_SUPPRESS_SEND"] = True
 
-    def register_once(_index):
+    def confirm_once(_index):
         with app.app_context():
-            return registration.register(
-                db.session.get(Event, event_id), name="Anna", email="anna@example.org",
-                organisation="", consent=True, public_listing=False).created
+            return registration.confirm_registration(token)
 
-    results = run_in_threads(3, register_once)
+    results = run_in_threads(3, confirm_once)
 
     db.session.rollback()
-    assert _count(Registration) == 1
+    assert count_rows(Registration) == 1
     assert _fresh(Event, event_id).registered_count == 1
-    assert results.count(True) == 1
-    # The others are told to try again (409) or get the "already registered" answer.
-    assert all(r is False or isinstance(r, Conflict) for r in results if r is not True)
+    applied = [r for r in results if isinstance(r, registration.RegistrationResult)]
+    assert len(applied) == 1 and applied[0].created
+    # The others find the link spent (None) or are told to try again (409).
+    assert all(r is None or isinstance(r, Conflict) for r in results if r is not applied[0])
+
+
+# --- places that appear -------------------------------------------------------------------
+
+
+def _event_form(event, **changes) -> dict:
+    """The organiser's edit form of an event as it stands, with some fields changed."""
+    local = "%Y-%m-%dT%H:%M"
+    values = {"title": event.title, "slug": event.slug, "motto": event.motto,
+              "description": event.description, "format": event.format, "venue": event.venue,
+              "online_link": event.online_link,
+              "capacity": "" if event.capacity is None else str(event.capacity)}
+    for name in ("starts_at", "ends_at"):
+        values[name] = getattr(event, name).astimezone(BERLIN).strftime(local)
+    values.update(changes)
+    return values
+
+
+def test_raising_the_capacity_promotes_the_waitlist_in_order_and_mails_them(
+        orga, create_event, register, mailbox):
+    event = create_event(capacity=1)
+    register(event, email="anna@example.org")
+    first_in_line = register(event, email="ben@example.org")
+    second_in_line = register(event, email="cem@example.org")
+    mailbox.clear()
+
+    response = orga.post(f"/organiser/events/{event.slug}/edit",
+                         data=_event_form(event, capacity="2"))
+
+    assert response.status_code == 303
+    assert _fresh(Registration, first_in_line.id).status == "confirmed"
+    assert _fresh(Registration, second_in_line.id).status == "waitlisted"
+    assert _fresh(Event, event.id).registered_count == 2
+    (promoted,) = mailbox
+    assert promoted["To"] == "ben@example.org"
+    assert promoted["Subject"] == f"Sie haben einen Platz bei {event.title}"
+
+
+def test_raising_a_sessions_seats_seats_its_waitlist_and_mails_them(orga, create_event,
+                                                                    register, mailbox):
+    event = create_event(sessions=(("Klein", 1),))
+    (small,) = sessions_of(event)
+    register(event, session_ids=[small.id])
+    waiting = register(event, email="ben@example.org", session_ids=[small.id])
+    mailbox.clear()
+
+    response = orga.post(f"/organiser/events/{event.slug}/breakouts/{small.id}/edit",
+                         data={"slot_id": small.slot_id, "title": "Klein", "description": "",
+                               "host": "", "capacity": "2"})
+
+    assert response.status_code == 303
+    assert _choices(waiting.id) == {small.slot_id: (small.id, "seated")}
+    (seated,) = mailbox
+    assert seated["To"] == "ben@example.org"
+    assert "Klein" in seated["Subject"] and "Klein" in _plain(seated)
+
+
+# --- double opt-in ------------------------------------------------------------------------
+
+
+def _clock_at(moment):
+    """Registration's clock shows `moment` inside the block."""
+    return mock.patch("eventapp.registration.services.utcnow", lambda: moment)
+
+
+def _registrations() -> list[Registration]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Registration).order_by(Registration.id)))
+
+
+def test_a_new_registration_holds_nothing_until_its_link_is_opened(client, create_event,
+                                                                    mailbox):
+    event = create_event(capacity=1, sessions=(("Klein", 1),))
+    (small,) = sessions_of(event)
+
+    response = _register(client, event, **{f"slot_{small.slot_id}": str(small.id)})
+
+    assert response.status_code == 302
+    assert _registrations() == [] and find_user_by_email("anna@example.org") is None
+    assert _fresh(Event, event.id).registered_count == 0 and _seats(small) == 0
+    (request_mail,) = mailbox
+    assert request_mail["To"] == "anna@example.org"
+    assert request_mail["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung zu {event.title}"
+    assert "48 Stunden" in _plain(request_mail)
+
+    confirmed = client.get(confirm_link(request_mail))
+
+    assert confirmed.status_code == 303
+    assert confirmed.headers["Location"] == f"/events/{event.slug}/me"
+    (saved,) = _registrations()
+    assert saved.status == "confirmed" and saved.user.name == "Anna Schmidt"
+    assert saved.public_listing and saved.consent_version == "2022-01"
+    assert _choices(saved.id) == {small.slot_id: (small.id, "seated")}
+    assert _fresh(Event, event.id).registered_count == 1
+    page = _page_after(client, confirmed)  # signed in: the participant's own page
+    assert "Ihre Anmeldung ist bestätigt." in page and "anna@example.org" in page
+    confirmation = mailbox[-1]
+    assert confirmation["Subject"] == f"Ihre Anmeldung zu {event.title}"
+    assert [p.get_filename() for p in confirmation.iter_attachments()] == ["ticket.png"]
+    assert client.get(_link(confirmation)).status_code == 302  # the personal link works
+
+
+def test_a_confirmation_link_works_once(client, create_event, mailbox):
+    event = create_event()
+    _register(client, event)
+    link = confirm_link(mailbox[0])
+    client.get(link)
+    client.post("/auth/logout", data={})
+
+    again = client.get(link)
+
+    assert again.status_code == 303 and again.headers["Location"] == SIGN_IN
+    assert "nicht mehr gültig" in _page_after(client, again)
+    assert len(_registrations()) == 1 and _fresh(Event, event.id).registered_count == 1
+
+
+def test_three_made_up_addresses_cannot_fill_an_event_of_three_places(client, create_event,
+                                                                      mailbox):
+    event = create_event(capacity=3)
+    for fake in ("a@example.org", "b@example.org", "c@example.org"):
+        _register(client, event, email=fake)
+
+    _register(client, event)
+    client.get(confirm_link(mailbox[-1]))
+
+    (anna,) = _registrations()
+    assert anna.user.email == "anna@example.org" and anna.status == "confirmed"
+    assert _fresh(Event, event.id).registered_count == 1
+
+
+def test_seats_and_the_waitlist_follow_the_time_of_confirmation(client, create_event, mailbox):
+    event = create_event(capacity=1)
+    _register(client, event, email="early@example.org")
+    _register(client, event, email="late@example.org")
+    early_link, late_link = (confirm_link(m) for m in mailbox)
+
+    client.get(late_link)
+    client.post("/auth/logout", data={})
+    client.get(early_link)
+
+    statuses = {r.user.email: r.status for r in _registrations()}
+    assert statuses == {"late@example.org": "confirmed", "early@example.org": "waitlisted"}
+
+
+def test_a_link_past_its_time_confirms_nothing_and_a_new_form_works(app, client, create_event,
+                                                                    mailbox):
+    app.config["PENDING_REGISTRATION_HOURS"] = 48
+    event = create_event()
+    _register(client, event)
+    stale = confirm_link(mailbox[0])
+    later = utcnow() + timedelta(hours=49)
+
+    with _clock_at(later):
+        refused = client.get(stale)
+        _register(client, event)
+        accepted = client.get(confirm_link(mailbox[-1]))
+
+    assert refused.headers["Location"] == SIGN_IN
+    assert accepted.headers["Location"] == f"/events/{event.slug}/me"
+    (saved,) = _registrations()
+    assert saved.status == "confirmed"
+
+
+def test_the_time_to_confirm_is_configurable(app, client, create_event, mailbox):
+    app.config["PENDING_REGISTRATION_HOURS"] = 2
+    event = create_event()
+    _register(client, event)
+    assert "2 Stunden" in _plain(mailbox[0])
+
+    with _clock_at(utcnow() + timedelta(hours=3)):
+        refused = client.get(confirm_link(mailbox[0]))
+
+    assert refused.headers["Location"] == SIGN_IN and _registrations() == []
+
+
+@pytest.mark.parametrize("state", ["confirmed", "cancelled", "unknown"])
+def test_the_form_answers_the_same_whatever_the_address(client, create_event, register, mailbox,
+                                                       state):
+    event = create_event()
+    if state != "unknown":
+        person = register(event, email="anna@example.org")
+        if state == "cancelled":
+            registration.cancel(person)
+    mailbox.clear()
+
+    response = _register(client, event)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/events/{event.slug}/register/done"
+    page = _page_after(client, response)
+    assert "Bitte bestätigen Sie Ihre Anmeldung mit dem Link" in page
+    assert "bereits" not in page
+    (message,) = mailbox
+    assert message["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung zu {event.title}"
+
+
+def test_a_stranger_posting_a_known_address_changes_nothing(client, create_event, register,
+                                                            mailbox):
+    event = create_event()
+    person = register(event, email="anna@example.org", name="Anna Schmidt", public_listing=False)
+    registration.cancel(person)
+    before = _fresh(Registration, person.id)
+    consent_at, cancelled_at = before.consent_at, before.cancelled_at
+    mailbox.clear()
+
+    _register(client, event, name="Mallory", public_listing="y")
+
+    after = _fresh(Registration, person.id)
+    assert (after.status, after.public_listing, after.consent_at, after.cancelled_at) == \
+        ("cancelled", False, consent_at, cancelled_at)
+    assert after.user.name == "Anna Schmidt"
+    assert _fresh(Event, event.id).registered_count == 0
+    (message,) = mailbox
+    assert message["To"] == "anna@example.org"
+    assert "Wenn Sie das nicht waren" in _plain(message)
+
+
+def test_the_owner_reactivates_a_cancelled_registration_with_the_mailed_link(client,
+                                                                             create_event,
+                                                                             register, mailbox):
+    event = create_event()
+    person = register(event, email="anna@example.org", name="Anna Schmidt")
+    registration.cancel(person)
+    mailbox.clear()
+    _register(client, event, name="Someone Else", public_listing="y")
+
+    response = client.get(confirm_link(mailbox[0]))
+
+    assert response.headers["Location"] == f"/events/{event.slug}/me"
+    again = _fresh(Registration, person.id)
+    assert again.status == "confirmed" and again.cancelled_at is None
+    assert again.public_listing and again.consent_at > person.created_at
+    assert again.user.name == "Anna Schmidt"  # an existing account keeps its name
+    assert len(_registrations()) == 1 and _fresh(Event, event.id).registered_count == 1
+
+
+def test_the_owner_of_an_active_registration_is_only_signed_in_by_the_link(client, create_event,
+                                                                            register, mailbox):
+    event = create_event(capacity=1)
+    register(event)
+    waiting = register(event, email="anna@example.org", public_listing=False)
+    joined = _fresh(Registration, waiting.id).waitlisted_at
+    mailbox.clear()
+    _register(client, event, public_listing="y")
+
+    response = client.get(confirm_link(mailbox[0]))
+
+    assert response.headers["Location"] == f"/events/{event.slug}/me"
+    assert "Sie sind bereits angemeldet." in _page_after(client, response)
+    kept = _fresh(Registration, waiting.id)
+    assert (kept.status, kept.waitlisted_at, kept.public_listing) == ("waitlisted", joined, False)
+    assert len(mailbox) == 1  # no new personal link: the one they have keeps working
+
+
+def test_the_page_and_the_mail_after_confirming_list_sessions_and_waitlist_places(
+        client, create_event, register, second_slot, mailbox):
+    event = create_event(sessions=(("Klein", 1), ("Groß", 10)))
+    small, _big = sessions_of(event)
+    afternoon, _ = second_slot(event)
+    register(event, session_ids=[small.id])
+    mailbox.clear()
+    _register(client, event, **{f"slot_{small.slot_id}": str(small.id),
+                                f"slot_{afternoon.slot_id}": str(afternoon.id)})
+
+    page = _page_after(client, client.get(confirm_link(mailbox[0])))
+
+    assert "Sie sind Nummer 1 auf der Warteliste von „Klein“." in page
+    text = _plain(mailbox[-1])
+    assert "Klein: Warteliste, Platz 1" in text
+    assert "Nachmittag A: Ihr Platz" in text
+
+
+def test_the_page_and_the_mail_tell_a_waitlisted_person_their_place_in_line(
+        client, create_event, register, mailbox):
+    event = create_event(capacity=1)
+    register(event)
+    register(event)
+    mailbox.clear()
+    _register(client, event, **{f"slot_{sessions_of(event)[0].slot_id}":
+                                str(sessions_of(event)[0].id)})
+
+    page = _page_after(client, client.get(confirm_link(mailbox[0])))
+
+    assert "Sie sind Nummer 2 auf der Warteliste." in page
+    text = _plain(mailbox[-1])
+    assert "Sie sind Nummer 2 auf der Warteliste" in text
+    assert "Breakout-Sessions können Sie wählen, sobald Ihr Platz bestätigt ist" in text

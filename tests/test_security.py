@@ -1,6 +1,8 @@
 """Sessions, sign-in links, headers, rate limits, and bad input that must never give a 500."""
 
 import string
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -11,13 +13,19 @@ from sqlalchemy import func, select
 
 from eventapp import create_app
 from eventapp.auth.models import User
-from eventapp.auth.services import issue_sign_in_token
+from eventapp.auth.services import create_organiser, issue_sign_in_token
+from eventapp.awards import polls
+from eventapp.awards.models import Participation
 from eventapp.database import write_transaction
 from eventapp.events.models import Event
 from eventapp.extensions import db
+from eventapp.live import services as live
 from eventapp.registration.models import Registration
+from eventapp.registration.services import registrations_for_event
 
-from .conftest import ORGANISER_EMAIL, soon
+from .helpers import ORGANISER_EMAIL, count_rows, free_port, soon
+
+REDIS_LIMITS = "redis://127.0.0.1:6379/15"
 
 # --- sessions and links -------------------------------------------------------------------
 
@@ -25,7 +33,7 @@ from .conftest import ORGANISER_EMAIL, soon
 def test_session_cookie_is_httponly_lax_and_secure_in_production(monkeypatch, tmp_path):
     monkeypatch.setenv("EVENTAPP_ENV", "production")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
-                      "SECRET_KEY": "a-real-secret"})
+                      "SECRET_KEY": "a-real-secret", "RATELIMIT_STORAGE_URI": REDIS_LIMITS})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     response = app.test_client().get("/auth/sign-in", base_url="https://eventapp.test")
@@ -35,7 +43,16 @@ def test_session_cookie_is_httponly_lax_and_secure_in_production(monkeypatch, tm
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.setenv("EVENTAPP_ENV", "production")
     with pytest.raises(RuntimeError):
-        create_app({"SECRET_KEY": "dev-only-not-secret"})
+        create_app({"SECRET_KEY": "dev-only-not-secret", "RATELIMIT_STORAGE_URI": REDIS_LIMITS})
+
+
+def test_production_refuses_to_start_with_rate_limits_per_worker(monkeypatch, tmp_path):
+    monkeypatch.setenv("EVENTAPP_ENV", "production")
+    config = {"SECRET_KEY": "a-real-secret",
+              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"}
+    with pytest.raises(RuntimeError, match="REDIS_URL"):
+        create_app({**config, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert create_app({**config, "RATELIMIT_STORAGE_URI": REDIS_LIMITS}).config["SECRET_KEY"]
 
 
 def test_cookie_flags_in_development(client):
@@ -71,6 +88,43 @@ def test_session_is_renewed_on_sign_in(client, auth, organiser):
         assert "planted" not in session and session["_user_id"] == str(organiser.id)
 
 
+def _copy_of_the_session(app, client):
+    """Another browser holding a copy of the client's session cookie, as a thief would."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session", domain="eventapp.test").value,
+                     domain="eventapp.test")
+    return thief
+
+
+def test_a_copied_organiser_session_dies_with_the_logout(app, client, auth, organiser):
+    auth.login_organiser()
+    thief = _copy_of_the_session(app, client)
+    assert thief.get("/organiser/").status_code == 200
+    auth.logout()
+    assert thief.get("/organiser/").status_code == 302  # to the sign-in page
+    auth.login_organiser()  # signing in again works, with a new session
+    assert client.get("/organiser/").status_code == 200
+    assert thief.get("/organiser/").status_code == 302
+
+
+def test_a_copied_participant_session_dies_with_the_logout(app, client, auth, create_event,
+                                                          register):
+    user = register(create_event()).user
+    auth.login_participant(user)
+    thief = _copy_of_the_session(app, client)
+    assert thief.get("/me/privacy").status_code == 200
+    auth.logout()
+    assert thief.get("/me/privacy").status_code == 302
+
+
+def test_a_new_password_ends_every_session_of_the_organiser(app, client, auth, organiser):
+    auth.login_organiser()
+    create_organiser(ORGANISER_EMAIL, "a-brand-new-password")
+    assert client.get("/organiser/").status_code == 302
+    assert auth.login_organiser(password="a-brand-new-password").status_code == 302
+    assert client.get("/organiser/").status_code == 200
+
+
 def test_passwords_are_hashed_with_a_modern_kdf(organiser):
     assert organiser.password_hash.startswith(("scrypt:", "pbkdf2:sha256:", "argon2"))
 
@@ -88,7 +142,7 @@ def test_content_security_policy_allows_no_inline_script(client):
 def test_no_page_template_has_inline_script_or_style():
     pages = Path(__file__).resolve().parent.parent / "templates"
     for template in pages.rglob("*.html"):
-        if template.parent.name == "mail":  # mail clients need inline styles; no CSP there
+        if template.parent.name == "mails":  # mail clients need inline styles; no CSP there
             continue
         source = template.read_text(encoding="utf-8")
         assert "<script>" not in source and " style=" not in source and "onclick" not in source, \
@@ -137,7 +191,7 @@ def test_registration_is_rate_limited(limited_client, create_event):
 
 
 def test_rate_limits_are_shared_through_redis(organiser, limited_client):
-    storage = "redis://127.0.0.1:6379/15"
+    storage = REDIS_LIMITS
     redis.Redis.from_url(storage).flushdb()
     # Two app servers, one Redis: together they allow what one allows.
     first, second = (limited_client(RATELIMIT_STORAGE_URI=storage) for _ in range(2))
@@ -147,6 +201,83 @@ def test_rate_limits_are_shared_through_redis(organiser, limited_client):
     assert statuses.count(429) == 2
     assert redis.Redis.from_url(storage).keys("*")  # the counters live in Redis
     redis.Redis.from_url(storage).flushdb()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of this test's own on a free port, to stop and start at will."""
+
+    class Server:
+        url = f"redis://127.0.0.1:{free_port()}/0"
+
+        def start(self):
+            port = self.url.rsplit(":", 1)[1].split("/")[0]
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+            client = redis.Redis.from_url(self.url)
+            for _attempt in range(100):
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+            raise RuntimeError("redis-server did not start")
+
+        def stop(self):
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+        def keys(self):
+            return redis.Redis.from_url(self.url).keys("*")
+
+    server = Server()
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+def test_a_redis_outage_costs_no_request_and_the_limits_return_to_redis(
+        limited_client, private_redis, create_event, register, organiser, caplog, capsys):
+    event = create_event(finalists=2)
+    people = [register(event).user for _ in range(6)]
+    live.open_vote(organiser, event, "Preis")
+    finalist = polls.current_poll(event).candidates[0].id
+    app = limited_client(RATELIMIT_STORAGE_URI=private_redis.url).application
+    login = {"email": ORGANISER_EMAIL, "password": "wrong"}
+
+    def vote(person) -> str:
+        voter = app.test_client()
+        with write_transaction():
+            token = issue_sign_in_token(person, soon(), single_use=False)
+        assert voter.get(f"/auth/link/{token}").status_code == 302
+        response = voter.post(f"/events/{event.slug}/vote",
+                              data={"finalist": finalist, "confirmed": "1"})
+        assert response.status_code == 200
+        return response.get_data(as_text=True).split('id="receipt">', 1)[1].split("<", 1)[0]
+
+    receipts = [vote(person) for person in people[:2]]
+    assert private_redis.keys()  # the counters live in Redis
+
+    private_redis.stop()
+    receipts += [vote(person) for person in people[2:4]]
+    statuses = {app.test_client().post("/auth/login", data=login).status_code
+                for _ in range(12)}
+    assert statuses <= {401, 429}
+    warnings = [r for r in caplog.records if r.levelname == "WARNING" and "fall" in r.message]
+    assert len(warnings) == 1  # one warning per outage, not one per request
+    assert "falling back to in-memory storage" in capsys.readouterr().err  # in the app's log
+
+    private_redis.start()
+    deadline = time.monotonic() + 60
+    while not private_redis.keys():  # the limiter checks Redis again after a growing pause
+        assert time.monotonic() < deadline, "the rate limits never went back to Redis"
+        assert app.test_client().post("/auth/login", data=login).status_code in (401, 429)
+        time.sleep(0.2)
+    receipts += [vote(person) for person in people[4:]]
+    assert len(set(receipts)) == 6
+    assert count_rows(Participation) == 6
 
 
 # --- bad input ----------------------------------------------------------------------------
@@ -209,6 +340,44 @@ def test_random_form_input_never_breaks_anything(client, auth, fuzz_world, form,
 def test_random_url_parameters_are_4xx_not_500(client, segment, template):
     response = client.get(template.format(segment))
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("name", ["Bell\x07 Ringer", "Esc\x1b[31m", "Del\x7f", "Next\x85Line",
+                                  "Two\nLines", "Tab\tbed"])
+def test_control_characters_are_refused_next_to_the_field(client, create_event, name):
+    event = create_event()
+    response = client.post(f"/events/{event.slug}/register", data={
+        "name": name, "email": "pat@example.org", "organisation": "Netz", "consent": "y"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Steuerzeichen" in page and page.index("Steuerzeichen") > page.index('name="name"')
+    assert _rows()[2] == 0
+
+
+def test_line_breaks_stay_allowed_in_long_texts(client, auth, create_event):
+    event = create_event()
+    auth.login_organiser()
+    response = client.post(f"/organiser/events/{event.slug}/finalists/new", data={
+        "organisation": "Netz", "project_title": "Projekt", "summary": "Eins\r\nZwei\tDrei",
+        "pitch_seconds": "180"})
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize(("form", "field"), [
+    ("/events/{slug}/me/breakouts", "session_id"), ("/events/{slug}/me/breakouts/leave", "slot_id"),
+    ("/events/{slug}/vote", "finalist"), ("/organiser/events/{slug}/checkin", "registration_id"),
+    ("/organiser/events/{slug}/live/agenda", "item"),
+    ("/organiser/events/{slug}/live/pitch", "finalist")])
+@pytest.mark.parametrize("as_organiser", [False, True])
+def test_ids_beyond_the_id_column_are_4xx_not_500(client, auth, fuzz_world, form, field,
+                                                  as_organiser):
+    if as_organiser:
+        auth.login_organiser()
+    else:
+        auth.login_participant(registrations_for_event(fuzz_world)[0].user)
+    response = client.post(form.format(slug=fuzz_world.slug),
+                           data={field: str(2**31), "confirmed": "1"})
+    assert 400 <= response.status_code < 500
 
 
 def test_organisers_cannot_sign_in_with_a_mailed_link(client, organiser, create_event):

@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from eventapp.awards import voting
-from eventapp.awards.models import Ballot, Participation
-from eventapp.awards.services import finalists_of
+from eventapp.awards import polls
+from eventapp.awards.finalists import finalists_of
+from eventapp.awards.hall_of_fame import hall_of_fame
+from eventapp.awards.models import POLL_REVEALED, Ballot, Participation
 from eventapp.extensions import db
 
 
@@ -30,7 +31,7 @@ def test_whole_show_from_opening_to_results(client, auth, show):
     receipts = []
     for person in people:
         auth.login_participant(person)
-        finalist = voting.current_poll(event).candidates[0]
+        finalist = polls.current_poll(event).candidates[0]
         page = client.get(f"/events/{event.slug}/vote").get_data(as_text=True)
         assert finalist.organisation in page
         confirm = client.post(f"/events/{event.slug}/vote", data={"finalist": finalist.id})
@@ -88,12 +89,14 @@ def test_ballot_page_refuses_bad_and_second_votes_with_a_message(client, auth, s
     assert client.post(url, data={}).status_code == 422
     assert client.post(url, data={"finalist": "abc"}).status_code == 422
     assert client.post(url, data={"finalist": 99999, "confirmed": "1"}).status_code == 422
-    finalist = voting.current_poll(event).candidates[0]
+    finalist = polls.current_poll(event).candidates[0]
     assert client.post(url, data={"finalist": finalist.id, "confirmed": "1"}).status_code == 200
     again = client.post(url, data={"finalist": finalist.id, "confirmed": "1"})
 
     assert again.status_code == 409
     assert "bereits abgestimmt" in again.get_data(as_text=True)
+    auth.login_organiser()
+    _control(client, event, "close")
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
 
 
@@ -123,7 +126,7 @@ def test_participants_cannot_run_the_show(client, auth, show):
     assert client.get(f"/organiser/events/{event.slug}/live").status_code == 403
     for action in ("welcome", "open", "close", "announce", "reveal", "runoff"):
         assert _control(client, event, action, title="x").status_code == 403
-    assert voting.current_poll(event) is None
+    assert polls.current_poll(event) is None
 
 
 def test_control_refuses_impossible_steps_with_a_message(client, auth, show):
@@ -164,7 +167,7 @@ def test_organiser_marks_team_members_who_then_cannot_vote_for_their_finalist(cl
     assert response.status_code == 403
 
 
-def test_demo_vote_leaves_niro_the_announced_winner_in_the_hall_of_fame(client, runner):
+def test_demo_vote_leaves_niro_the_revealed_winner_in_the_hall_of_fame(client, runner):
     result = runner.invoke(args=["seed", "demo", "--voted", "--participants", "20"])
     assert result.exit_code == 0, result.output
 
@@ -174,4 +177,12 @@ def test_demo_vote_leaves_niro_the_announced_winner_in_the_hall_of_fame(client, 
     assert results.index("Netzwerk Industrie RuhrOst") < results.index("Beispielcluster A")
     assert "ClusterERFOLG 2022" in index and "Netzwerk Industrie RuhrOst" in index
     assert runner.invoke(args=["seed", "demo", "--voted"]).exit_code == 0  # idempotent
-    assert len(voting.polls_of(voting.hall_of_fame()[0][0])) == 1
+    (entry,) = [e for e in hall_of_fame() if e.event is not None]
+    assert [p.status for p in polls.polls_of(entry.event)] == [POLL_REVEALED]
+
+
+def test_a_vote_that_cannot_open_leaves_no_poll_behind(client, auth, create_event):
+    event = create_event(finalists=1)
+    auth.login_organiser()
+    assert _control(client, event, "open", title="ClusterERFOLG").status_code == 422
+    assert polls.polls_of(event) == []

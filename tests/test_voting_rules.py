@@ -2,7 +2,9 @@
 
 import pytest
 
-from eventapp.awards import voting
+from eventapp.awards import ballots, polls
+from eventapp.awards.finalists import set_team_member
+from eventapp.awards.hall_of_fame import hall_of_fame
 from eventapp.awards.models import POLL_ANNOUNCED, POLL_DRAFT
 from eventapp.errors import Conflict
 from eventapp.registration import services as registration
@@ -15,8 +17,8 @@ def poll_with_voters(app, create_event, register, organiser):
     def factory(voters=6, finalists=3, **options):
         event = create_event(finalists=finalists, sessions=())
         users = [register(event, email=f"r{i}@example.org").user for i in range(voters)]
-        poll = voting.create_poll(organiser, event, "ClusterERFOLG", **options)
-        voting.open_poll(organiser, poll)
+        poll = polls.create_poll(organiser, event, "ClusterERFOLG", **options)
+        polls.open_poll(organiser, poll)
         return poll, users, poll.candidates
 
     return factory
@@ -24,45 +26,46 @@ def poll_with_voters(app, create_event, register, organiser):
 
 def test_receipts_are_unique_and_readable(poll_with_voters):
     poll, users, finalists = poll_with_voters(voters=3)
-    receipts = [voting.cast_vote(poll, user, finalists[0].id) for user in users]
+    receipts = [ballots.cast_vote(poll, user, finalists[0].id) for user in users]
     assert len(set(receipts)) == 3
     for receipt in receipts:
         assert len(receipt) == 11 and receipt[5] == "-"
-        assert voting.normalise_receipt(receipt.lower().replace("-", " ")) == receipt
+        assert ballots.normalise_receipt(receipt.lower().replace("-", " ")) == receipt
 
 
-def test_second_vote_is_refused_and_changes_nothing(poll_with_voters):
+def test_second_vote_is_refused_and_changes_nothing(poll_with_voters, organiser):
     poll, users, finalists = poll_with_voters(voters=1)
-    voting.cast_vote(poll, users[0], finalists[0].id)
-    with pytest.raises(voting.AlreadyVoted):
-        voting.cast_vote(poll, users[0], finalists[1].id)
-    assert [s.votes for s in voting.tally(poll)] == [1, 0, 0]
+    ballots.cast_vote(poll, users[0], finalists[0].id)
+    with pytest.raises(ballots.AlreadyVoted):
+        ballots.cast_vote(poll, users[0], finalists[1].id)
+    polls.close_poll(organiser, poll)
+    assert [s.votes for s in ballots.tally(poll)] == [1, 0, 0]
 
 
 def test_only_confirmed_participants_of_the_event_may_vote(poll_with_voters, create_event,
                                                            register):
     poll, users, finalists = poll_with_voters(voters=2)
     outsider = register(create_event(sessions=()), email="outsider@example.org").user
-    with pytest.raises(voting.NotEligible):
-        voting.cast_vote(poll, outsider, finalists[0].id)
+    with pytest.raises(ballots.NotEligible):
+        ballots.cast_vote(poll, outsider, finalists[0].id)
     registration.cancel(registration.get_registration(poll.event, users[1]))
-    with pytest.raises(voting.NotEligible):
-        voting.cast_vote(poll, users[1], finalists[0].id)
+    with pytest.raises(ballots.NotEligible):
+        ballots.cast_vote(poll, users[1], finalists[0].id)
 
 
 def test_checked_in_only_poll_refuses_who_has_not_checked_in(poll_with_voters):
     poll, users, finalists = poll_with_voters(voters=1, checked_in_only=True)
     assert poll.eligible_count == 0
-    with pytest.raises(voting.NotEligible):
-        voting.cast_vote(poll, users[0], finalists[0].id)
+    with pytest.raises(ballots.NotEligible):
+        ballots.cast_vote(poll, users[0], finalists[0].id)
 
 
 def test_team_members_vote_but_not_for_their_own_finalist(poll_with_voters, organiser):
     poll, users, finalists = poll_with_voters(voters=1)
-    voting.set_team_member(organiser, finalists[0], users[0], member=True)
-    with pytest.raises(voting.OwnFinalist):
-        voting.cast_vote(poll, users[0], finalists[0].id)
-    assert voting.cast_vote(poll, users[0], finalists[1].id)
+    set_team_member(organiser, finalists[0], users[0], member=True)
+    with pytest.raises(ballots.OwnFinalist):
+        ballots.cast_vote(poll, users[0], finalists[0].id)
+    assert ballots.cast_vote(poll, users[0], finalists[1].id)
 
 
 def test_voter_reads_registration_teams_and_participation_together(poll_with_voters,
@@ -70,65 +73,70 @@ def test_voter_reads_registration_teams_and_participation_together(poll_with_vot
     poll, users, finalists = poll_with_voters(voters=2)
     other_poll, _, other_finalists = poll_with_voters(voters=0)
     for finalist in (finalists[0], finalists[2], other_finalists[1]):
-        voting.set_team_member(organiser, finalist, users[0], member=True)
-    voting.cast_vote(poll, users[0], finalists[1].id)
+        set_team_member(organiser, finalist, users[0], member=True)
+    ballots.cast_vote(poll, users[0], finalists[1].id)
 
-    member = voting.voter_in(poll, users[0])
-    assert member == voting.Voter("confirmed", checked_in=False, has_voted=True,
+    member = ballots.voter_in(poll, users[0])
+    assert member == ballots.Voter("confirmed", checked_in=False, has_voted=True,
                                   own_finalist_ids=frozenset({finalists[0].id, finalists[2].id}))
-    assert voting.voter_in(poll, users[1]).own_finalist_ids == frozenset()
-    assert not voting.voter_in(poll, users[1]).has_voted
-    stranger = voting.voter_in(other_poll, users[1])
+    assert ballots.voter_in(poll, users[1]).own_finalist_ids == frozenset()
+    assert not ballots.voter_in(poll, users[1]).has_voted
+    stranger = ballots.voter_in(other_poll, users[1])
     assert stranger.registration_status is None
-    with pytest.raises(voting.NotEligible):
-        voting.check_eligible(other_poll, stranger)
+    with pytest.raises(ballots.NotEligible):
+        ballots.check_eligible(other_poll, stranger)
 
 
 def test_closed_poll_refuses_votes(poll_with_voters, organiser):
     poll, users, finalists = poll_with_voters(voters=1)
-    voting.close_poll(organiser, poll)
-    with pytest.raises(voting.PollNotOpen):
-        voting.cast_vote(poll, users[0], finalists[0].id)
+    polls.close_poll(organiser, poll)
+    with pytest.raises(ballots.PollNotOpen):
+        ballots.cast_vote(poll, users[0], finalists[0].id)
 
 
 def test_tally_ranks_ties_together(poll_with_voters, organiser):
     poll, users, (a, b, c) = poll_with_voters(voters=5)
     for user, finalist in zip(users, [a, b, b, c, c], strict=True):
-        voting.cast_vote(poll, user, finalist.id)
-    standings = voting.tally(poll)
+        ballots.cast_vote(poll, user, finalist.id)
+    with pytest.raises(ballots.NotCountedYet):
+        ballots.tally(poll)  # the close mixes the last ballots in first
+    polls.close_poll(organiser, poll)
+    standings = ballots.tally(poll)
     assert [(s.finalist_id, s.votes, s.rank) for s in standings] == [
         (b.id, 2, 1), (c.id, 2, 1), (a.id, 1, 3)]
-    assert {s.finalist_id for s in voting.tied_at_top(standings)} == {b.id, c.id}
+    assert {s.finalist_id for s in ballots.tied_at_top(standings)} == {b.id, c.id}
 
 
 def test_tie_at_the_top_leads_to_a_runoff_among_the_tied(poll_with_voters, organiser):
     poll, users, (a, b, c) = poll_with_voters(voters=4)
     for user, finalist in zip(users, [a, a, b, b], strict=True):
-        voting.cast_vote(poll, user, finalist.id)
-    voting.close_poll(organiser, poll)
+        ballots.cast_vote(poll, user, finalist.id)
+    polls.close_poll(organiser, poll)
 
-    runoff = voting.start_runoff(organiser, poll)
+    runoff = polls.start_runoff(organiser, poll)
 
     assert runoff.parent_id == poll.id and runoff.status == POLL_DRAFT
     assert {f.id for f in runoff.candidates} == {a.id, b.id}
     assert poll.status == POLL_ANNOUNCED  # the tied result is published as it stands
-    voting.open_poll(organiser, runoff)
-    voting.cast_vote(runoff, users[0], b.id)
-    voting.close_poll(organiser, runoff)
-    voting.announce(organiser, runoff)
-    _event, _poll, snapshot = voting.hall_of_fame()[0]
-    assert snapshot.poll_id == runoff.id and snapshot.ranking[0]["finalist_id"] == b.id
+    polls.open_poll(organiser, runoff)
+    ballots.cast_vote(runoff, users[0], b.id)
+    polls.close_poll(organiser, runoff)
+    polls.announce(organiser, runoff)
+    polls.reveal_results(organiser, poll.event, show=True)
+    (entry,) = hall_of_fame()
+    assert entry.award == runoff.title and entry.winners == [(b.organisation, b.project_title)]
 
 
 def test_no_runoff_without_a_tie_and_announced_results_never_change(poll_with_voters,
                                                                      organiser):
     poll, users, (a, b, _c) = poll_with_voters(voters=2)
-    voting.cast_vote(poll, users[0], a.id)
-    voting.close_poll(organiser, poll)
+    ballots.cast_vote(poll, users[0], a.id)
+    polls.close_poll(organiser, poll)
     with pytest.raises(Conflict):
-        voting.start_runoff(organiser, poll)
-    snapshot = voting.announce(organiser, poll)
+        polls.start_runoff(organiser, poll)
+    snapshot = polls.announce(organiser, poll)
     assert snapshot.ranking[0]["organisation"] == a.organisation
     with pytest.raises(Conflict):
-        voting.announce(organiser, poll)
-    assert voting.receipts_of(poll)[0][1] == a.id
+        polls.announce(organiser, poll)
+    polls.reveal_results(organiser, poll.event, show=False)
+    assert ballots.receipts_of(poll)[0][1] == a.id

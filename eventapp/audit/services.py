@@ -14,11 +14,24 @@ def record(actor, action: str, event_id: int | None = None, **details) -> AuditL
     return entry
 
 
-def entries_for_event(event_id: int, limit: int = 200) -> list[AuditLog]:
-    """The newest audit entries about one event."""
-    query = (select(AuditLog).where(AuditLog.event_id == event_id)
-             .order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).limit(limit))
+def entries_for_event(event_id: int, limit: int = 200, action: str = "",
+                      actor_id: int | None = None) -> list[AuditLog]:
+    """The newest audit entries about one event, optionally of one kind or one person."""
+    query = select(AuditLog).where(AuditLog.event_id == event_id)
+    if action:
+        query = query.where(AuditLog.action.startswith(action, autoescape=True))
+    if actor_id is not None:
+        query = query.where(AuditLog.actor_id == actor_id)
+    query = query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).limit(limit)
     return list(db.session.scalars(query))
+
+
+def kinds_and_actors(event_id: int) -> tuple[list[str], set[int]]:
+    """The kinds of action (the part before the dot) and the ids of the people in a log."""
+    rows = db.session.execute(select(AuditLog.action, AuditLog.actor_id).where(
+        AuditLog.event_id == event_id)).all()
+    return (sorted({action.split(".")[0] for action, _actor in rows}),
+            {actor for _action, actor in rows if actor})
 
 
 def _plain(value):

@@ -17,7 +17,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # auth.services.normalise_email
     name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200), default="")
     locale: Mapped[str] = mapped_column(String(5), default="de")
@@ -27,6 +27,9 @@ class User(UserMixin, db.Model):
     sign_in_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     sign_in_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sign_in_token_single_use: Mapped[bool] = mapped_column(default=False)
+    # Copied into the session at sign-in; a session with an older number is over. Signing
+    # out and a new password count it up, which ends every copy of every session.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -4,17 +4,19 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from ..extensions import limiter
 from . import bp
 from .forms import LanguageForm, LogoutForm, OrganiserLoginForm, SignInLinkForm
 from .services import (
     authenticate_organiser,
+    end_sessions,
     redeem_sign_in_token,
     send_sign_in_link,
     set_locale,
 )
+from .sessions import start_session
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -25,15 +27,6 @@ def safe_next(target: str | None, default: str) -> str:
                 and not target.startswith("//"):
             return target
     return default
-
-
-def _start_session(user) -> None:
-    # A fresh session on every sign-in (no fixation); only the language choice survives.
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    login_user(user)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -58,7 +51,7 @@ def sign_in_with_link(token: str):
     if user is None:
         flash(_("This sign-in link is no longer valid. Ask for a new one below."), "warning")
         return redirect(url_for("auth.sign_in"))
-    _start_session(user)
+    start_session(user)
     return redirect(safe_next(request.args.get("next"), url_for("registration.my_registrations")))
 
 
@@ -70,7 +63,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate_organiser(form.email.data, form.password.data)
         if user is not None:
-            _start_session(user)
+            start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("organiser.index")))
         flash(_("Email address or password is wrong."), "danger")
         return render_template("auth/login.html", form=form), 401
@@ -80,8 +73,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: end every session of this user (copies of the cookie included)."""
     LogoutForm().validate_on_submit()  # the CSRF check happens globally; nothing else to check
+    if current_user.is_authenticated:
+        end_sessions(current_user)
     logout_user()
     # Forget everything but the language the visitor chose (as on sign-in).
     lang = session.get("lang")

@@ -6,17 +6,20 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
 from ..database import utcnow, write_transaction
 from ..errors import InvalidInput
 from ..extensions import db
-from ..mails import external_url, send_mail
+from ..mailing.compose import external_url
+from ..mailing.queue import queue_mail
+from ..mailing.send import ensure_deliverable
 from .models import ROLE_ORGANISER, ROLE_PARTICIPANT, User
 
 log = logging.getLogger(__name__)
@@ -24,16 +27,54 @@ log = logging.getLogger(__name__)
 # Checked against when the email is unknown, so that both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 10
+ANONYMOUS_NAME = "—"
+# The session's copy of User.session_generation, written at sign-in.
+SESSION_GENERATION = "session_generation"
+
+
+class InvalidEmail(InvalidInput):
+    default_message = _l("Please enter a valid email address.")
 
 
 def normalise_email(email: str) -> str:
-    """The form of an email address we store and compare: trimmed and lower-case."""
-    return email.strip().lower()
+    """The one form of an address that we store, compare and mail to.
+
+    As email-validator normalises (ASCII domain, so punycode and Unicode spellings and an
+    ideographic full stop as the dot are one domain; NFC local part), and lower-cased
+    throughout, as this app always compared addresses. Every lookup and the unique key of
+    `users.email` use it; a migration brought the addresses stored before into this form.
+    """
+    try:
+        address = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidEmail() from error
+    return f"{address.local_part.lower()}@{address.ascii_domain.lower()}"
 
 
 def get_user(user_id: int) -> User | None:
     """The user with this id, or None."""
     return db.session.get(User, user_id)
+
+
+def user_of_session(user_id: str, generation: int) -> User | None:
+    """The user a session belongs to, or None if that session has ended (sign-out or a new
+    password since it began)."""
+    user = get_user(int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.session_generation == generation else None
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user, on every device and every copy of its cookie."""
+    with write_transaction():
+        db.session.execute(
+            update(User).where(User.id == user.id)
+            .values(session_generation=User.session_generation + 1)
+            .execution_options(synchronize_session=False))
+
+
+def users_by_name(user_ids) -> list[User]:
+    """The users with these ids, ordered by name."""
+    return list(db.session.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.name)))
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -52,6 +93,31 @@ def get_or_create_participant(email: str, name: str, organisation: str, locale: 
     return user
 
 
+def delete_user(user: User) -> None:
+    """Delete a user's account row; joins the caller's transaction (which removes what hangs
+    on it first)."""
+    with write_transaction():
+        db.session.execute(delete(User).where(User.id == user.id))
+
+
+def anonymise_participants(user_ids) -> int:
+    """Replace name, organisation, email and sign-in link of the participants among
+    `user_ids` (a subquery) by placeholders; returns how many were changed.
+
+    Joins the caller's transaction. Organisers and people anonymised already stay as they are.
+    """
+    with write_transaction():
+        result = db.session.execute(
+            update(User)
+            .where(User.id.in_(user_ids), User.role == ROLE_PARTICIPANT,
+                   User.name != ANONYMOUS_NAME)
+            .values(name=ANONYMOUS_NAME, organisation="", sign_in_token_hash=None,
+                    sign_in_token_expires_at=None,
+                    email=("anonymous-" + User.id.cast(db.String) + "@invalid"))
+            .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
 def create_organiser(email: str, password: str, name: str = "") -> User:
     """Create an organiser account, or make an existing user an organiser with this password."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -62,6 +128,8 @@ def create_organiser(email: str, password: str, name: str = "") -> User:
         if user is None:
             user = User(email=normalise_email(email), name=name or email.split("@")[0])
             db.session.add(user)
+        else:
+            user.session_generation += 1  # a new password ends the sessions of the old one
         user.role = ROLE_ORGANISER
         user.password_hash = generate_password_hash(password)
         db.session.flush()
@@ -79,8 +147,15 @@ def authenticate_organiser(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
+    """What is stored of a mailed token: its SHA-256, so the database alone opens no link."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A new random token for a mailed link (256 bits) and the hash to store of it."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
 
 
 def issue_sign_in_token(user: User, expires_at: datetime, single_use: bool) -> str:
@@ -88,30 +163,30 @@ def issue_sign_in_token(user: User, expires_at: datetime, single_use: bool) -> s
 
     Joins the caller's transaction; the raw token is returned once and never stored.
     """
-    token = secrets.token_urlsafe(32)  # 256 bits
-    user.sign_in_token_hash = _hash_token(token)
+    token, user.sign_in_token_hash = new_token()
     user.sign_in_token_expires_at = expires_at
     user.sign_in_token_single_use = single_use
     return token
 
 
 def send_sign_in_link(email: str) -> None:
-    """Mail a single-use sign-in link to a known address; do nothing for an unknown one."""
+    """Queue a single-use sign-in link for a known address; do nothing for an unknown one."""
+    ensure_deliverable(email)  # refused whether known or not: tells nobody who is
     user = find_user_by_email(email)
     if user is None:
         return
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
     with write_transaction():
         token = issue_sign_in_token(user, utcnow() + timedelta(minutes=minutes), single_use=True)
-    send_mail(user.email, user.locale, _l("Your sign-in link"), "sign_in_link", user=user,
-              minutes=minutes, link=external_url("auth.sign_in_with_link", token=token))
+        queue_mail("sign_in_link", user, _l("Your sign-in link"), "sign_in_link",
+                   minutes=minutes, link=external_url("auth.sign_in_with_link", token=token))
 
 
 def redeem_sign_in_token(token: str) -> User | None:
     """The user a valid sign-in token belongs to, or None; a single-use token is spent."""
     if not token or len(token) > 100:
         return None
-    token_hash = _hash_token(token)
+    token_hash = hash_token(token)
     with write_transaction():
         user = db.session.scalar(select(User).where(User.sign_in_token_hash == token_hash))
         if user is None or not hmac.compare_digest(user.sign_in_token_hash, token_hash):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("awards", __name__)
 
-from . import routes, sections  # noqa: E402,F401
+from . import page_hooks, routes  # noqa: E402,F401

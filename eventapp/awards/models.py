@@ -52,11 +52,12 @@ POLL_DRAFT = "draft"
 POLL_OPEN = "open"
 POLL_CLOSED = "closed"
 POLL_ANNOUNCED = "announced"
-POLL_STATUSES = (POLL_DRAFT, POLL_OPEN, POLL_CLOSED, POLL_ANNOUNCED)
+# Public: the big screen has revealed the winner, or the organiser published without a show.
+POLL_REVEALED = "revealed"
 
 
 class Poll(db.Model):
-    """An award vote among finalists: draft → open → closed → announced."""
+    """An award vote among finalists: draft → open → closed → announced → revealed."""
 
     __tablename__ = "polls"
 
@@ -120,8 +121,20 @@ class Ballot(db.Model):
     receipt: Mapped[str] = mapped_column(String(16))
 
 
+class InboxBallot(db.Model):
+    """A ballot cast but not yet mixed: written in the vote's transaction, beside its
+    participation, and moved to `ballots` in a shuffled batch by another one (ballots.py)."""
+
+    __tablename__ = "ballot_inbox"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    finalist_id: Mapped[int] = mapped_column(ForeignKey("finalists.id", ondelete="RESTRICT"))
+    receipt: Mapped[str] = mapped_column(String(16))
+
+
 class ResultSnapshot(db.Model):
-    """The announced result, stored once and never changed."""
+    """The announced result, stored once and never changed; public once its poll is revealed."""
 
     __tablename__ = "result_snapshots"
 
@@ -137,3 +150,20 @@ class ResultSnapshot(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"))
 
     poll: Mapped["Poll"] = relationship()
+
+
+class PastWinner(db.Model):
+    """A winner from before the app (typed in by an organiser), for a complete hall of fame."""
+
+    __tablename__ = "past_winners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    award: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200))
+    project: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PastWinner {self.year} {self.organisation!r}>"

@@ -7,13 +7,13 @@ from ..errors import DomainError
 from ..events.services import get_event
 from ..extensions import limiter, user_or_address
 from ..forms import choices
-from . import bp, voting
+from . import ballots, bp, polls
+from .finalists import logo_of
 from .forms import BallotForm, ReceiptLookupForm
-from .models import POLL_ANNOUNCED, POLL_OPEN
-from .services import logo_of
+from .hall_of_fame import hall_of_fame as hall_of_fame_entries
 
 
-@bp.route("/finalists/<int:finalist_id>/logo.png")
+@bp.route("/finalists/<id:finalist_id>/logo.png")
 def logo(finalist_id: int):
     """A finalist's logo; cached for long, since its URL changes with every new version."""
     organiser = current_user.is_authenticated and current_user.is_organiser
@@ -28,13 +28,15 @@ def logo(finalist_id: int):
     return response.make_conditional(request)
 
 
-def _ballot_page(event, poll, form, voter=None, status=200, error=None, **context):
-    own = voter.own_finalist_ids if voter else frozenset()
-    if poll is not None:
-        form.finalist.choices = choices((f.id, f.organisation) for f in poll.candidates
-                                       if f.id not in own)
-    return render_template("awards/vote.html", event=event, poll=poll, form=form, error=error,
-                           own=own, **context), status
+def _ballot_page(event, poll, form, error=None, status=None):
+    """The ballot, or why this person cannot vote now, with the status the refusal carries."""
+    sheet = ballots.ballot_sheet(poll, current_user)
+    error = error or sheet.refusal
+    form.finalist.choices = choices((f.id, f.organisation) for f in sheet.choices)
+    page = render_template("awards/vote.html", event=event, poll=poll, form=form,
+                           error=error.message if error else None, own=sheet.own_finalist_ids,
+                           voted=sheet.has_voted)
+    return page, status or (error.status_code if error else 200)
 
 
 @bp.route("/events/<slug>/vote", methods=["GET", "POST"])
@@ -43,60 +45,38 @@ def _ballot_page(event, poll, form, voter=None, status=200, error=None, **contex
 def vote(slug: str):
     """The ballot: choose, confirm, get the receipt. Works without JavaScript."""
     event = get_event(slug)
-    poll = voting.current_poll(event)
+    poll = polls.current_poll(event)
     form = BallotForm()
-    if poll is None or poll.status != POLL_OPEN:
-        return _ballot_page(event, poll, form, status=200 if request.method == "GET" else 409,
-                            error=voting.PollNotOpen().message if request.method == "POST"
-                            else None)
     if request.method == "GET":
-        voter = voting.voter_in(poll, current_user)
-        try:
-            voting.check_eligible(poll, voter)
-        except DomainError as error:
-            return _ballot_page(event, poll, form, voter, status=error.status_code,
-                                error=error.message)
-        return _ballot_page(event, poll, form, voter, voted=voter.has_voted)
+        return _ballot_page(event, poll, form)
     if not form.validate_on_submit():
-        return _ballot_page(event, poll, form, voting.voter_in(poll, current_user), status=422)
+        return _ballot_page(event, poll, form, status=422)
     try:
         if not form.confirmed.data:
-            voting.check_ballot(poll, current_user, form.finalist.data)
-            chosen = next(f for f in poll.candidates if f.id == form.finalist.data)
+            chosen = ballots.check_vote(poll, current_user, form.finalist.data)
             return render_template("awards/confirm.html", event=event, poll=poll, form=form,
                                    chosen=chosen)
-        receipt = voting.cast_vote(poll, current_user, form.finalist.data)
+        receipt = ballots.cast_vote(poll, current_user, form.finalist.data)
     except DomainError as error:
-        voter = voting.voter_in(poll, current_user)
-        return _ballot_page(event, poll, form, voter, status=error.status_code,
-                            error=error.message, voted=voter.has_voted)
+        return _ballot_page(event, poll, form, error)
     # The receipt is shown once, right here: it is stored nowhere that links it to the voter.
     return render_template("awards/receipt.html", event=event, poll=poll, receipt=receipt)
 
 
 @bp.route("/events/<slug>/results")
 def results(slug: str):
-    """The announced result: totals, turnout and every receipt with its choice."""
-    event = get_event(slug)
-    polls = [p for p in voting.polls_of(event) if p.status == POLL_ANNOUNCED]
-    if not polls:
-        raise voting.ResultsNotAnnounced()
+    """The public result: totals, turnout and every receipt with its choice (404 before)."""
+    # An archived meeting keeps its result: the hall of fame links to it for good.
+    event = get_event(slug, include_archived=True)
+    results = polls.public_results(event)
     lookup = ReceiptLookupForm(request.args)
-    wanted = voting.normalise_receipt(lookup.receipt.data or "")
-    announced = []
-    for poll in reversed(polls):  # the decisive one (a run-off) first
-        snapshot = voting.snapshot_of(poll)
-        names = {entry["finalist_id"]: entry["organisation"] for entry in snapshot.ranking}
-        receipts = voting.receipts_of(poll)
-        announced.append({"poll": poll, "snapshot": snapshot, "names": names,
-                          "receipts": receipts,
-                          "found": [r for r in receipts if r[0] == wanted] if wanted else None})
-    return render_template("awards/results.html", event=event, announced=announced,
-                           lookup=lookup, searched=bool(lookup.receipt.data))
+    wanted = ballots.normalise_receipt(lookup.receipt.data or "")
+    found = [r for r in results[0].receipts if r[0] == wanted] if wanted else []
+    return render_template("awards/results.html", event=event, results=results,
+                           lookup=lookup, searched=bool(lookup.receipt.data), found=found)
 
 
 @bp.route("/hall-of-fame")
 def hall_of_fame():
-    """The winners of past meetings."""
-    return render_template("awards/hall_of_fame.html", entries=voting.hall_of_fame())
-
+    """The winners of every year: the app's own and those from before it."""
+    return render_template("awards/hall_of_fame.html", entries=hall_of_fame_entries())

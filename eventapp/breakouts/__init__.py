@@ -1,4 +1,4 @@
 """Breakout sessions and seat accounting. No pages of its own: its section shows on the
 event page, and participants choose seats through registration."""
 
-from . import sections  # noqa: F401
+from . import page_hooks  # noqa: F401

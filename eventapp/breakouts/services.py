@@ -188,8 +188,11 @@ def add_session(actor, slot: AgendaItem, **values) -> BreakoutSession:
     return session
 
 
-def update_session(actor, session: BreakoutSession, slot: AgendaItem, **values) -> BreakoutSession:
-    """Change a session; more seats seat people from its waitlist, fewer than taken is refused."""
+def update_session(actor, session: BreakoutSession, slot: AgendaItem, **values) -> list[int]:
+    """Change a session; more seats seat people from its waitlist, fewer than taken is refused.
+
+    Returns the ids of the registrations that got a seat.
+    """
     values = _validated(values)
     with write_transaction():
         # Lower the capacity with a conditional UPDATE too, so a seat taken meanwhile counts.
@@ -209,10 +212,10 @@ def update_session(actor, session: BreakoutSession, slot: AgendaItem, **values) 
             session.slot_id = slot.id
         for key in ("title", "description", "host"):
             setattr(session, key, values[key])
-        _fill_from_waitlist(session.id)
+        seated = _fill_from_waitlist(session.id)
         record(actor, "breakout.updated", slot.event_id, session=session.id)
     db.session.refresh(session)
-    return session
+    return seated
 
 
 def delete_session(actor, session: BreakoutSession) -> None:

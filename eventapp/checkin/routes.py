@@ -1,23 +1,26 @@
 """The check-in desk (organisers, on a phone) and the participant's ticket."""
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.decorators import organiser_required
 from ..errors import DomainError
 from ..events.services import get_event
+from ..registration.models import STATUS_CONFIRMED
 from ..registration.services import get_registration
 from ..registration.tickets import ticket_svg
 from . import bp, services
-from .forms import CheckInForm, SearchForm, TicketForm
+from .forms import CheckInForm, SearchForm, TicketForm, WalkInForm
 
 
-def _desk(event, status=200):
+def _desk(event, status=200, walk_in=None):
     search = SearchForm(request.args)
     found = services.search(event, search.q.data) if search.q.data else []
     return render_template("checkin/desk.html", event=event, search=search, found=found,
-                           ticket_form=TicketForm(), counts=services.counts(event)), status
+                           ticket_form=TicketForm(), walk_in_form=walk_in or WalkInForm(),
+                           counts=services.counts(event)), status
 
 
 @bp.route("/organiser/events/<slug>/checkin")
@@ -49,6 +52,28 @@ def check_in(slug: str):
     return redirect(url_for("checkin.desk", slug=slug), 303)
 
 
+@bp.route("/organiser/events/<slug>/checkin/walk-in", methods=["POST"])
+@organiser_required
+def walk_in(slug: str):
+    """Register someone at the desk who had not registered, and check them in."""
+    event = get_event(slug, include_unpublished=True)
+    form = WalkInForm()
+    if not form.validate_on_submit():
+        flash(_("Please check your input."), "danger")
+        return _desk(event, 422, walk_in=form)
+    try:
+        registration = services.register_walk_in(
+            current_user, event, name=form.name.data, email=form.email.data,
+            organisation=form.organisation.data or "", consent=form.consent.data,
+            locale=str(get_locale()))
+    except DomainError as error:
+        flash(error.message, "warning")
+        return _desk(event, error.status_code, walk_in=form)
+    flash(_("Welcome, %(name)s! Registered and checked in.", name=registration.user.name),
+          "success")
+    return redirect(url_for("checkin.desk", slug=slug), 303)
+
+
 @bp.route("/organiser/events/<slug>/checkin/counts")
 @organiser_required
 def counts(slug: str):
@@ -62,7 +87,7 @@ def ticket(slug: str):
     """The participant's ticket: a QR code to show at the entrance."""
     event = get_event(slug)
     registration = get_registration(event, current_user)
-    if registration.status != "confirmed":
+    if registration.status != STATUS_CONFIRMED:
         flash(_("Tickets are for confirmed places."), "info")
         return redirect(url_for("registration.my_registration", slug=slug), 303)
     return render_template("checkin/ticket.html", event=event, registration=registration,

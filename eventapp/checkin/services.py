@@ -1,19 +1,22 @@
-"""Check-in at the desk.
+"""Check-in at the desk: which ticket is valid here, the audit entry, the desk's search and
+counts.
 
-Checking in is one conditional UPDATE, so two desks scanning the same ticket at once check
-it in once.
+Registration owns the registrations table: it marks people as arrived (once, however many
+desks scan the same ticket at once).
 """
 
+from flask_babel import format_time
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..auth.models import User
-from ..database import utcnow, write_transaction
+from ..database import write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import Event
 from ..extensions import db
-from ..registration.models import STATUS_CONFIRMED, Registration
+from ..registration import services as registrations
+from ..registration.models import ATTENDANCE_IN_PERSON, STATUS_CONFIRMED, Registration
 from ..registration.tickets import registration_id_of
 
 
@@ -23,6 +26,11 @@ class UnknownTicket(NotFound):
 
 class AlreadyCheckedIn(Conflict):
     default_message = _l("Already checked in.")
+
+
+class AlreadyRegistered(Conflict):
+    default_message = _l("This person is registered already: find them by name and check "
+                         "them in.")
 
 
 def registration_of_ticket(event: Event, code: str) -> Registration:
@@ -35,9 +43,8 @@ def registration_of_ticket(event: Event, code: str) -> Registration:
 
 def confirmed_registration(event: Event, registration_id: int) -> Registration:
     """A confirmed registration of this event (the desk found it by name)."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id \
-            or registration.status != STATUS_CONFIRMED:
+    registration = registrations.confirmed_registration(event, registration_id)
+    if registration is None:
         raise UnknownTicket()
     return registration
 
@@ -47,17 +54,13 @@ def check_in(actor, event: Event, registration: Registration) -> Registration:
     if registration.event_id != event.id or registration.status != STATUS_CONFIRMED:
         raise UnknownTicket()
     with write_transaction():
-        done = db.session.execute(
-            update(Registration).where(Registration.id == registration.id,
-                                       Registration.checked_in_at.is_(None))
-            .values(checked_in_at=utcnow()).execution_options(synchronize_session=False))
-        if done.rowcount == 1:
+        done = registrations.mark_checked_in(registration)
+        if done:
             record(actor, "checkin", event.id, registration=registration.id)
-    db.session.refresh(registration)
-    if done.rowcount != 1:
+    if not done:
         raise AlreadyCheckedIn(_l("%(name)s checked in already at %(time)s.",
                                   name=registration.user.name,
-                                  time=registration.checked_in_at.strftime("%H:%M")))
+                                  time=format_time(registration.checked_in_at, "short")))
     return registration
 
 
@@ -78,3 +81,21 @@ def search(event: Event, text: str, limit: int = 20) -> list[Registration]:
                func.lower(User.name).like(pattern) | func.lower(User.organisation).like(pattern)
                | User.email.like(pattern))
         .order_by(User.name).limit(limit)))
+
+
+def register_walk_in(actor, event: Event, *, name: str, email: str, organisation: str,
+                     consent: bool, locale: str) -> Registration:
+    """Register someone at the desk who had not registered: confirmed and checked in at once
+    (the organiser vouches for the address), mailed their personal link and ticket.
+
+    Refused when the event is full or the person is registered already.
+    """
+    with write_transaction():
+        result = registrations.register_directly(
+            event, name=name, email=email, organisation=organisation, consent=consent,
+            attendance_mode=ATTENDANCE_IN_PERSON, locale=locale, waitlist=False)
+        if not result.created:
+            raise AlreadyRegistered()
+        registrations.mark_checked_in(result.registration)
+        record(actor, "checkin.walk_in", event.id, registration=result.registration.id)
+    return result.registration

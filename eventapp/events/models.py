@@ -54,10 +54,6 @@ class Event(db.Model):
         return self.status == STATUS_PUBLISHED
 
     @property
-    def has_venue(self) -> bool:
-        return self.format in (FORMAT_IN_PERSON, FORMAT_HYBRID)
-
-    @property
     def has_online_part(self) -> bool:
         return self.format in (FORMAT_ONLINE, FORMAT_HYBRID)
 

@@ -3,7 +3,7 @@
 from flask import render_template
 
 from . import bp
-from .sections import collect, event_page, index_page
+from .page_hooks import collect, event_page, index_page
 from .services import get_event, published_events, registration_is_open
 
 

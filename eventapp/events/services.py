@@ -17,6 +17,7 @@ from .models import (
     AGENDA_KINDS,
     EVENT_FORMATS,
     EVENT_STATUSES,
+    STATUS_ARCHIVED,
     STATUS_PUBLISHED,
     AgendaItem,
     Event,
@@ -52,10 +53,12 @@ def all_events() -> list[Event]:
     return list(db.session.scalars(select(Event).order_by(Event.starts_at.desc())))
 
 
-def get_event(slug: str, include_unpublished: bool = False) -> Event:
+def get_event(slug: str, include_unpublished: bool = False,
+              include_archived: bool = False) -> Event:
     """The event with this slug; drafts and archived events only when asked for."""
     event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None or (not include_unpublished and event.status != STATUS_PUBLISHED):
+    visible = (STATUS_PUBLISHED, STATUS_ARCHIVED) if include_archived else (STATUS_PUBLISHED,)
+    if event is None or (not include_unpublished and event.status not in visible):
         raise EventNotFound()
     return event
 
@@ -144,7 +147,7 @@ def get_agenda_item(event: Event, item_id: int) -> AgendaItem:
     return item
 
 
-def _validate_agenda(event: Event, values: dict) -> None:
+def _validate_agenda(values: dict) -> None:
     if values["kind"] not in AGENDA_KINDS:
         raise InvalidInput()
     if values["ends_at"] <= values["starts_at"]:
@@ -154,7 +157,7 @@ def _validate_agenda(event: Event, values: dict) -> None:
 def add_agenda_item(actor, event: Event, **values) -> AgendaItem:
     """Add an item to the event's agenda."""
     values = {k: values.get(k) for k in AGENDA_FIELDS}
-    _validate_agenda(event, values)
+    _validate_agenda(values)
     with write_transaction():
         item = AgendaItem(event_id=event.id, **values)
         db.session.add(item)
@@ -166,7 +169,7 @@ def add_agenda_item(actor, event: Event, **values) -> AgendaItem:
 def update_agenda_item(actor, item: AgendaItem, **values) -> AgendaItem:
     """Change an agenda item."""
     values = {k: values.get(k) for k in AGENDA_FIELDS}
-    _validate_agenda(item.event, values)
+    _validate_agenda(values)
     with write_transaction():
         for key, value in values.items():
             setattr(item, key, value)

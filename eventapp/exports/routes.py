@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from ..auth.decorators import organiser_required
 from ..events.services import get_event
-from ..registration.services import get_registration, registrations_for_event
+from ..registration.services import confirmed_registrations, get_registration
 from . import bp, services
 
 
@@ -31,7 +31,7 @@ def table(slug: str, table: str, file_format: str):
 def badges(slug: str):
     """Name badges of everyone with a place, to print on A4."""
     event = get_event(slug, include_unpublished=True)
-    people = [r for r in registrations_for_event(event) if r.status == "confirmed"]
+    people = confirmed_registrations(event)
     return render_template("exports/badges.html", event=event, people=people)
 
 

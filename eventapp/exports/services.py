@@ -1,13 +1,20 @@
 """What goes into the exports. Exports of personal data are audited."""
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from ..audit.services import record
+from ..breakouts.models import CHOICE_SEATED, CHOICE_WAITLISTED
 from ..breakouts.services import choices_by_registration, choices_of, sessions_by_slot
 from ..database import write_transaction
 from ..events.models import Event
-from ..registration.models import Registration
-from ..registration.services import registrations_for_event
+from ..registration.models import (
+    ATTENDANCE_IN_PERSON,
+    STATUS_CONFIRMED,
+    STATUS_WAITLISTED,
+    Registration,
+)
+from ..registration.services import confirmed_registrations, registrations_for_event
 from .calendar import calendar
 from .tables import to_csv, to_xlsx
 
@@ -17,8 +24,13 @@ FORMATS = {"csv": ("text/csv; charset=utf-8", to_csv),
 
 
 def _status(registration: Registration) -> str:
-    return {"confirmed": _("Registered"), "waitlisted": _("On the waitlist")}.get(
+    return {STATUS_CONFIRMED: _("Registered"), STATUS_WAITLISTED: _("On the waitlist")}.get(
         registration.status, _("Cancelled"))
+
+
+def _local_time(value) -> str:
+    # Flask-Babel shows times in the event's zone (BABEL_DEFAULT_TIMEZONE), as the pages do.
+    return format_datetime(value, "short") if value else ""
 
 
 def registration_table(event: Event) -> tuple[list[str], list[list]]:
@@ -29,23 +41,22 @@ def registration_table(event: Event) -> tuple[list[str], list[list]]:
     rows = []
     for registration in registrations_for_event(event):
         sessions = ", ".join(c.session.title + (f" ({_('waitlist')})"
-                                                if c.status == "waitlisted" else "")
+                                                if c.status == CHOICE_WAITLISTED else "")
                              for c in choices.get(registration.id, []))
         rows.append([registration.user.name, registration.user.email,
                      registration.user.organisation, _status(registration),
-                     _("In person") if registration.attendance_mode == "in_person"
+                     _("In person") if registration.attendance_mode == ATTENDANCE_IN_PERSON
                      else _("Online"),
-                     registration.checked_in_at.strftime("%Y-%m-%d %H:%M")
-                     if registration.checked_in_at else "",
-                     sessions, registration.created_at.strftime("%Y-%m-%d %H:%M")])
+                     _local_time(registration.checked_in_at), sessions,
+                     _local_time(registration.created_at)])
     return header, rows
 
 
 def participant_table(event: Event) -> tuple[list[str], list[list]]:
     """The public participant list: only those who opted in, and only name and organisation."""
     header = [_("Name"), _("Organisation")]
-    rows = [[r.user.name, r.user.organisation] for r in registrations_for_event(event)
-            if r.public_listing and r.status == "confirmed"]
+    rows = [[r.user.name, r.user.organisation] for r in confirmed_registrations(event)
+            if r.public_listing]
     return header, sorted(rows)
 
 
@@ -82,7 +93,7 @@ def personal_calendar(registration: Registration) -> bytes:
     """The participant's day: the agenda, with their own session in each breakout slot."""
     event = registration.event
     chosen = {slot_id: choice.session for slot_id, choice in
-              choices_of(registration.id).items() if choice.status == "seated"}
+              choices_of(registration.id).items() if choice.status == CHOICE_SEATED}
     slots = {slot.id for slot, _sessions in sessions_by_slot(event)}
     entries = []
     for item in event.agenda_items:

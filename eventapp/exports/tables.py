@@ -3,12 +3,15 @@
 CSV: UTF-8 with BOM (so Excel detects the encoding), `;` as separator (German Excel's
 list separator), CRLF line ends. Cells starting with = + - @ (or a tab or carriage return)
 would be run as formulas by a spreadsheet; they get a leading apostrophe (OWASP's advice).
+Excel files cannot hold most control characters: what is stored already (forms refuse them
+now) shows as U+FFFD, the replacement character.
 """
 
 import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -18,6 +21,10 @@ def safe_cell(value) -> str:
     """A cell value as text that no spreadsheet will run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _xlsx_cell(value) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", safe_cell(value))
 
 
 def to_csv(header: list[str], rows: list[list]) -> bytes:
@@ -32,9 +39,9 @@ def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]  # Excel's limit for sheet names
-    sheet.append([safe_cell(cell) for cell in header])
+    sheet.append([_xlsx_cell(cell) for cell in header])
     for row in rows:
-        sheet.append([safe_cell(cell) for cell in row])
+        sheet.append([_xlsx_cell(cell) for cell in row])
     for index, _cell in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 24
     sheet.freeze_panes = "A2"

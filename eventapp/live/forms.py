@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import Form
+from ..forms import DATABASE_ID, Form
 
 
 class ActionForm(Form):
@@ -13,13 +13,16 @@ class ActionForm(Form):
     submit = SubmitField()
 
 
+# The choices only fill the control page; on a post the service checks the id (404 if foreign).
 class AgendaForm(Form):
-    item = SelectField(_l("Agenda item"), coerce=int)
+    item = SelectField(_l("Agenda item"), coerce=int, validate_choice=False,
+                       validators=[DATABASE_ID])
     submit = SubmitField(_l("Show on screen"))
 
 
 class PitchForm(Form):
-    finalist = SelectField(_l("Finalist"), coerce=int)
+    finalist = SelectField(_l("Finalist"), coerce=int, validate_choice=False,
+                           validators=[DATABASE_ID])
     submit = SubmitField(_l("Start pitch"))
 
 

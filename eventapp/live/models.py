@@ -13,7 +13,6 @@ MODE_AGENDA = "agenda"
 MODE_PITCH = "pitch"
 MODE_VOTE = "vote"
 MODE_RESULTS = "results"
-MODES = (MODE_WELCOME, MODE_AGENDA, MODE_PITCH, MODE_VOTE, MODE_RESULTS)
 
 
 class LiveState(db.Model):

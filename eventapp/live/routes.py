@@ -1,23 +1,22 @@
 """Big screen, the JSON state it polls, and the organiser's live control."""
 
-import time
-
 import segno
-from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.decorators import organiser_required
-from ..awards import voting
-from ..awards.models import POLL_ANNOUNCED, POLL_CLOSED
-from ..awards.services import finalists_of
+from ..awards import ballots, polls
+from ..awards.finalists import finalists_of
+from ..awards.models import POLL_ANNOUNCED, POLL_CLOSED, POLL_REVEALED
 from ..errors import DomainError
 from ..events.services import get_event
 from ..extensions import limiter
 from ..forms import choices
-from ..mails import external_url
+from ..mailing.compose import external_url
 from . import bp, services
 from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm
+from .state_cache import state_headers, state_tags
 
 
 @bp.route("/live/<slug>/state")
@@ -25,17 +24,14 @@ from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm
 def state(slug: str):
     """The public live state as JSON with its tag as ETag.
 
-    A request whose If-None-Match still matches never gets here: `shortcut.py` answers it
-    with a 304 before Flask.
+    A request whose If-None-Match still matches never gets here: `state_cache.py` answers
+    it with a 304 before Flask.
     """
-    tag = services.cached_state_tag(slug, current_app.config["LIVE_STATE_CACHE_SECONDS"])
+    tag = state_tags().get(slug)
     if tag is None:
         abort(404)
     response = jsonify(tag=tag, **services.public_state(get_event(slug)))
-    response.set_etag(tag)
-    response.headers["Cache-Control"] = "no-cache"
-    # Screens correct their clock with this, so every countdown shows the same second.
-    response.headers["X-Server-Time"] = str(int(time.time() * 1000))
+    response.headers.update(state_headers(tag))
     return response
 
 
@@ -75,10 +71,10 @@ def control(slug: str):
 
 
 def _control_page(event, status: int = 200):
-    poll = voting.current_poll(event)
-    # Results before the announcement: here, for organisers, and nowhere else.
-    standings = voting.tally(poll) if poll and poll.status in (POLL_CLOSED, POLL_ANNOUNCED) \
-        else []
+    poll = polls.current_poll(event)
+    # Results before they are public: here, for organisers, and nowhere else.
+    standings = ballots.tally(poll) if poll and poll.status in (
+        POLL_CLOSED, POLL_ANNOUNCED, POLL_REVEALED) else []
     agenda_form, pitch_form = AgendaForm(), PitchForm()
     agenda_form.item.choices = choices((item.id, item.title) for item in event.agenda_items)
     pitch_form.finalist.choices = choices((f.id, f.organisation) for f in finalists_of(event))
@@ -86,7 +82,7 @@ def _control_page(event, status: int = 200):
                                                              year=event.year))
     return render_template(
         "live/control.html", event=event, poll=poll, live=services.public_state(event),
-        standings=standings, tied=voting.tied_at_top(standings),
+        standings=standings, tied=ballots.tied_at_top(standings),
         agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
         action_form=ActionForm(), tag=services.state_tag(event.slug)), status
 
@@ -104,6 +100,7 @@ ACTIONS = {
     "runoff": (ActionForm, lambda event, form: services.start_runoff(current_user, event)),
     "announce": (ActionForm, lambda event, form: services.announce(current_user, event)),
     "reveal": (ActionForm, lambda event, form: services.reveal_next(current_user, event)),
+    "publish": (ActionForm, lambda event, form: services.publish_results(current_user, event)),
 }
 
 
@@ -116,9 +113,6 @@ def control_action(slug: str, action: str):
     event = _control_event(slug)
     form_class, run = ACTIONS[action]
     form = form_class()
-    if form_class in (AgendaForm, PitchForm):
-        # Ids are checked by the service (404 for a foreign one); accept any number here.
-        getattr(form, "item" if form_class is AgendaForm else "finalist").validate_choice = False
     if not form.validate_on_submit():
         flash(_("Please check your input."), "danger")
         return _control_page(event, 422)

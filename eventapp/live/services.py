@@ -5,16 +5,14 @@ version; screens and phones poll `state_tag` (one small query) and fetch the ful
 only when the tag changed.
 """
 
-import time
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..audit.services import record
-from ..awards import voting
-from ..awards.models import POLL_ANNOUNCED, Finalist, Poll
-from ..awards.services import get_finalist
+from ..awards import polls
+from ..awards.finalists import get_finalist
+from ..awards.models import POLL_ANNOUNCED, POLL_REVEALED, Finalist, Poll
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import STATUS_PUBLISHED, AgendaItem, Event
@@ -31,6 +29,10 @@ class NothingToReveal(Conflict):
     default_message = _l("Announce the result first.")
 
 
+class AlreadyPublic(Conflict):
+    default_message = _l("The result is public already.")
+
+
 def state_tag(slug: str) -> str | None:
     """A strong validator of the public state of a published event, or None if unknown.
 
@@ -45,25 +47,6 @@ def state_tag(slug: str) -> str | None:
         return None
     event_id, version, votes = row
     return f"{event_id}-{version or 0}-{votes or 0}"
-
-
-# slug -> (tag, monotonic time until which it is fresh); per process, like any cache.
-_tag_cache: dict[str, tuple[str | None, float]] = {}
-
-
-def cached_state_tag(slug: str, max_age: float) -> str | None:
-    """`state_tag`, read from the database at most once per `max_age` seconds per process.
-
-    Thousands of phones poll every few seconds; this keeps their 304s free of queries. A
-    change reaches them at most `max_age` later, on every app server alike.
-    """
-    now = time.monotonic()
-    cached = _tag_cache.get(slug)
-    if cached is not None and cached[1] > now:
-        return cached[0]
-    tag = state_tag(slug)
-    _tag_cache[slug] = (tag, now + max_age)
-    return tag
 
 
 def live_state(event: Event) -> LiveState:
@@ -93,11 +76,16 @@ def public_state(event: Event) -> dict:
     if poll is not None:
         data["poll"] = {"id": poll.id, "title": poll.title, "status": poll.status,
                         "votes": poll.votes_cast, "eligible": poll.eligible_count}
-        snapshot = voting.snapshot_of(poll) if poll.status == POLL_ANNOUNCED else None
+        snapshot = polls.snapshot_of(poll) if poll.status in (POLL_ANNOUNCED, POLL_REVEALED) \
+            else None
         if state.mode == MODE_RESULTS and snapshot is not None:
-            data["results"] = {"revealed": state.revealed, "votes": snapshot.votes_cast,
+            # Only the places the screen has revealed, unless the result is public anyway
+            # (published without a show).
+            revealed = reveal_steps(snapshot.ranking) if poll.status == POLL_REVEALED \
+                else state.revealed
+            data["results"] = {"revealed": revealed, "votes": snapshot.votes_cast,
                                "eligible": snapshot.eligible_count,
-                               "ranking": revealed_ranking(snapshot.ranking, state.revealed)}
+                               "ranking": revealed_ranking(snapshot.ranking, revealed)}
     return data
 
 
@@ -125,8 +113,9 @@ def _finalist_data(finalist: Finalist) -> dict:
 # --- the organiser's remote ---------------------------------------------------------------
 
 
-def _change(actor, event: Event, action: str, **values) -> None:
-    """Apply a change of the show and bump the version, inside the caller's transaction."""
+def _bump(event: Event, **values) -> None:
+    """Change the show and its version (screens and phones refetch), in the caller's
+    transaction."""
     if db.session.get(LiveState, event.id) is None:
         db.session.add(LiveState(event_id=event.id, mode=MODE_WELCOME, version=1, revealed=0))
         db.session.flush()
@@ -134,6 +123,11 @@ def _change(actor, event: Event, action: str, **values) -> None:
         update(LiveState).where(LiveState.event_id == event.id)
         .values(version=LiveState.version + 1, **values)
         .execution_options(synchronize_session=False))
+
+
+def _change(actor, event: Event, action: str, **values) -> None:
+    """Apply and audit a change of the show, inside the caller's transaction."""
+    _bump(event, **values)
     record(actor, f"live.{action}", event.id, **{k: v for k, v in values.items()
                                                   if k != "pitch_started_at"})
 
@@ -161,19 +155,19 @@ def start_pitch(actor, event: Event, finalist_id: int) -> None:
 
 def open_vote(actor, event: Event, title: str, checked_in_only: bool = False) -> Poll:
     """Open the vote (creating the poll if there is none yet) and show it on the screen."""
-    poll = voting.current_poll(event)
-    if poll is None:
-        poll = voting.create_poll(actor, event, title, checked_in_only)
-    elif poll.status == POLL_ANNOUNCED:
-        raise AlreadyAnnounced()
     with write_transaction():
-        voting.open_poll(actor, poll)
+        poll = polls.current_poll(event)
+        if poll is None:
+            poll = polls.create_poll(actor, event, title, checked_in_only)
+        elif poll.status in (POLL_ANNOUNCED, POLL_REVEALED):
+            raise AlreadyAnnounced()
+        polls.open_poll(actor, poll)
         _change(actor, event, "vote", mode=MODE_VOTE, poll_id=poll.id)
     return poll
 
 
 def _poll_on_screen(event: Event) -> Poll:
-    poll = voting.current_poll(event)
+    poll = polls.current_poll(event)
     if poll is None:
         raise NotFound()
     return poll
@@ -183,7 +177,7 @@ def close_vote(actor, event: Event) -> Poll:
     """Close the current vote; the screen shows that voting has ended."""
     poll = _poll_on_screen(event)
     with write_transaction():
-        voting.close_poll(actor, poll)
+        polls.close_poll(actor, poll)
         _change(actor, event, "vote_closed", mode=MODE_VOTE, poll_id=poll.id)
     return poll
 
@@ -192,26 +186,48 @@ def start_runoff(actor, event: Event) -> Poll:
     """Prepare a run-off among the tied finalists (opened like any vote)."""
     poll = _poll_on_screen(event)
     with write_transaction():
-        runoff = voting.start_runoff(actor, poll)
+        runoff = polls.start_runoff(actor, poll)
         _change(actor, event, "runoff", mode=MODE_VOTE, poll_id=runoff.id)
     return runoff
 
 
 def announce(actor, event: Event) -> None:
-    """Announce the closed vote; the screen switches to the reveal, nothing shown yet."""
+    """Announce the closed vote; the screen switches to the reveal, nothing shown yet.
+
+    The result stays off every public page until the reveal reaches the winner.
+    """
     poll = _poll_on_screen(event)
     with write_transaction():
-        voting.announce(actor, poll)
+        polls.announce(actor, poll)
         _change(actor, event, "results", mode=MODE_RESULTS, poll_id=poll.id, revealed=0)
 
 
 def reveal_next(actor, event: Event) -> None:
-    """Reveal the next place of the announced result (last place first, the winner last)."""
+    """Reveal the next place of the announced result (last place first, the winner last).
+
+    Revealing the winner makes the result public everywhere, in the same transaction.
+    """
     state = live_state(event)
     poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
-    snapshot = voting.snapshot_of(poll) if poll is not None else None
+    snapshot = polls.snapshot_of(poll) if poll is not None else None
     if state.mode != MODE_RESULTS or snapshot is None:
         raise NothingToReveal()
-    revealed = min(state.revealed + 1, reveal_steps(snapshot.ranking))
+    steps = reveal_steps(snapshot.ranking)
+    revealed = min(state.revealed + 1, steps)
     with write_transaction():
         _change(actor, event, "reveal", revealed=revealed)
+        if revealed == steps:
+            polls.reveal_results(actor, event, show=True)
+
+
+def publish_results(actor, event: Event) -> None:
+    """Publish the announced result without a show: every public page shows it at once."""
+    poll = _poll_on_screen(event)
+    if poll.status == POLL_REVEALED:
+        raise AlreadyPublic()
+    if poll.status != POLL_ANNOUNCED:
+        raise NothingToReveal()
+    with write_transaction():
+        if not polls.reveal_results(actor, event, show=False):
+            raise AlreadyPublic()  # another organiser was quicker
+        _bump(event)  # screens and phones fetch the whole result now

@@ -1,12 +1,11 @@
-"""Bulk mail: a queue in the database, delivered in batches with retries by a CLI worker.
+"""Mail: composing (compose.py), the queue (queue.py, models.py), sending and the batch worker
+(send.py), the meeting's mails (meeting_mails.py) and the organiser's message (routes.py).
 
 Why a table and a CLI command rather than RQ: the queue then needs no other service,
 survives restarts with the data it belongs to, and a web request only inserts rows. Run
 `flask --app wsgi mail deliver --loop` beside the app (or from cron without --loop).
 """
 
-from flask import Blueprint
-
-bp = Blueprint("mailing", __name__)
-
-from . import routes  # noqa: E402,F401
+# The blueprint lives in routes.py and create_app imports it from there: routes and
+# meeting_mails sit on top of awards and registration, which themselves import compose,
+# queue and send from this package, so importing routes here would make an import cycle.

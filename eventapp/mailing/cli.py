@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..database import utcnow
-from .services import deliver_queued
-from .tasks import queue_reminders
+from ..faults import is_transient
+from .meeting_mails import queue_reminders
+from .send import deliver_queued
 
 mail_cli = AppGroup("mail", help="Deliver queued mail; queue reminders.")
 
@@ -19,7 +21,16 @@ mail_cli = AppGroup("mail", help="Deliver queued mail; queue reminders.")
 def deliver_command(batch: int, loop: bool) -> None:
     """Send queued mail in batches (failed batches are retried with back-off)."""
     while True:
-        sent, failed = deliver_queued(batch)
+        try:
+            sent, failed = deliver_queued(batch)
+        except SQLAlchemyError as error:
+            if not (loop and is_transient(error)):
+                raise
+            # A database restart must not end the worker. A batch it claimed but could not
+            # record as sent stays queued and goes out (once more) at its next attempt.
+            click.echo(f"database unavailable, trying again: {str(error).splitlines()[0]}",
+                       err=True)
+            sent, failed = 0, 0
         if sent or failed:
             click.echo(f"sent {sent}, failed {failed}")
         if not sent:  # nothing (more) to send right now

@@ -1,8 +1,16 @@
-"""OutgoingMail: one queued message, rendered in the recipient's language."""
+"""OutgoingMail: one queued message, rendered for its recipient in their language.
+
+What is kept: until a mail is delivered (or given up), everything needed to send it. Then
+its address, bodies and attachment are deleted; kind, subject, event, status and times
+stay, which is what the organiser's counts and the person's data download show. The
+address is not needed after sending (the person's own row in users has it, and nothing
+here handles bounces), so keeping a copy would only outlive an anonymised account.
+`user_id` ties each mail to its person for the download and the account deletion.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
@@ -18,11 +26,12 @@ class OutgoingMail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int | None] = mapped_column(index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
-    recipient: Mapped[str] = mapped_column(String(254))
+    recipient: Mapped[str | None] = mapped_column(String(254))  # None once sent or given up
     subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)  # None once sent or given up
+    body_html: Mapped[str | None] = mapped_column(Text)  # None once sent or given up
     attachment_name: Mapped[str | None] = mapped_column(String(100))
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -1,20 +1,20 @@
 """Organisers write to participants; mails go into the queue and leave in batches."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.decorators import organiser_required
 from ..breakouts.services import seat_overview
-from ..errors import DomainError
 from ..events.services import get_event
 from ..forms import choices
 from ..live.forms import ActionForm
-from . import bp, tasks
+from . import meeting_mails
 from .forms import MessageForm
-from .services import queue_counts
+from .queue import queue_counts
 
+bp = Blueprint("mailing", __name__)
 EVERYONE = 0
 
 
@@ -29,7 +29,7 @@ def message(slug: str):
         + [(session.id, session.title) for session, _waiting in seat_overview(event)])
     status = 200
     if form.validate_on_submit():
-        count = tasks.queue_message(current_user, event, form.subject.data, form.body.data,
+        count = meeting_mails.queue_message(current_user, event, form.subject.data, form.body.data,
                                     form.audience.data or None)
         flash(_("%(count)d mails are on their way.", count=count), "success")
         return redirect(url_for("mailing.message", slug=slug), 303)
@@ -39,21 +39,21 @@ def message(slug: str):
                            counts=queue_counts(event.id)), status
 
 
-MAILS = {"vote_open": tasks.queue_voting_link, "result": tasks.queue_result}
+MAILS = {"vote_open": meeting_mails.queue_voting_link, "result": meeting_mails.queue_result}
 
 
 @bp.route("/organiser/events/<slug>/mail/<kind>", methods=["POST"])
 @organiser_required
 def send(slug: str, kind: str):
-    """Mail the voting link or the result to everyone with a place (from the live control)."""
+    """Mail the voting link or the result to everyone with a place (from the live control).
+
+    A refusal (no open vote, a result not public yet) is the error page with its message
+    and status (409), never a redirect that looks like success.
+    """
     event = get_event(slug, include_unpublished=True)
     if kind not in MAILS or not ActionForm().validate_on_submit():
         flash(_("Please check your input."), "danger")
         return redirect(url_for("live.control", slug=slug), 303)
-    try:
-        count = MAILS[kind](current_user, event)
-    except DomainError as error:
-        flash(error.message, "danger")
-    else:
-        flash(_("%(count)d mails are on their way.", count=count), "success")
+    count = MAILS[kind](current_user, event)
+    flash(_("%(count)d mails are on their way.", count=count), "success")
     return redirect(url_for("live.control", slug=slug), 303)

@@ -1,7 +1,8 @@
-"""The organiser's side: events, agenda, breakouts, finalists, registrations, audit log."""
+"""The organiser's side: events, agenda, breakouts, finalists, registrations, audit log,
+past winners."""
 
 from flask import Blueprint
 
 bp = Blueprint("organiser", __name__)
 
-from . import dashboard, routes  # noqa: E402,F401
+from . import dashboard, past_winners, routes  # noqa: E402,F401

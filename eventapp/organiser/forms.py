@@ -1,4 +1,4 @@
-"""Organiser forms: events, agenda items, breakout sessions, finalists."""
+"""Organiser forms: events, agenda items, breakout sessions, finalists, past winners."""
 
 from datetime import UTC
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from wtforms.validators import (
     URL,
     DataRequired,
     Email,
+    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -28,7 +29,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..events.models import AGENDA_KINDS
+from ..awards.hall_of_fame import FIRST_YEAR, LENGTHS
+from ..database import utcnow
+from ..events.models import AGENDA_KINDS, STATUS_ARCHIVED, STATUS_DRAFT, STATUS_PUBLISHED
 from ..forms import Form, choices
 
 FORMAT_CHOICES = [("in_person", _l("In person")), ("online", _l("Online")),
@@ -148,8 +151,9 @@ class TeamMemberForm(Form):
 
 
 class StatusForm(Form):
-    status = SelectField(choices=choices([("draft", _l("Draft")), ("published", _l("Published")),
-                                          ("archived", _l("Archived"))]))
+    status = SelectField(choices=choices([(STATUS_DRAFT, _l("Draft")),
+                                          (STATUS_PUBLISHED, _l("Published")),
+                                          (STATUS_ARCHIVED, _l("Archived"))]))
     submit = SubmitField(_l("Change status"))
 
 
@@ -168,3 +172,26 @@ class CopyEventForm(Form):
                            message=_l("Use only a-z, 0-9 and hyphens."))])
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
     submit = SubmitField(_l("Copy"))
+
+
+def _a_past_year(_form, field):
+    """A year up to this one: the service checks the same, this puts the message at the field."""
+    this_year = utcnow().year
+    if field.data is not None and not FIRST_YEAR <= field.data <= this_year:
+        raise ValidationError(_l("Enter a year between %(first)d and %(last)d.",
+                                 first=FIRST_YEAR, last=this_year))
+
+
+class PastWinnerForm(Form):
+    """A winner from before the app, for the hall of fame."""
+
+    year = IntegerField(_l("Year"), validators=[InputRequired(), _a_past_year])
+    award = StringField(_l("Award"), description=_l("For example ClusterERFOLG 2019."),
+                        validators=[DataRequired(), Length(max=LENGTHS["award"])])
+    organisation = StringField(_l("Organisation"),
+                               validators=[DataRequired(), Length(max=LENGTHS["organisation"])])
+    project = StringField(_l("Project"),
+                          validators=[DataRequired(), Length(max=LENGTHS["project"])])
+    note = TextAreaField(_l("Note (optional)"),
+                         validators=[Optional(), Length(max=LENGTHS["note"])])
+    submit = SubmitField(_l("Save"))

@@ -7,8 +7,7 @@ from flask_login import current_user
 
 from ..audit.services import entries_for_event
 from ..auth.decorators import organiser_required
-from ..awards import services as awards
-from ..awards import voting
+from ..awards import finalists as awards
 from ..breakouts import services as breakouts
 from ..errors import DomainError, NotFound
 from ..events import services as events
@@ -16,7 +15,7 @@ from ..events.models import AgendaItem
 from ..forms import choices
 from ..privacy import services as privacy
 from ..registration import services as registration
-from . import bp
+from . import bp, services
 from .forms import (
     KIND_LABELS,
     AgendaItemForm,
@@ -123,7 +122,7 @@ def edit_event(slug: str):
     form = EventForm(obj=event)
     return _form_page(
         "organiser/event_form.html", form,
-        lambda: url_for("organiser.event", slug=events.update_event(
+        lambda: url_for("organiser.event", slug=services.update_event(
             current_user, event, **_values(form, *events.EVENT_FIELDS)).slug),
         _("The event is saved."), event=event)
 
@@ -168,7 +167,7 @@ def new_agenda_item(slug: str):
         _("The agenda item is added."), event=event, item=None)
 
 
-@bp.route("/events/<slug>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route("/events/<slug>/agenda/<id:item_id>/edit", methods=["GET", "POST"])
 def edit_agenda_item(slug: str, item_id: int):
     """Change an agenda item."""
     event = _event(slug)
@@ -180,7 +179,7 @@ def edit_agenda_item(slug: str, item_id: int):
         _("The agenda item is saved."), event=event, item=item)
 
 
-@bp.route("/events/<slug>/agenda/<int:item_id>/delete", methods=["POST"])
+@bp.route("/events/<slug>/agenda/<id:item_id>/delete", methods=["POST"])
 def delete_agenda_item(slug: str, item_id: int):
     """Remove an agenda item."""
     item = events.get_agenda_item(_event(slug), item_id)
@@ -206,7 +205,7 @@ def _save_breakout(event, form, session=None):
     if session is None:
         breakouts.add_session(current_user, slot, **values)
     else:
-        breakouts.update_session(current_user, session, slot, **values)
+        services.update_breakout(current_user, session, slot, **values)
     return url_for("organiser.event", slug=event.slug)
 
 
@@ -223,7 +222,7 @@ def new_breakout(slug: str):
                       _("The breakout session is added."), event=event, session=None)
 
 
-@bp.route("/events/<slug>/breakouts/<int:session_id>/edit", methods=["GET", "POST"])
+@bp.route("/events/<slug>/breakouts/<id:session_id>/edit", methods=["GET", "POST"])
 def edit_breakout(slug: str, session_id: int):
     """Change a breakout session (its capacity never below the seats taken)."""
     event = _event(slug)
@@ -234,7 +233,7 @@ def edit_breakout(slug: str, session_id: int):
                       _("The breakout session is saved."), event=event, session=session)
 
 
-@bp.route("/events/<slug>/breakouts/<int:session_id>/delete", methods=["POST"])
+@bp.route("/events/<slug>/breakouts/<id:session_id>/delete", methods=["POST"])
 def delete_breakout(slug: str, session_id: int):
     """Remove a breakout session nobody has chosen."""
     session = breakouts.get_session(_event(slug), session_id)
@@ -276,7 +275,7 @@ def new_finalist(slug: str):
                       _("The finalist is added."), event=event, finalist=None)
 
 
-@bp.route("/events/<slug>/finalists/<int:finalist_id>/edit", methods=["GET", "POST"])
+@bp.route("/events/<slug>/finalists/<id:finalist_id>/edit", methods=["GET", "POST"])
 def edit_finalist(slug: str, finalist_id: int):
     """Change a finalist."""
     event = _event(slug)
@@ -287,7 +286,7 @@ def edit_finalist(slug: str, finalist_id: int):
                       _("The finalist is saved."), event=event, finalist=finalist)
 
 
-@bp.route("/events/<slug>/finalists/<int:finalist_id>/delete", methods=["POST"])
+@bp.route("/events/<slug>/finalists/<id:finalist_id>/delete", methods=["POST"])
 def delete_finalist(slug: str, finalist_id: int):
     """Remove a finalist."""
     finalist = awards.get_finalist(_event(slug), finalist_id)
@@ -295,7 +294,7 @@ def delete_finalist(slug: str, finalist_id: int):
                         _("The finalist is deleted."))
 
 
-@bp.route("/events/<slug>/finalists/<int:finalist_id>/team", methods=["GET", "POST"])
+@bp.route("/events/<slug>/finalists/<id:finalist_id>/team", methods=["GET", "POST"])
 def finalist_team(slug: str, finalist_id: int):
     """A finalist's team: its members may vote, but not for their own finalist."""
     event = _event(slug)
@@ -303,24 +302,24 @@ def finalist_team(slug: str, finalist_id: int):
     form = TeamMemberForm()
 
     def add_member():
-        user = voting.registered_user(event, form.email.data)
-        voting.set_team_member(current_user, finalist, user, member=True)
+        user = registration.registered_user(event, form.email.data)
+        awards.set_team_member(current_user, finalist, user, member=True)
         return url_for("organiser.finalist_team", slug=slug, finalist_id=finalist_id)
 
     return _form_page("organiser/team.html", form, add_member, _("The team member is added."),
-                      event=event, finalist=finalist, members=voting.team_members(finalist))
+                      event=event, finalist=finalist, members=awards.team_members(finalist))
 
 
-@bp.route("/events/<slug>/finalists/<int:finalist_id>/team/<int:user_id>/remove",
+@bp.route("/events/<slug>/finalists/<id:finalist_id>/team/<id:user_id>/remove",
           methods=["POST"])
 def remove_team_member(slug: str, finalist_id: int, user_id: int):
     """Take someone off a finalist's team."""
     event = _event(slug)
     finalist = awards.get_finalist(event, finalist_id)
-    member = next((u for u in voting.team_members(finalist) if u.id == user_id), None)
+    member = next((u for u in awards.team_members(finalist) if u.id == user_id), None)
     if member is None:
         raise NotFound()
-    return _post_action(slug, lambda _form: voting.set_team_member(
+    return _post_action(slug, lambda _form: awards.set_team_member(
         current_user, finalist, member, member=False), _("The team member is removed."))
 
 

@@ -5,20 +5,21 @@ Votes stay secret and results stay true: a participation keeps the id of a delet
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
 from ..audit.services import record
-from ..auth.models import ROLE_PARTICIPANT, User
-from ..awards.models import FinalistTeamMember, Participation, Poll
+from ..auth.models import User
+from ..auth.services import anonymise_participants, delete_user
+from ..awards.finalists import forget_team_memberships
+from ..awards.models import Participation, Poll
 from ..breakouts.services import choices_of
 from ..database import utcnow, write_transaction
 from ..errors import Conflict
 from ..events.models import STATUS_ARCHIVED, Event
 from ..extensions import db
-from ..registration.models import Registration
-from ..registration.services import registrations_of
-
-ANONYMOUS_NAME = "—"
+from ..mailing.queue import delete_mails_to, mails_to
+from ..registration.models import STATUS_CANCELLED
+from ..registration.services import delete_registrations_of, people_only_in, registrations_of
 
 
 class EventsNotOver(Conflict):
@@ -53,19 +54,21 @@ def personal_data(user: User) -> dict:
         "registrations": registrations,
         # That you voted is stored; what you voted is not linked to you anywhere.
         "voted_in": list(voted_in),
+        "mails": mails_to(user),
     }
 
 
 def delete_account(user: User) -> None:
     """Delete a participant's account and registrations once all their events are over."""
     now = utcnow()
-    if any(r.event.ends_at > now for r in registrations_of(user) if r.status != "cancelled"):
+    if any(r.event.ends_at > now for r in registrations_of(user) if r.status != STATUS_CANCELLED):
         raise EventsNotOver()
     with write_transaction():
         record(None, "account.deleted", None, user=user.id)
-        db.session.execute(delete(Registration).where(Registration.user_id == user.id))
-        db.session.execute(delete(FinalistTeamMember).where(FinalistTeamMember.user_id == user.id))
-        db.session.execute(delete(User).where(User.id == user.id))
+        delete_registrations_of(user)
+        forget_team_memberships(user)
+        delete_mails_to(user)
+        delete_user(user)
 
 
 def anonymise_event(actor, event: Event) -> int:
@@ -76,17 +79,7 @@ def anonymise_event(actor, event: Event) -> int:
     """
     if event.status != STATUS_ARCHIVED:
         raise EventNotArchived()
-    still_needed = select(Registration.user_id).join(Event).where(
-        Event.status != STATUS_ARCHIVED)
-    users = select(Registration.user_id).where(Registration.event_id == event.id)
     with write_transaction():
-        result = db.session.execute(
-            update(User)
-            .where(User.id.in_(users), User.id.not_in(still_needed),
-                   User.role == ROLE_PARTICIPANT, User.name != ANONYMOUS_NAME)
-            .values(name=ANONYMOUS_NAME, organisation="", sign_in_token_hash=None,
-                    sign_in_token_expires_at=None,
-                    email=("anonymous-" + User.id.cast(db.String) + "@invalid"))
-            .execution_options(synchronize_session=False))
-        record(actor, "event.anonymised", event.id, people=result.rowcount)
-    return result.rowcount
+        count = anonymise_participants(people_only_in(event))
+        record(actor, "event.anonymised", event.id, people=count)
+    return count

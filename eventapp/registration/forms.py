@@ -12,7 +12,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from ..forms import Form, choices
+from ..events.models import FORMAT_HYBRID
+from ..forms import DATABASE_ID, Form, choices
 
 ATTENDANCE_CHOICES = [("in_person", _l("In person")), ("online", _l("Online"))]
 SLOT_FIELD_PREFIX = "slot_"
@@ -38,12 +39,19 @@ class RegistrationForm(Form):
         """The breakout radio fields, one per slot, in agenda order."""
         return [field for field in self if field.name.startswith(SLOT_FIELD_PREFIX)]
 
-    def chosen_session_ids(self) -> list[int]:
-        return [field.data for field in self.slot_fields() if field.data]
+    def registration_values(self) -> dict:
+        """What the form says, as the keyword arguments of the registration service."""
+        return {"name": self.name.data, "email": self.email.data,
+                "organisation": self.organisation.data or "", "consent": self.consent.data,
+                "public_listing": self.public_listing.data,
+                "attendance_mode": self.attendance_mode.data if "attendance_mode" in self
+                else None,
+                "session_ids": [field.data for field in self.slot_fields() if field.data]}
 
 
-def registration_form_for(slots, hybrid: bool, **kwargs) -> RegistrationForm:
-    """A registration form with one breakout choice per slot of the event."""
+def registration_form_for(event, slots, user) -> RegistrationForm:
+    """A registration form with one breakout choice per slot of the event, prefilled for a
+    signed-in user."""
 
     class EventRegistrationForm(RegistrationForm):
         pass
@@ -53,8 +61,11 @@ def registration_form_for(slots, hybrid: bool, **kwargs) -> RegistrationForm:
         setattr(EventRegistrationForm, f"{SLOT_FIELD_PREFIX}{slot.id}",
                 RadioField(slot.title, choices=options, default="", coerce=_optional_int,
                            validators=[Optional()]))
-    form = EventRegistrationForm(**kwargs)
-    if hybrid:
+    prefill = {}
+    if user.is_authenticated:
+        prefill = {"name": user.name, "email": user.email, "organisation": user.organisation}
+    form = EventRegistrationForm(**prefill)
+    if event.format == FORMAT_HYBRID:
         form.attendance_mode.validators = [InputRequired(
             message=_l("Please choose whether you attend in person or online."))]
     else:
@@ -63,12 +74,12 @@ def registration_form_for(slots, hybrid: bool, **kwargs) -> RegistrationForm:
 
 
 class ChooseBreakoutForm(Form):
-    session_id = IntegerField(validators=[InputRequired()])
+    session_id = IntegerField(validators=[InputRequired(), DATABASE_ID])
     submit = SubmitField(_l("Choose"))
 
 
 class LeaveBreakoutForm(Form):
-    slot_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    slot_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(), DATABASE_ID])
     submit = SubmitField(_l("Leave this session"))
 
 

@@ -1,8 +1,9 @@
-"""Registrations: one per user and event, with consent, waitlist and attendance mode."""
+"""Registrations: one per user and event, with consent, waitlist and attendance mode; and the
+registration forms that wait for their owner to confirm them (double opt-in)."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -37,9 +38,36 @@ class Registration(db.Model):
     event: Mapped["Event"] = relationship()  # noqa: F821
     user: Mapped["User"] = relationship()  # noqa: F821
 
-    @property
-    def is_active(self) -> bool:
-        return self.status != STATUS_CANCELLED
-
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status}>"
+
+
+class RegistrationRequest(db.Model):
+    """A registration form waiting for the owner of its address to open the mailed link.
+
+    It holds no place, seat or waitlist position and changes no account; opening the link
+    applies it (registration.services.confirm_registration). Past `expires_at` it is ignored
+    and, the next time anyone registers, deleted.
+    """
+
+    __tablename__ = "registration_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)  # normalised
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(5))
+    attendance_mode: Mapped[str] = mapped_column(String(20))
+    public_listing: Mapped[bool] = mapped_column(default=False)
+    consent_version: Mapped[str] = mapped_column(String(20))
+    session_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Only a hash of the link's token is kept, as for sign-in links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    event: Mapped["Event"] = relationship()  # noqa: F821
+
+    def __repr__(self) -> str:
+        return f"<RegistrationRequest {self.id}>"

@@ -1,23 +1,26 @@
 """Registering for an event and the participant's own registration page."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..auth.sessions import start_session
 from ..breakouts.models import CHOICE_WAITLISTED
 from ..breakouts.services import choices_of, sessions_by_slot, waitlist_position
 from ..errors import DomainError
-from ..events.models import FORMAT_HYBRID
-from ..events.services import get_event, registration_is_open
+from ..events.services import RegistrationClosed, ensure_registration_open, get_event
 from ..extensions import limiter
 from . import bp
 from .forms import CancelForm, ChooseBreakoutForm, LeaveBreakoutForm, registration_form_for
+from .models import STATUS_CONFIRMED, STATUS_WAITLISTED
 from .services import (
     cancel,
     choose_breakout,
+    confirm_registration,
     get_registration,
     leave_breakout,
+    place_on_waitlist,
     register,
     registrations_of,
 )
@@ -26,40 +29,55 @@ from .services import (
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def register_view(slug: str):
-    """The registration form; on success the participant is told to check their mail."""
+    """The registration form; a sent form waits for the link mailed to its address."""
     event = get_event(slug)
-    slots = sessions_by_slot(event)
-    prefill = {}
-    if current_user.is_authenticated:
-        prefill = {"name": current_user.name, "email": current_user.email,
-                   "organisation": current_user.organisation}
-    form = registration_form_for(slots, hybrid=event.format == FORMAT_HYBRID, **prefill)
-    is_open = registration_is_open(event)
-    status = 200 if is_open else 409
-    if is_open and form.validate_on_submit():
-        try:
-            result = register(
-                event, name=form.name.data, email=form.email.data,
-                organisation=form.organisation.data or "", consent=form.consent.data,
-                public_listing=form.public_listing.data,
-                attendance_mode=form.attendance_mode.data if "attendance_mode" in form else None,
-                session_ids=form.chosen_session_ids(), locale=str(get_locale()))
-        except DomainError as error:
-            flash(error.message, "danger")
-            status = error.status_code
-        else:
-            return redirect(url_for("registration.check_mail", slug=slug,
-                                    again=0 if result.created else 1))
-    elif form.errors:
-        status = 422
+    form = registration_form_for(event, sessions_by_slot(event), current_user)
+    try:
+        if not form.validate_on_submit():
+            ensure_registration_open(event)  # a closed registration says so, on GET too
+            return _register_page(event, form, 422 if form.errors else 200)
+        register(event, **form.registration_values(), locale=str(get_locale()))
+    except DomainError as error:
+        return _register_page(event, form, error=error)
+    return redirect(url_for("registration.check_mail", slug=slug))
+
+
+def _register_page(event, form, status: int = 200, error: DomainError | None = None):
+    # A closed registration shows its notice instead of the form; other refusals keep the form.
+    closed = isinstance(error, RegistrationClosed)
+    if error is not None and not closed:
+        flash(error.message, "danger")
     return render_template("registration/register.html", event=event, form=form,
-                           registration_open=is_open), status
+                           registration_open=not closed), \
+        error.status_code if error is not None else status
 
 
 @bp.route("/events/<slug>/register/done")
 def check_mail(slug: str):
-    """After registering: the link to sign in is in the mail."""
-    return render_template("registration/check_mail.html", event=get_event(slug))
+    """After sending the form: the same answer for every address (the rest is in the mail)."""
+    return render_template("registration/check_mail.html", event=get_event(slug),
+                           hours=current_app.config["PENDING_REGISTRATION_HOURS"])
+
+
+@bp.route("/register/confirm/<token>")
+@limiter.limit("30 per minute")
+def confirm(token: str):
+    """The link from the mail: register with the form it confirms, sign in, show the page."""
+    result = confirm_registration(token)
+    if result is None:
+        flash(_("This confirmation link is no longer valid. If you have confirmed already, "
+                "sign in below; otherwise please register again."), "warning")
+        return redirect(url_for("auth.sign_in"), 303)
+    registration = result.registration
+    start_session(registration.user)
+    if not result.created:
+        flash(_("You are registered already."), "info")
+    elif registration.status == STATUS_CONFIRMED:
+        flash(_("Your registration is confirmed."), "success")
+    else:
+        flash(_("Your registration is confirmed. The event is full, so you are on the "
+                "waitlist."), "info")
+    return redirect(url_for("registration.my_registration", slug=registration.event.slug), 303)
 
 
 @bp.route("/me")
@@ -87,8 +105,11 @@ def _render_my_registration(event, registration, status: int = 200, submitted=No
     choices = choices_of(registration.id)
     positions = {slot_id: waitlist_position(choice) for slot_id, choice in choices.items()
                  if choice.status == CHOICE_WAITLISTED}
+    in_line = place_on_waitlist(registration) \
+        if registration.status == STATUS_WAITLISTED else None
     return render_template("registration/me.html", event=event, registration=registration,
                            slots=sessions_by_slot(event), choices=choices, positions=positions,
+                           place_on_waitlist=in_line,
                            choose_form=ChooseBreakoutForm(), leave_form=LeaveBreakoutForm(),
                            cancel_form=cancel_form), status
 

@@ -1,4 +1,8 @@
-"""Registering, the waitlist, cancelling, and a participant's breakout choices.
+"""Registering (double opt-in), the waitlist, cancelling, and a participant's breakout choices.
+
+A registration form only stores a request and mails its address a link; opening the link
+registers the person (`confirm_registration`). So a form changes no account and no
+registration, holds no place, and answers the same whatever the address.
 
 The event's places are counted like breakout seats: a conditional UPDATE of
 `events.registered_count` either takes a place or fails, and a failure means waitlist.
@@ -6,22 +10,33 @@ The event's places are counted like breakout seats: a conditional UPDATE of
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
-from ..auth.services import get_or_create_participant, issue_sign_in_token
+from ..auth.services import (
+    find_user_by_email,
+    get_or_create_participant,
+    hash_token,
+    issue_sign_in_token,
+    new_token,
+    normalise_email,
+)
 from ..breakouts import services as breakouts
+from ..breakouts.models import CHOICE_WAITLISTED, BreakoutChoice, BreakoutSession
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
-from ..events.models import FORMAT_HYBRID, FORMAT_ONLINE, Event
+from ..events.models import FORMAT_HYBRID, FORMAT_ONLINE, STATUS_ARCHIVED, Event
 from ..events.services import ensure_registration_open
 from ..extensions import db
-from ..mails import external_url, send_mail
+from ..mailing.compose import external_url
+from ..mailing.queue import queue_mail
+from ..mailing.send import ensure_deliverable
 from .models import (
     ATTENDANCE_IN_PERSON,
     ATTENDANCE_ONLINE,
@@ -29,6 +44,7 @@ from .models import (
     STATUS_CONFIRMED,
     STATUS_WAITLISTED,
     Registration,
+    RegistrationRequest,
 )
 from .tickets import ticket_png
 
@@ -43,47 +59,130 @@ class EventOver(Conflict):
     default_message = _l("This event is over; your registration can no longer be changed.")
 
 
+class EventFull(Conflict):
+    default_message = _l("The event is full. Raise its capacity to let someone in at the desk.")
+
+
+@dataclass(frozen=True)
+class _Addressee:
+    """Whom the mail about a form goes to when its address has no account (no user id, so
+    the mail belongs to nobody's data)."""
+
+    email: str
+    locale: str
+    name: str
+    id: None = None
+
+
 @dataclass
 class RegistrationResult:
     registration: Registration
-    created: bool  # False: the email was registered already and nothing changed
+    created: bool  # False: the person was registered already and nothing changed
 
 
 def register(event: Event, *, name: str, email: str, organisation: str, consent: bool,
              public_listing: bool, attendance_mode: str | None = None,
-             session_ids: list[int] = (), locale: str = "de",
-             outside_window: bool = False) -> RegistrationResult:
-    """Register a person (confirmed, or waitlisted when the event is full) and mail their link.
+             session_ids: list[int] = (), locale: str = "de") -> None:
+    """Take a registration form: keep it as a request and mail its address the link that
+    confirms it.
 
-    Registering again with the same email changes nothing and mails the link again.
-    `outside_window` is for organisers' tools (and the demo of a past meeting), which may
-    add people when the public registration is closed.
+    Nothing else changes, whoever the address belongs to, and the answer is the same for
+    every address; its owner reads in the mail what the link will do.
     """
-    if not outside_window:
-        ensure_registration_open(event)
+    ensure_registration_open(event)
     if not consent:
         raise InvalidInput(_l("Please agree to the processing of your data."))
+    ensure_deliverable(email)
     attendance_mode = _attendance_mode(event, attendance_mode)
-    sessions = [breakouts.get_session(event, session_id) for session_id in session_ids]
-    if len({s.slot_id for s in sessions}) != len(sessions):
-        raise InvalidInput(_l("Choose at most one breakout session per time slot."))
+    sessions = _chosen_sessions(event, session_ids)
+    token, token_hash = new_token()
+    now = utcnow()
+    with write_transaction():
+        # Requests past their time hold nothing; whoever registers next clears them away.
+        db.session.execute(delete(RegistrationRequest)
+                           .where(RegistrationRequest.expires_at <= now))
+        request = RegistrationRequest(
+            event_id=event.id, email=normalise_email(email), name=name.strip(),
+            organisation=organisation.strip(), locale=locale, attendance_mode=attendance_mode,
+            public_listing=public_listing,
+            consent_version=current_app.config["PRIVACY_TEXT_VERSION"],
+            session_ids=[session.id for session in sessions], token_hash=token_hash,
+            created_at=now,
+            expires_at=now + timedelta(hours=current_app.config["PENDING_REGISTRATION_HOURS"]))
+        db.session.add(request)
+        db.session.flush()
+        _send_request(request, token)
+
+
+def confirm_registration(token: str) -> RegistrationResult | None:
+    """Apply the registration form whose mailed link this is; None for an unknown, used or
+    expired link.
+
+    Someone without an active registration for the event is registered now with what the
+    form said: confirmed, or waitlisted when the event is full (so places and the waitlist
+    follow the time of confirmation), with the chosen breakouts, and mailed their personal
+    link and ticket. Someone registered already keeps everything as it is. An existing
+    account keeps its name and organisation. The link works once.
+    """
+    if not token or len(token) > 100:
+        return None
+    try:
+        with write_transaction():
+            request = db.session.scalar(select(RegistrationRequest).where(
+                RegistrationRequest.token_hash == hash_token(token)))
+            if request is None or request.expires_at <= utcnow():
+                return None
+            # Spend the link with a conditional DELETE: of two clicks at once, one applies it.
+            spent = db.session.execute(
+                delete(RegistrationRequest).where(RegistrationRequest.id == request.id)
+                .execution_options(synchronize_session=False))
+            if spent.rowcount != 1:
+                return None
+            event = request.event
+            ensure_registration_open(event)
+            user = get_or_create_participant(request.email, request.name, request.organisation,
+                                             request.locale)
+            result = _register_user(event, user, request.attendance_mode, request.public_listing,
+                                    _still_offered(event, request.session_ids),
+                                    consent_at=request.created_at,
+                                    consent_version=request.consent_version)
+            if result.created:
+                _send_confirmation(result.registration, issue_sign_in_token(
+                    user, expires_at=event.ends_at, single_use=False))
+    except IntegrityError as exc:  # two links of one address opened at once
+        raise Conflict() from exc
+    return result
+
+
+def register_directly(event: Event, *, name: str, email: str, organisation: str,
+                      consent: bool, public_listing: bool = False,
+                      attendance_mode: str | None = None, session_ids: list[int] = (),
+                      locale: str = "de", notify: bool = True,
+                      waitlist: bool = True) -> RegistrationResult:
+    """Register someone without a mailed confirmation: confirmed, or waitlisted when the
+    event is full (`waitlist=False` refuses then), in or outside the registration window.
+
+    For people an organiser vouches for (walk-ins at the check-in desk) and for the demo's
+    made-up people (`notify=False`: no mail). An active registration stays as it is.
+    """
+    if not consent:
+        raise InvalidInput(_l("Please agree to the processing of your data."))
+    ensure_deliverable(email)
+    attendance_mode = _attendance_mode(event, attendance_mode)
+    sessions = _chosen_sessions(event, session_ids)
     try:
         with write_transaction():
             user = get_or_create_participant(email, name, organisation, locale)
-            registration = db.session.scalar(select(Registration).where(
-                Registration.event_id == event.id, Registration.user_id == user.id))
-            created = registration is None or registration.status == STATUS_CANCELLED
-            if created:
-                registration = _open_registration(event, user, registration, attendance_mode,
-                                                  public_listing)
-                if registration.status == STATUS_CONFIRMED:
-                    for session in sessions:
-                        breakouts.choose(registration.id, session)
-            token = issue_sign_in_token(user, expires_at=event.ends_at, single_use=False)
-    except IntegrityError as exc:  # the same address registered twice at once (double click)
+            result = _register_user(event, user, attendance_mode, public_listing, sessions,
+                                    consent_at=utcnow(),
+                                    consent_version=current_app.config["PRIVACY_TEXT_VERSION"],
+                                    waitlist=waitlist)
+            if result.created and notify:
+                _send_confirmation(result.registration, issue_sign_in_token(
+                    user, expires_at=event.ends_at, single_use=False))
+    except IntegrityError as exc:  # the same address registered twice at once
         raise Conflict() from exc
-    _send_confirmation(registration, token, already_registered=not created)
-    return RegistrationResult(registration, created)
+    return result
 
 
 def _attendance_mode(event: Event, requested: str | None) -> str:
@@ -94,22 +193,47 @@ def _attendance_mode(event: Event, requested: str | None) -> str:
     return ATTENDANCE_ONLINE if event.format == FORMAT_ONLINE else ATTENDANCE_IN_PERSON
 
 
-def _open_registration(event, user, registration, attendance_mode, public_listing):
-    now = utcnow()
+def _chosen_sessions(event: Event, session_ids) -> list[BreakoutSession]:
+    sessions = [breakouts.get_session(event, session_id) for session_id in session_ids]
+    if len({s.slot_id for s in sessions}) != len(sessions):
+        raise InvalidInput(_l("Choose at most one breakout session per time slot."))
+    return sessions
+
+
+def _still_offered(event: Event, session_ids) -> list[BreakoutSession]:
+    # A session deleted since the form was sent is simply no longer chosen.
+    offered = {session.id: session for _slot, sessions in breakouts.sessions_by_slot(event)
+               for session in sessions}
+    return [offered[session_id] for session_id in session_ids if session_id in offered]
+
+
+def _register_user(event: Event, user: User, attendance_mode: str, public_listing: bool,
+                   sessions, *, consent_at: datetime, consent_version: str,
+                   waitlist: bool = True) -> RegistrationResult:
+    """Register the user (new, or again after cancelling) unless they are registered."""
+    registration = db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id))
+    if registration is not None and registration.status != STATUS_CANCELLED:
+        return RegistrationResult(registration, created=False)
     if registration is None:
         registration = Registration(event_id=event.id, user_id=user.id)
         db.session.add(registration)
     registration.attendance_mode = attendance_mode
     registration.public_listing = public_listing
-    registration.consent_at = now
-    registration.consent_version = current_app.config["PRIVACY_TEXT_VERSION"]
+    registration.consent_at = consent_at
+    registration.consent_version = consent_version
     registration.cancelled_at = None
     if _take_place(event.id):
         registration.status, registration.waitlisted_at = STATUS_CONFIRMED, None
+    elif waitlist:
+        registration.status, registration.waitlisted_at = STATUS_WAITLISTED, utcnow()
     else:
-        registration.status, registration.waitlisted_at = STATUS_WAITLISTED, now
+        raise EventFull()
     db.session.flush()
-    return registration
+    if registration.status == STATUS_CONFIRMED:  # breakouts come with a confirmed place
+        for session in sessions:
+            breakouts.choose(registration.id, session)
+    return RegistrationResult(registration, created=True)
 
 
 def _take_place(event_id: int) -> bool:
@@ -153,6 +277,28 @@ def _promote_from_waitlist(event_id: int) -> list[Registration]:
     return [db.session.get(Registration, rid, populate_existing=True) for rid in promoted]
 
 
+def fill_free_places(event: Event) -> list[Registration]:
+    """Give the event's free places to its waitlist in order and mail those promoted.
+
+    For places that appear otherwise than by a cancellation (a higher capacity); joins the
+    caller's transaction.
+    """
+    with write_transaction():
+        promoted = _promote_from_waitlist(event.id)
+        for other in promoted:
+            _send_promoted(other)
+    return promoted
+
+
+def mail_breakout_seats(registration_ids: list[int], session: BreakoutSession) -> None:
+    """Tell people who moved from the waitlist of `session` into a seat (more seats)."""
+    for registration_id in registration_ids:
+        registration = db.session.get(Registration, registration_id)
+        _send_mail(registration.user, registration.event,
+                   _l("You have a seat in “%(session)s”", session=session.title), "seated",
+                   registration=registration, session=session)
+
+
 def cancel(registration: Registration) -> None:
     """Cancel a registration: free its place and every breakout seat; promote who waits."""
     if registration.status == STATUS_CANCELLED:
@@ -170,10 +316,10 @@ def cancel(registration: Registration) -> None:
             _give_back_place(registration.event_id)
             promoted = _promote_from_waitlist(registration.event_id)
     for other in promoted:
-        _send_mail(other, _l("You have a place at %(title)s", title=other.event.title),
-                   "promoted")
-    _send_mail(registration, _l("Your registration for %(title)s is cancelled",
-                                title=registration.event.title), "cancelled")
+        _send_promoted(other)
+    _send_mail(registration.user, registration.event,
+               _l("Your registration for %(title)s is cancelled", title=registration.event.title),
+               "cancelled", registration=registration)
 
 
 def _mark_cancelled(registration_id: int, previous_status: str) -> bool:
@@ -221,6 +367,16 @@ def get_registration(event: Event, user: User) -> Registration:
     return registration
 
 
+def registered_user(event: Event, email: str) -> User:
+    """The user registered for the event under this email address (for team lists)."""
+    user = db.session.scalar(
+        select(User).join(Registration, Registration.user_id == User.id)
+        .where(Registration.event_id == event.id, User.email == normalise_email(email)))
+    if user is None:
+        raise InvalidInput(_l("Nobody is registered for this event with this email address."))
+    return user
+
+
 def registrations_of(user: User) -> list[Registration]:
     """The user's registrations, newest event first."""
     return list(db.session.scalars(
@@ -237,22 +393,114 @@ def registrations_for_event(event: Event) -> list[Registration]:
     return sorted(registrations, key=lambda r: (order[r.status], r.waitlisted_at or r.created_at))
 
 
-def _send_confirmation(registration: Registration, token: str, already_registered: bool) -> None:
+def confirmed_registration(event: Event, registration_id: int) -> Registration | None:
+    """The registration with this id if it belongs to the event and holds a place, else None."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id \
+            or registration.status != STATUS_CONFIRMED:
+        return None
+    return registration
+
+
+def mark_checked_in(registration: Registration) -> bool:
+    """Mark the person as arrived; False if they were checked in already.
+
+    One conditional UPDATE, so two desks scanning the same ticket at once check it in once.
+    Joins the caller's transaction; the registration is read again afterwards.
+    """
+    with write_transaction():
+        done = db.session.execute(
+            update(Registration).where(Registration.id == registration.id,
+                                       Registration.checked_in_at.is_(None))
+            .values(checked_in_at=utcnow()).execution_options(synchronize_session=False))
+        db.session.refresh(registration)
+    return done.rowcount == 1
+
+
+def delete_registrations_of(user: User) -> None:
+    """Delete every registration of the user and every form waiting under their address
+    (their account is going); joins the caller's transaction."""
+    with write_transaction():
+        db.session.execute(delete(Registration).where(Registration.user_id == user.id))
+        db.session.execute(delete(RegistrationRequest)
+                           .where(RegistrationRequest.email == user.email))
+
+
+def people_only_in(event: Event):
+    """A subquery of the ids of the event's people who have no registration for any other
+    event that is not archived (those an archived event may forget)."""
+    still_needed = select(Registration.user_id).join(Event).where(
+        Event.status != STATUS_ARCHIVED)
+    return select(Registration.user_id).where(Registration.event_id == event.id,
+                                              Registration.user_id.not_in(still_needed))
+
+
+def confirmed_registrations(event: Event) -> list[Registration]:
+    """The registrations of an event that hold a place, with their users, in the order
+    they got it."""
+    return list(db.session.scalars(
+        select(Registration).options(joinedload(Registration.user))
+        .where(Registration.event_id == event.id, Registration.status == STATUS_CONFIRMED)
+        .order_by(func.coalesce(Registration.waitlisted_at, Registration.created_at),
+                  Registration.id)))
+
+
+def place_on_waitlist(registration: Registration) -> int:
+    """1 for the first in line of the event's waitlist, and so on."""
+    ahead = db.session.scalar(
+        select(func.count()).select_from(Registration).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == STATUS_WAITLISTED,
+            (Registration.waitlisted_at < registration.waitlisted_at)
+            | ((Registration.waitlisted_at == registration.waitlisted_at)
+               & (Registration.id < registration.id))))
+    return ahead + 1
+
+
+def breakout_places(registration: Registration) -> list[tuple[BreakoutChoice, int | None]]:
+    """The registration's breakout choices in agenda order, each with its place on the
+    session's waitlist (None for a seat)."""
+    choices = breakouts.choices_of(registration.id)
+    return [(choice, breakouts.waitlist_position(choice)
+             if choice.status == CHOICE_WAITLISTED else None)
+            for slot, _sessions in breakouts.sessions_by_slot(registration.event)
+            if (choice := choices.get(slot.id)) is not None]
+
+
+def _send_request(request: RegistrationRequest, token: str) -> None:
+    # The owner of a known address is greeted by their own name, in their language, and
+    # told whether they hold a registration already (the mail reaches only them).
+    user = find_user_by_email(request.email)
+    registered = user is not None and db.session.scalar(select(Registration.id).where(
+        Registration.event_id == request.event_id, Registration.user_id == user.id,
+        Registration.status != STATUS_CANCELLED)) is not None
+    recipient = user or _Addressee(request.email, request.locale, request.name)
+    _send_mail(recipient, request.event,
+               _l("Please confirm your registration for %(title)s", title=request.event.title),
+               "confirm_registration", link=external_url("registration.confirm", token=token),
+               hours=current_app.config["PENDING_REGISTRATION_HOURS"], registered=registered)
+
+
+def _send_confirmation(registration: Registration, token: str) -> None:
     event = registration.event
-    subject = (_l("Your link for %(title)s", title=event.title) if already_registered
-               else _l("Your registration for %(title)s", title=event.title))
-    link = external_url("auth.sign_in_with_link", token=token)
-    ticket = [("ticket.png", "image/png", ticket_png(registration))] \
-        if registration.status == STATUS_CONFIRMED else []
-    _send_mail(registration, subject, "confirmation", link=link,
-               already_registered=already_registered, attachments=ticket)
+    confirmed = registration.status == STATUS_CONFIRMED
+    ticket = ("ticket.png", "image/png", ticket_png(registration)) if confirmed else None
+    _send_mail(registration.user, event, _l("Your registration for %(title)s", title=event.title),
+               "confirmation", attachment=ticket, registration=registration,
+               link=external_url("auth.sign_in_with_link", token=token),
+               places=breakout_places(registration),
+               position=None if confirmed else place_on_waitlist(registration))
 
 
-def _send_mail(registration: Registration, subject, template: str, attachments=(),
+def _send_promoted(registration: Registration) -> None:
+    _send_mail(registration.user, registration.event,
+               _l("You have a place at %(title)s", title=registration.event.title), "promoted",
+               registration=registration)
+
+
+def _send_mail(recipient, event: Event, subject, template: str, attachment=None,
                **context) -> None:
-    user = registration.user
-    send_mail(user.email, user.locale, subject, template, attachments=attachments, user=user,
-              registration=registration,
-              event=registration.event,
-              event_url=external_url("registration.my_registration", slug=registration.event.slug),
-              **context)
+    # `recipient` is a User, or an _Addressee for an address without an account.
+    queue_mail(template, recipient, subject, template, event=event, attachment=attachment,
+               event_url=external_url("registration.my_registration", slug=event.slug),
+               **context)

@@ -4,15 +4,15 @@ PostgreSQL): one vote per person, and a vote counts iff the poll was open at its
 import threading
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect, select
 
 from eventapp.auth.models import User
-from eventapp.awards import voting
+from eventapp.awards import ballots, polls
 from eventapp.awards.models import Ballot, Participation, Poll
 from eventapp.errors import DomainError
 from eventapp.extensions import db
 
-from ..conftest import run_in_threads
+from ..helpers import count_rows, run_in_threads
 
 pytestmark = pytest.mark.concurrency
 
@@ -24,8 +24,8 @@ def open_poll(app, create_event, register, organiser):
     def factory(voters: int):
         event = create_event(finalists=3, sessions=())
         user_ids = [register(event, email=f"v{i}@example.org").user_id for i in range(voters)]
-        poll = voting.create_poll(organiser, event, "ClusterERFOLG")
-        voting.open_poll(organiser, poll)
+        poll = polls.create_poll(organiser, event, "ClusterERFOLG")
+        polls.open_poll(organiser, poll)
         finalist_ids = [f.id for f in poll.candidates]
         return poll.id, user_ids, finalist_ids
 
@@ -36,28 +36,29 @@ def _vote(app, poll_id, user_id, finalist_id):
     """One vote in its own app context (own session, own connection); the receipt or error."""
     with app.app_context():
         try:
-            return voting.cast_vote(db.session.get(Poll, poll_id), db.session.get(User, user_id),
+            return ballots.cast_vote(db.session.get(Poll, poll_id), db.session.get(User, user_id),
                                     finalist_id)
         except DomainError as error:
             return error
 
 
-def _count(model) -> int:
-    db.session.rollback()  # see what the other connections committed
-    return db.session.scalar(select(func.count()).select_from(model))
+def _close(organiser, poll_id):
+    db.session.rollback()
+    polls.close_poll(organiser, db.session.get(Poll, poll_id))
 
 
-def test_hundred_attempts_by_fifty_people_make_fifty_votes(app, open_poll):
+def test_hundred_attempts_by_fifty_people_make_fifty_votes(app, open_poll, organiser):
     poll_id, user_ids, finalist_ids = open_poll(50)
 
     results = run_in_threads(100, lambda i: _vote(
         app, poll_id, user_ids[i % 50], finalist_ids[i % len(finalist_ids)]))
 
     receipts = [r for r in results if isinstance(r, str)]
-    refused = [r for r in results if isinstance(r, voting.AlreadyVoted)]
+    refused = [r for r in results if isinstance(r, ballots.AlreadyVoted)]
     assert len(receipts) == 50 and len(set(receipts)) == 50
     assert len(refused) == 50
-    assert _count(Ballot) == 50 and _count(Participation) == 50
+    _close(organiser, poll_id)
+    assert count_rows(Ballot) == 50 and count_rows(Participation) == 50
     assert db.session.get(Poll, poll_id).votes_cast == 50
 
 
@@ -70,7 +71,7 @@ def test_votes_racing_the_close_count_exactly_when_they_got_a_receipt(app, open_
         if index == 60:  # the organiser closes while votes are in flight
             halfway.wait(timeout=10)
             with app.app_context():
-                voting.close_poll(db.session.get(User, organiser_id),
+                polls.close_poll(db.session.get(User, organiser_id),
                                   db.session.get(Poll, poll_id))
             return "closed"
         if index == 20:
@@ -81,24 +82,26 @@ def test_votes_racing_the_close_count_exactly_when_they_got_a_receipt(app, open_
 
     assert "closed" in results
     receipts = {r for r in results if isinstance(r, str) and r != "closed"}
-    refused = [r for r in results if isinstance(r, voting.PollNotOpen)]
+    refused = [r for r in results if isinstance(r, ballots.PollNotOpen)]
     assert len(receipts) + len(refused) == 60
     db.session.rollback()
     stored = set(db.session.scalars(select(Ballot.receipt).where(Ballot.poll_id == poll_id)))
     assert stored == receipts  # every receipt counted, no ballot without one
-    assert _count(Participation) == len(receipts)
+    assert count_rows(Participation) == len(receipts)
     assert db.session.get(Poll, poll_id).votes_cast == len(receipts)
 
 
-def test_nothing_in_the_schema_links_a_ballot_to_a_voter(app, open_poll):
+def test_nothing_in_the_schema_links_a_ballot_to_a_voter(app, open_poll, organiser):
     poll_id, user_ids, finalist_ids = open_poll(5)
     for user_id in user_ids:
         _vote(app, poll_id, user_id, finalist_ids[0])
+    _close(organiser, poll_id)
 
-    ballots = inspect(db.engine).get_columns("ballots")
-    assert {c["name"] for c in ballots} == {"id", "poll_id", "finalist_id", "receipt"}
-    foreign = {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys("ballots")}
-    assert foreign == {"polls", "finalists"}
+    for table in ("ballots", "ballot_inbox"):
+        columns = {c["name"] for c in inspect(db.engine).get_columns(table)}
+        assert columns == {"id", "poll_id", "finalist_id", "receipt"}
+        foreign = {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys(table)}
+        assert foreign == {"polls", "finalists"}
     participation_columns = {c["name"] for c in inspect(db.engine).get_columns("participations")}
     assert participation_columns == {"poll_id", "user_id"}  # no time, no order to match
     db.session.rollback()

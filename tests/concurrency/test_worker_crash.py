@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from eventapp.awards import voting
-from eventapp.awards.models import Ballot, Participation
+from eventapp.awards import polls
+from eventapp.awards.models import Ballot, Participation, Poll
 from eventapp.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,8 +89,8 @@ def test_votes_survive_a_killed_worker(app, gunicorn, create_event, register, or
     app.config["MAIL_SUPPRESS_SEND"] = True
     event = create_event(finalists=2, sessions=())
     users = [register(event, email=f"crash{i}@example.org").user for i in range(VOTERS)]
-    poll = voting.create_poll(organiser, event, "Preis")
-    voting.open_poll(organiser, poll)
+    poll = polls.create_poll(organiser, event, "Preis")
+    polls.open_poll(organiser, poll)
     finalist_id, poll_id, slug = poll.candidates[0].id, poll.id, event.slug
     sign = app.session_interface.get_signing_serializer(app)
     cookies = [sign.dumps({"_user_id": str(u.id), "_fresh": False, "csrf_token": f"{u.id:040x}"})
@@ -117,6 +117,7 @@ def test_votes_survive_a_killed_worker(app, gunicorn, create_event, register, or
 
     handed_out = {r for r in receipts if r}
     db.session.rollback()
+    polls.close_poll(organiser, db.session.get(Poll, poll_id))  # mixes every waiting ballot
     stored = set(db.session.scalars(select(Ballot.receipt).where(Ballot.poll_id == poll_id)))
     participations = db.session.scalar(select(func.count()).select_from(Participation)
                                        .where(Participation.poll_id == poll_id))

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from eventapp.extensions import db
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).with_name("screenshots")
 PHONE = {"width": 360, "height": 740}
-LINK_PATTERN = re.compile(r"https?://\S+/auth/link/\S+")
+CONFIRM_PATTERN = re.compile(r"https?://\S+/register/confirm/\S+")
 
 
 def pytest_collection_modifyitems(items):
@@ -37,6 +38,12 @@ def browser_type_launch_args():
     return {"executable_path": CHROMIUM, "args": [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The reference meeting's people read German, and their browsers say so (Accept-Language).
+    return {**browser_context_args, "locale": "de-DE"}
 
 
 @pytest.fixture
@@ -69,10 +76,17 @@ def screenshot():
     return save
 
 
-def sign_in_link(mailbox, address: str) -> str:
-    """The personal sign-in link of the newest mail to `address`."""
-    for message in reversed(mailbox):
-        if message["To"] == address:
-            body = message.get_body(preferencelist=("plain",)).get_content()
-            return LINK_PATTERN.search(body).group(0)
-    raise AssertionError(f"no mail to {address}")
+def confirmation_link(mailbox, address: str, wait: float = 30.0) -> str:
+    """The link of the newest mail to `address` that confirms a registration form.
+
+    The server sends the mail after its response, so it may still be on its way.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        for message in reversed(mailbox):
+            if message["To"] == address:
+                body = message.get_body(preferencelist=("plain",)).get_content()
+                return CONFIRM_PATTERN.search(body).group(0)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no mail to {address}")
+        time.sleep(0.05)

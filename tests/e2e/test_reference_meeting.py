@@ -1,8 +1,8 @@
 """The go-cluster meeting of 20 October 2022, from an empty database, through the UI only.
 
 An organiser builds and publishes the meeting, three people register (one lands on the
-waitlist of the small breakout), sign in with the link from their mail, choose breakouts
-and vote on a phone while a fourth browser shows the big screen.
+waitlist of the small breakout), confirm with the link from their mail (it signs them in),
+choose breakouts and vote on a phone while a fourth browser shows the big screen.
 """
 
 import io
@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from ..conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
-from .conftest import PHONE, sign_in_link
+from ..helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from .conftest import PHONE, confirmation_link
 
 DAY = date(date.today().year + 1, 10, 20).isoformat()
 SLUG = "clustertreffen-2022"
@@ -106,7 +106,7 @@ def register(page, base, mailbox, name, email):
     page.check("#consent")
     _submit(page)
     expect(page).to_have_url(re.compile("/register/done"))
-    page.goto(sign_in_link(mailbox, email))
+    page.goto(confirmation_link(mailbox, email))  # confirms and signs in
     expect(page).to_have_url(re.compile("/me$"))
 
 
@@ -167,6 +167,8 @@ def test_reference_meeting_from_empty_database(live_server, new_context, organis
     orga.goto(f"{base}/organiser/events/{SLUG}/live")
     orga.locator("form[action$='/live/close'] [type=submit]").click()
     orga.locator("form[action$='/live/announce'] [type=submit]").click()
+    early = new_context().new_page()
+    assert early.goto(f"{base}/events/{SLUG}/results").status == 404  # not before the reveal
     for _place in FINALISTS:
         orga.locator("form[action$='/live/reveal'] [type=submit]").click()
     expect(screen.locator(".stage-winner")).to_contain_text(FINALISTS[0][0], timeout=15_000)

@@ -24,7 +24,9 @@
 
   function poll() {
     window.clearTimeout(timer);
-    var headers = etag ? { "If-None-Match": etag } : {};
+    // JSON also when the server is briefly unavailable (503), then retried with back-off.
+    var headers = { "Accept": "application/json" };
+    if (etag) { headers["If-None-Match"] = etag; }
     fetch(stateUrl, { headers: headers, cache: "no-store", credentials: "same-origin" })
       .then(function (response) {
         var serverTime = parseInt(response.headers.get("X-Server-Time") || "0", 10);

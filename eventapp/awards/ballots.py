@@ -1,0 +1,378 @@
+"""Ballots: who may vote, casting a secret vote, mixing the ballots, receipts, the tally.
+
+A vote counts iff its transaction commits while the poll is open: the vote's last step is
+`UPDATE polls SET votes_cast = votes_cast + 1 WHERE status = 'open'`, which holds the poll
+row until commit, so that closing the poll (polls.py) waits for the votes in flight.
+
+Secrecy, also against a reader of the database, a backup or a copied file: a vote writes
+its Participation (who voted) and an InboxBallot (what was voted, with the receipt) in one
+transaction, so a receipt shown is a vote counted, even if the server dies right after.
+Rows written together share PostgreSQL's xmin and sit side by side (ctid, SQLite's rowid),
+so the ballot must not stay there: once BALLOT_MIX_BATCH ballots wait, a mixer moves them,
+after the vote's commit, in a transaction of its own, in a random order and under new
+random ids into `ballots` and deletes them from the inbox. Closing the poll takes in the
+last ones and rewrites all of the poll's ballots in one random order, then vacuums the
+tables, so that after the close nothing tells the batches apart; only then is anything
+counted. What remains readable during the vote is in docs/security.md.
+"""
+
+import logging
+import random
+import secrets
+from dataclasses import dataclass
+from functools import partial
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.models import User
+from ..database import after_commit, write_transaction
+from ..errors import Conflict, Forbidden, InvalidInput
+from ..extensions import db
+from ..faults import limit_waiting
+from ..registration.models import STATUS_CONFIRMED, Registration
+from .models import (
+    POLL_ANNOUNCED,
+    POLL_CLOSED,
+    POLL_OPEN,
+    POLL_REVEALED,
+    Ballot,
+    Finalist,
+    FinalistTeamMember,
+    InboxBallot,
+    Participation,
+    Poll,
+)
+
+log = logging.getLogger(__name__)
+
+# Receipts: 10 symbols of an alphabet without look-alikes (0/O, 1/I/L), i.e. 50 random bits.
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+RECEIPT_LENGTH = 10
+# With the poll's id, the key of the PostgreSQL advisory lock that lets one mixer at a time
+# move the ballots of a poll (any number that no other advisory lock of the app uses).
+MIXING_LOCK = 15
+# How long erasing the traces at the close may wait for others (and hold them up).
+ERASING_WAIT_MS = 500
+
+
+class PollNotOpen(Conflict):
+    default_message = _l("Voting is not open.")
+
+
+class AlreadyVoted(Conflict):
+    default_message = _l("You have already voted. Each person has one vote.")
+
+
+class NotEligible(Forbidden):
+    default_message = _l("Only registered participants of this event can vote.")
+
+
+class OwnFinalist(Forbidden):
+    default_message = _l("You belong to this finalist's team and cannot vote for it.")
+
+
+class NotCountedYet(Conflict):
+    default_message = _l("The votes are counted when voting has closed.")
+
+
+@dataclass(frozen=True)
+class Standing:
+    finalist_id: int
+    organisation: str
+    project_title: str
+    votes: int
+    rank: int  # shared by a tie: 1, 1, 3
+
+
+# --- the hot path's statements ----------------------------------------------------------
+# Built once: SQLAlchemy then reuses their compiled form, and a request spends no time
+# building SQL (the voter query cost more to build than to run). The vote's writes are Core
+# statements on the tables, without the ORM's bookkeeping.
+
+_TEAM = (select(FinalistTeamMember.user_id, FinalistTeamMember.finalist_id).join(Finalist)
+         .where(Finalist.event_id == bindparam("event_id")).subquery())
+_VOTER = (
+    select(Registration.status, Registration.checked_in_at,
+           select(Participation.user_id).where(Participation.poll_id == bindparam("poll_id"),
+                                               Participation.user_id == bindparam("user_id"))
+           .exists().label("has_voted"),
+           _TEAM.c.finalist_id)
+    .outerjoin(_TEAM, _TEAM.c.user_id == Registration.user_id)
+    .where(Registration.event_id == bindparam("event_id"),
+           Registration.user_id == bindparam("user_id")))
+_INSERT_PARTICIPATION = insert(Participation.__table__)
+_INBOX = InboxBallot.__table__
+_INSERT_INTO_INBOX = insert(_INBOX)
+_POLLS = Poll.__table__
+# Counts the vote, proves the poll open at the commit, and says how many ballots wait.
+_COUNT_VOTE = (update(_POLLS)
+               .where(_POLLS.c.id == bindparam("poll_id"), _POLLS.c.status == POLL_OPEN)
+               .values(votes_cast=_POLLS.c.votes_cast + 1)
+               .returning(select(func.count()).select_from(_INBOX)
+                          .where(_INBOX.c.poll_id == bindparam("poll_id")).scalar_subquery()))
+# The mixer's statements: the inbox gives up its ballots only if enough of them wait.
+_TAKE_FROM_INBOX = (
+    delete(_INBOX)
+    .where(_INBOX.c.poll_id == bindparam("poll_id"),
+           select(func.count()).select_from(_INBOX)
+           .where(_INBOX.c.poll_id == bindparam("poll_id")).scalar_subquery()
+           >= bindparam("minimum"))
+    .returning(_INBOX.c.finalist_id, _INBOX.c.receipt))
+_BALLOTS = Ballot.__table__
+_TAKE_BALLOTS = (delete(_BALLOTS).where(_BALLOTS.c.poll_id == bindparam("poll_id"))
+                 .returning(_BALLOTS.c.finalist_id, _BALLOTS.c.receipt))
+_INSERT_BALLOT = insert(_BALLOTS)
+
+
+# --- who may vote -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Voter:
+    """What the ballot needs to know about a person: read in one query, the hot path."""
+
+    registration_status: str | None  # None: not registered for the event
+    checked_in: bool
+    has_voted: bool
+    own_finalist_ids: frozenset[int]
+
+
+def voter_in(poll: Poll, user: User) -> Voter:
+    """The user's registration, team memberships and participation in the poll, at once."""
+    rows = db.session.execute(_VOTER, {"event_id": poll.event_id, "poll_id": poll.id,
+                                       "user_id": user.id}).all()
+    if not rows:
+        return Voter(None, False, False, frozenset())
+    status, checked_in_at, has_voted_already, _ = rows[0]
+    return Voter(status, checked_in_at is not None, bool(has_voted_already),
+                 frozenset(row.finalist_id for row in rows if row.finalist_id is not None))
+
+
+def check_eligible(poll: Poll, voter: Voter) -> None:
+    """Raise NotEligible unless the voter's registration entitles them to vote in the poll."""
+    if voter.registration_status != STATUS_CONFIRMED:
+        raise NotEligible()
+    if poll.checked_in_only and not voter.checked_in:
+        raise NotEligible(_l("Only participants who have checked in at the venue can vote."))
+
+
+@dataclass(frozen=True)
+class BallotSheet:
+    """The ballot as one person sees it now."""
+
+    choices: list[Finalist]  # the candidates they may choose: never their own finalist
+    own_finalist_ids: frozenset[int]
+    has_voted: bool
+    refusal: NotEligible | None  # why they may not vote in the open poll
+
+
+def ballot_sheet(poll: Poll | None, user: User) -> BallotSheet:
+    """What the ballot page shows the user; who they are as a voter matters only while open."""
+    if poll is None or poll.status != POLL_OPEN:
+        return BallotSheet(list(poll.candidates) if poll else [], frozenset(), False, None)
+    voter = voter_in(poll, user)
+    try:
+        check_eligible(poll, voter)
+        refusal = None
+    except NotEligible as error:
+        refusal = error
+    return BallotSheet([f for f in poll.candidates if f.id not in voter.own_finalist_ids],
+                       voter.own_finalist_ids, voter.has_voted, refusal)
+
+
+# --- casting a vote -----------------------------------------------------------------------
+
+
+def check_vote(poll: Poll | None, user: User, finalist_id: int) -> Finalist:
+    """Every rule a vote must pass before it is cast; the chosen finalist, or the first error.
+
+    Whether the user voted already is read here for the message; when the vote is cast,
+    the unique key of participations decides, however many votes arrive at once.
+    """
+    if poll is None or poll.status != POLL_OPEN:
+        raise PollNotOpen()
+    voter = voter_in(poll, user)
+    check_eligible(poll, voter)
+    chosen = next((f for f in poll.candidates if f.id == finalist_id), None)
+    if chosen is None:
+        raise InvalidInput(_l("Please choose one of the finalists."))
+    if finalist_id in voter.own_finalist_ids:
+        raise OwnFinalist()
+    if voter.has_voted:
+        raise AlreadyVoted()
+    return chosen
+
+
+def _new_receipt() -> str:
+    symbols = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return f"{symbols[:5]}-{symbols[5:]}"
+
+
+def cast_vote(poll: Poll | None, user: User, finalist_id: int) -> str:
+    """Cast the user's one vote and return the receipt code (shown once, stored nowhere else)."""
+    check_vote(poll, user, finalist_id)
+    receipt = _new_receipt()
+    try:
+        # Only Core statements below: nothing loaded needs reading again after the commit.
+        with write_transaction(expire_on_commit=False):
+            # An organiser's transaction holding the poll row makes this a 503, not a queue.
+            limit_waiting(current_app.config["VOTE_LOCK_TIMEOUT_MS"],
+                          current_app.config["VOTE_STATEMENT_TIMEOUT_MS"])
+            db.session.execute(_INSERT_PARTICIPATION, {"poll_id": poll.id, "user_id": user.id})
+            db.session.execute(_INSERT_INTO_INBOX, {
+                "id": secrets.token_hex(16), "poll_id": poll.id, "finalist_id": finalist_id,
+                "receipt": receipt})
+            waiting = db.session.execute(_COUNT_VOTE, {"poll_id": poll.id}).scalar()
+            if waiting is None:
+                raise PollNotOpen()
+            if waiting >= current_app.config["BALLOT_MIX_BATCH"]:
+                after_commit(partial(_mix_after_vote, poll.id))
+    except IntegrityError as error:
+        raise AlreadyVoted() from error
+    return receipt
+
+
+# --- mixing -------------------------------------------------------------------------------
+
+
+def _mix_after_vote(poll_id: int) -> None:
+    """Move a full batch out of the inbox, unless another mixer is at it.
+
+    Runs after a vote's commit; a failure costs that vote nothing (its ballot waits in the
+    inbox for the next batch or the close), so it is logged, not raised.
+    """
+    try:
+        with write_transaction(expire_on_commit=False):
+            if _lock_mixing(poll_id, wait=False):
+                _move_batch(poll_id, at_close=False)
+    except Exception:
+        log.exception("Mixing the ballots of poll %s failed; they wait in the inbox", poll_id)
+
+
+def mix_at_close(poll_id: int) -> None:
+    """Mix every ballot of the poll into one random order, inside the closing transaction.
+
+    The poll is closed already in this transaction, so no vote can add to the inbox.
+    """
+    _lock_mixing(poll_id, wait=True)
+    _move_batch(poll_id, at_close=True)
+    after_commit(_erase_traces)
+
+
+def _lock_mixing(poll_id: int, wait: bool) -> bool:
+    """One mixer per poll at a time: on PostgreSQL an advisory lock until the transaction
+    ends (a vote's mixer does not wait for it, the close does); on SQLite the write
+    transaction is that lock already."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    if wait:
+        db.session.execute(select(func.pg_advisory_xact_lock(MIXING_LOCK, poll_id)))
+        return True
+    return db.session.scalar(select(func.pg_try_advisory_xact_lock(MIXING_LOCK, poll_id)))
+
+
+def _move_batch(poll_id: int, at_close: bool) -> None:
+    """Move the poll's waiting ballots into `ballots`, shuffled, under new random ids.
+
+    During the vote only a full batch moves; ballots whose votes commit meanwhile wait for
+    the next one. At the close the poll's earlier batches are taken in as well: deleted and
+    written again with the rest in one random order.
+    """
+    minimum = 0 if at_close else current_app.config["BALLOT_MIX_BATCH"]
+    moving = db.session.execute(_TAKE_FROM_INBOX, {"poll_id": poll_id, "minimum": minimum}).all()
+    if at_close:
+        moving += db.session.execute(_TAKE_BALLOTS, {"poll_id": poll_id}).all()
+    random.SystemRandom().shuffle(moving)
+    if moving:
+        db.session.execute(_INSERT_BALLOT, [
+            {"id": secrets.token_hex(16), "poll_id": poll_id, "finalist_id": finalist_id,
+             "receipt": receipt} for finalist_id, receipt in moving])
+
+
+def _erase_traces() -> None:
+    """Remove what the deleted rows of the poll's ballots left behind, after the close.
+
+    PostgreSQL keeps deleted rows (with their xmin) until VACUUM, and old bytes in a page's
+    free space after it: VACUUM FULL writes both tables anew. SQLite overwrites deleted
+    rows itself (secure_delete), but its WAL holds earlier copies of the pages: it is
+    checkpointed and truncated. During the vote neither is worth its cost: whoever can read
+    dead rows (the data files) can read PostgreSQL's WAL too, which holds every vote whole.
+    """
+    try:
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as sql:
+                # It waits for the tables' readers and everybody waits for it: not for long.
+                sql.exec_driver_sql(f"SET lock_timeout = {ERASING_WAIT_MS}")
+                try:
+                    sql.exec_driver_sql("VACUUM FULL ballot_inbox, ballots")
+                finally:
+                    sql.exec_driver_sql("RESET lock_timeout")
+        else:
+            _truncate_sqlite_wal()
+    except Exception:
+        log.exception("Erasing the traces of mixed ballots failed")
+
+
+def _truncate_sqlite_wal() -> None:
+    # The checkpoint waits for readers of older snapshots and holds back every writer
+    # meanwhile: it gives up soon rather than let votes in other polls wait.
+    connection = db.engine.raw_connection()
+    sqlite = connection.driver_connection
+    try:
+        sqlite.execute(f"PRAGMA busy_timeout = {ERASING_WAIT_MS}")
+        busy, _frames, _done = sqlite.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        sqlite.execute(f"PRAGMA busy_timeout = {current_app.config['SQLITE_BUSY_TIMEOUT_MS']}")
+        connection.close()
+    if busy:
+        log.warning("SQLite's WAL still holds earlier pages of the ballots: a reader was busy")
+
+
+# --- counting -----------------------------------------------------------------------------
+
+
+def tally(poll: Poll) -> list[Standing]:
+    """Votes per candidate, most first (ties by pitch order), with shared ranks for ties.
+
+    Only a closed poll is counted: its closing mixed every ballot into the ballot table.
+    """
+    if poll.status not in (POLL_CLOSED, POLL_ANNOUNCED, POLL_REVEALED):
+        raise NotCountedYet()
+    counts = dict(db.session.execute(
+        select(Ballot.finalist_id, func.count()).where(Ballot.poll_id == poll.id)
+        .group_by(Ballot.finalist_id)).all())
+    ranked = sorted(poll.candidates, key=lambda f: -counts.get(f.id, 0))
+    standings, rank = [], 0
+    for position, finalist in enumerate(ranked, start=1):
+        votes = counts.get(finalist.id, 0)
+        if not standings or votes != standings[-1].votes:
+            rank = position
+        standings.append(Standing(finalist.id, finalist.organisation, finalist.project_title,
+                                  votes, rank))
+    return standings
+
+
+def tied_at_top(standings: list[Standing]) -> list[Standing]:
+    """The standings sharing first place when more than one does (else empty)."""
+    top = [s for s in standings if s.rank == 1]
+    return top if len(top) > 1 else []
+
+
+def receipts_of(poll: Poll) -> list[tuple[str, int]]:
+    """Every (receipt, finalist id) of a revealed poll, in receipt order: the public recount."""
+    if poll.status != POLL_REVEALED:
+        raise Forbidden(_l("Receipts are published with the result."))
+    return [tuple(row) for row in db.session.execute(
+        select(Ballot.receipt, Ballot.finalist_id).where(Ballot.poll_id == poll.id)
+        .order_by(Ballot.receipt))]
+
+
+def normalise_receipt(code: str) -> str:
+    """A receipt as typed by a person (any case, spaces, missing hyphen) in its printed form."""
+    symbols = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(symbols) != RECEIPT_LENGTH:
+        return ""
+    return f"{symbols[:5]}-{symbols[5:]}"

@@ -1,0 +1,123 @@
+"""The hall of fame: the app's own revealed winners and the past winners from before the app.
+
+A meeting keeps its place when it is archived (and anonymised): the result is a snapshot
+that names organisations, never people. Past winners are typed in by organisers, so that a
+network's hall of fame is complete from its first award.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..audit.services import record
+from ..database import utcnow, write_transaction
+from ..errors import InvalidInput, NotFound
+from ..events.models import STATUS_ARCHIVED, STATUS_PUBLISHED, Event
+from ..extensions import db
+from .models import POLL_REVEALED, PastWinner, Poll, ResultSnapshot
+
+FIRST_YEAR = 1900
+PAST_WINNER_FIELDS = ("year", "award", "organisation", "project", "note")
+LENGTHS = {"award": 200, "organisation": 200, "project": 300, "note": 2000}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One award of one year: who won it, and where its full result is (the app's own)."""
+
+    year: int
+    award: str
+    winners: list[tuple[str, str]]  # (organisation, project)
+    note: str = ""
+    event: Event | None = None  # the meeting whose results page lists every vote
+
+
+def hall_of_fame() -> list[Entry]:
+    """Every winner, newest year first: the app's revealed results and the past winners."""
+    entries = _revealed_winners() + [
+        Entry(w.year, w.award, [(w.organisation, w.project)], w.note) for w in past_winners()]
+    # Within a year, the app's own result (with its page) comes first; sorted() is stable.
+    return sorted(entries, key=lambda entry: -entry.year)
+
+
+def _revealed_winners() -> list[Entry]:
+    """The decisive revealed result (the last one, a run-off) of every published or
+    archived meeting, newest first."""
+    rows = db.session.execute(
+        select(Event, Poll, ResultSnapshot).join(Poll, Poll.event_id == Event.id)
+        .join(ResultSnapshot, ResultSnapshot.poll_id == Poll.id)
+        .where(Event.status.in_((STATUS_PUBLISHED, STATUS_ARCHIVED)),
+               Poll.status == POLL_REVEALED)
+        .order_by(Event.starts_at.desc(), Poll.id))
+    decisive: dict[int, Entry] = {}
+    for event, poll, snapshot in rows:
+        decisive[event.id] = Entry(  # later polls (run-offs) win
+            event.year, poll.title, [(e["organisation"], e["project_title"])
+                                     for e in snapshot.ranking if e["rank"] == 1], event=event)
+    return list(decisive.values())
+
+
+# --- past winners, kept by organisers -----------------------------------------------------
+
+
+def past_winners() -> list[PastWinner]:
+    """The winners typed in by organisers, newest year first."""
+    return list(db.session.scalars(select(PastWinner).order_by(PastWinner.year.desc(),
+                                                               PastWinner.id)))
+
+
+def get_past_winner(winner_id: int) -> PastWinner:
+    """One past winner, or 404."""
+    winner = db.session.get(PastWinner, winner_id)
+    if winner is None:
+        raise NotFound()
+    return winner
+
+
+def _clean(values: dict) -> dict:
+    """The values of a past winner, checked: a year up to this one, the texts given."""
+    values = {key: values.get(key) for key in PAST_WINNER_FIELDS}
+    year = values["year"]
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= utcnow().year:
+        raise InvalidInput(_l("Enter a year between %(first)d and %(last)d.",
+                              first=FIRST_YEAR, last=utcnow().year))
+    for key, limit in LENGTHS.items():
+        values[key] = (values[key] or "").strip()
+        if len(values[key]) > limit:
+            raise InvalidInput(_l("A text is too long (at most %(limit)d characters).",
+                                  limit=limit))
+        if key != "note" and not values[key]:
+            raise InvalidInput(_l("Year, award, organisation and project are required."))
+    return values
+
+
+def add_past_winner(actor, **values) -> PastWinner:
+    """Enter a winner from before the app."""
+    values = _clean(values)
+    with write_transaction():
+        winner = PastWinner(**values)
+        db.session.add(winner)
+        db.session.flush()
+        record(actor, "past_winner.created", None, winner=winner.id, year=winner.year,
+               organisation=winner.organisation)
+    return winner
+
+
+def update_past_winner(actor, winner: PastWinner, **values) -> PastWinner:
+    """Correct a past winner."""
+    values = _clean(values)
+    with write_transaction():
+        changed = [key for key, value in values.items() if getattr(winner, key) != value]
+        for key, value in values.items():
+            setattr(winner, key, value)
+        record(actor, "past_winner.updated", None, winner=winner.id, fields=changed)
+    return winner
+
+
+def delete_past_winner(actor, winner: PastWinner) -> None:
+    """Remove a past winner from the hall of fame."""
+    with write_transaction():
+        record(actor, "past_winner.deleted", None, winner=winner.id, year=winner.year,
+               organisation=winner.organisation)
+        db.session.delete(winner)

@@ -1,0 +1,151 @@
+"""Build the reference meeting (DESIGN.md) from the facts in clustertreffen-2022.json.
+
+The meeting keeps its agenda, speakers, breakouts and finalists; by default it is dated
+on the next 20 October so that registration and the live vote can be tried out
+(`--date 2022-10-20` rebuilds it on its historic day).
+"""
+
+import io
+import json
+import logging
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..auth.services import create_organiser, find_user_by_email
+from ..awards import ballots, hall_of_fame, polls
+from ..awards import finalists as awards
+from ..breakouts import services as breakouts
+from ..database import write_transaction
+from ..events import services as events
+from ..events.models import STATUS_PUBLISHED, Event
+from ..live import services as live
+from ..registration import services as registration
+
+log = logging.getLogger(__name__)
+
+DATA_FILE = Path(__file__).with_name("clustertreffen-2022.json")
+DEMO_ORGANISER_EMAIL = "organiser@example.org"
+DEMO_ORGANISER_PASSWORD = "clusterdemo2022"  # printed by `make run`; demo data only
+FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannes", "Ida", "Jonas",
+               "Katrin", "Lukas", "Mara", "Niklas", "Olga", "Paul", "Rieke", "Stefan", "Tanja",
+               "Volker"]
+LAST_NAMES = ["Schmidt", "Yilmaz", "Becker", "Hoffmann", "Wagner", "Krüger", "Nowak", "Schulz",
+              "Fischer", "Weber", "Meyer", "Zimmermann", "Braun", "Hartmann", "Lange"]
+ORGANISATIONS = ["Cluster Nanotechnologie", "Kunststoff-Netzwerk Franken", "BioRegio Nord",
+                 "Automotive Cluster Ost", "Netzwerk Holzbau", "Energieregion Lausitz",
+                 "Medical Valley", "Photonik-Cluster Berlin", "Smart Home Initiative",
+                 "Logistik-Netzwerk Rhein"]
+
+
+def load_facts() -> dict:
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def next_anniversary(today: date, month: int, day: int) -> date:
+    this_year = date(today.year, month, day)
+    return this_year if this_year >= today else date(today.year + 1, month, day)
+
+
+def seed_demo(on: date | None = None, participants: int | None = None) -> tuple[Event, bool]:
+    """Create the demo meeting unless it exists; returns it and whether it was created.
+
+    One transaction: a seed that fails half-way leaves nothing behind, so running it again
+    builds the whole meeting.
+    """
+    with write_transaction():
+        return _seed_demo(on, participants)
+
+
+def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
+    facts = load_facts()
+    organiser = find_user_by_email(DEMO_ORGANISER_EMAIL) or create_organiser(
+        DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, "Demo-Organisation go-cluster")
+    try:
+        return events.get_event(facts["event"]["slug"], include_unpublished=True), False
+    except events.EventNotFound:
+        pass
+    historic = date.fromisoformat(facts["event"]["date"])
+    on = on or next_anniversary(date.today(), historic.month, historic.day)
+    zone = ZoneInfo(facts["event"]["timezone"])
+
+    def at(clock: str) -> datetime:
+        return datetime.combine(on, time.fromisoformat(clock), zone)
+
+    agenda = facts["agenda"]
+    event = events.create_event(
+        organiser, slug=facts["event"]["slug"], title=facts["event"]["title"],
+        motto=facts["event"]["motto"], description=facts["event"]["description"],
+        starts_at=at(agenda[0]["start"]), ends_at=at(agenda[-1]["end"]),
+        format=facts["event"]["format"], venue="",
+        online_link="https://meet.example.org/go-cluster-jahrestreffen",
+        registration_opens_at=None, registration_closes_at=None, capacity=None)
+    slots = {}
+    for item in agenda:
+        slots[item["kind"]] = events.add_agenda_item(
+            organiser, event, starts_at=at(item["start"]), ends_at=at(item["end"]),
+            kind=item["kind"], title=item["title"], speaker=item.get("speaker", ""),
+            affiliation=item.get("affiliation", ""))
+    sessions = [breakouts.add_session(organiser, slots["breakouts"], title=b["title"],
+                                      description="", host="", capacity=b["seats"])
+                for b in facts["breakouts"]]
+    for order, finalist in enumerate(facts["finalists"], start=1):
+        awards.add_finalist(
+            organiser, event, logo=_demo_logo(finalist["initials"], order),
+            organisation=finalist["organisation"], project_title=finalist["title"],
+            summary=finalist["summary"], presenter=finalist["presenter"], pitch_order=order,
+            pitch_seconds=finalist["pitch_seconds"])
+    events.set_event_status(organiser, event, STATUS_PUBLISHED)
+    _register_participants(event, sessions, participants or facts["event"]["expected_participants"])
+    for winner in facts["past_winners"]:  # marked as examples: the report names none
+        hall_of_fame.add_past_winner(organiser, **winner)
+    return event, True
+
+
+def vote_demo(event: Event) -> bool:
+    """Run the 2022 vote on the demo meeting: every participant votes, NIRO wins, and the big
+    screen reveals every place, so that the result and the hall of fame are public.
+
+    Does nothing if the meeting has a poll already; returns whether it voted.
+    """
+    if polls.current_poll(event) is not None:
+        return False
+    facts = load_facts()
+    organiser = find_user_by_email(DEMO_ORGANISER_EMAIL)
+    poll = live.open_vote(organiser, event, facts["award"]["name"])
+    winner = next(f for f in poll.candidates if f.organisation == facts["award"]["winner"])
+    others = [f for f in poll.candidates if f is not winner]
+    for number, entry in enumerate(registration.confirmed_registrations(event)):
+        # Half for the winner, 30 % and 20 % for the others: a clear result, as in 2022.
+        choice = winner if number % 10 < 5 else others[0] if number % 10 < 8 else others[-1]
+        ballots.cast_vote(poll, entry.user, choice.id)
+    live.close_vote(organiser, event)
+    live.announce(organiser, event)
+    for _place in poll.candidates:  # as many steps as places at most: the winner comes last
+        live.reveal_next(organiser, event)
+    return True
+
+
+def _register_participants(event: Event, sessions, count: int) -> None:
+    # Confirmed directly (no mailed link to open) and mailed nothing: the addresses are made up.
+    for number in range(count):
+        first = FIRST_NAMES[number % len(FIRST_NAMES)]
+        last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
+        registration.register_directly(
+            event, name=f"{first} {last}", email=f"teilnehmer{number + 1:02d}@example.org",
+            organisation=ORGANISATIONS[number % len(ORGANISATIONS)], consent=True,
+            public_listing=number % 3 != 0,
+            session_ids=[sessions[number % len(sessions)].id], notify=False)
+
+
+def _demo_logo(initials: str, order: int) -> bytes:
+    colours = ["#0b5394", "#38761d", "#a61c00", "#674ea7"]
+    image = Image.new("RGB", (400, 400), colours[order % len(colours)])
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=120 if len(initials) <= 2 else 90)
+    draw.text((200, 200), initials, fill="white", font=font, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -1,0 +1,131 @@
+"""The live state's tag, cached per process and bounded, and the 304 answered before Flask.
+
+Every phone and screen asks `GET /live/<slug>/state` every few seconds with the tag it
+has; nearly always nothing has changed. Two pieces keep that cheap:
+
+- `StateTags` keeps the tag of each published event for `LIVE_STATE_CACHE_SECONDS`, so a
+  process asks the database at most once per that time and event, however many phones
+  poll. It is an LRU of at most `LIVE_STATE_CACHE_SIZE` slugs and keeps no slug that is
+  not a published event, so made-up URLs cost a query each but no memory.
+- `NotModifiedShortcut`, a WSGI middleware in front of Flask, answers a matching
+  If-None-Match from that cache with a 304, skipping Flask's stack (session, rate limiter,
+  security headers), which costs more than the empty answer. It recognises the URL with
+  the app's own URL map, so the route in routes.py stays its one definition; everything
+  else, every 200 of the state included, goes through Flask.
+
+A change of the show reaches the phones at most `LIVE_STATE_CACHE_SECONDS` later, on every
+app server alike.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_etags, quote_etag
+
+from ..faults import is_transient
+from .services import state_tag
+
+STATE_ENDPOINT = "live.state"
+
+
+def state_headers(tag: str) -> list[tuple[str, str]]:
+    """The headers of every answer of the state, 200 or 304: its tag and the server's clock."""
+    # Screens correct their clock with X-Server-Time, so every countdown shows the same second.
+    return [("ETag", quote_etag(tag)), ("Cache-Control", "no-cache"),
+            ("X-Server-Time", str(int(time.time() * 1000)))]
+
+
+class StateTags:
+    """slug → state tag, fresh for `max_age` seconds; the `size` most recently asked slugs."""
+
+    def __init__(self, load: Callable[[str], str | None], max_age: float, size: int):
+        self._load, self._max_age, self._size = load, max_age, size
+        self._entries: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._lock = threading.Lock()  # gunicorn's threaded workers share the cache
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def fresh(self, slug: str) -> str | None:
+        """The cached tag if it is still fresh, else None (never asks the database)."""
+        with self._lock:
+            entry = self._entries.get(slug)
+            if entry is None or entry[1] <= time.monotonic():
+                return None
+            self._entries.move_to_end(slug)
+            return entry[0]
+
+    def get(self, slug: str) -> str | None:
+        """The tag of a published event, from the cache or the database; None if unknown."""
+        tag = self.fresh(slug)
+        if tag is not None:
+            return tag
+        tag = self._load(slug)
+        with self._lock:
+            if tag is None:
+                self._entries.pop(slug, None)
+            else:
+                self._entries[slug] = (tag, time.monotonic() + self._max_age)
+                self._entries.move_to_end(slug)
+                while len(self._entries) > self._size:
+                    self._entries.popitem(last=False)
+        return tag
+
+
+def state_tags() -> StateTags:
+    """This app's cache of state tags."""
+    return current_app.extensions["live_state_tags"]
+
+
+class NotModifiedShortcut:
+    """WSGI middleware: a 304 for a state request whose If-None-Match matches the cached tag."""
+
+    def __init__(self, app: Flask, tags: StateTags):
+        self.app, self.tags, self.wsgi_app = app, tags, app.wsgi_app
+        # Bound once: matching then costs a few microseconds. No host matching is in use.
+        self.urls = app.url_map.bind("localhost")
+
+    def __call__(self, environ, start_response):
+        slug = self._state_slug(environ) if environ.get("HTTP_IF_NONE_MATCH") else None
+        if slug is not None:
+            tag = self.tags.fresh(slug)
+            if tag is None:
+                tag = self._load(slug)
+            if tag is not None and parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains(tag):
+                start_response("304 Not Modified", state_headers(tag))
+                return [b""]
+        return self.wsgi_app(environ, start_response)
+
+    def _load(self, slug: str) -> str | None:
+        """The tag from the database; None when a passing fault stopped the query."""
+        try:
+            with self.app.app_context():
+                return self.tags.get(slug)
+        except SQLAlchemyError as error:
+            if not is_transient(error):
+                raise
+            # Flask answers instead: it asks once more, and a lasting fault is its 503.
+            return None
+
+    def _state_slug(self, environ) -> str | None:
+        """The slug if the request is a GET or HEAD of the state's route, else None."""
+        # WSGI hands the path over as latin-1; URLs are UTF-8.
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode(errors="replace")
+        try:
+            endpoint, args = self.urls.match(path, environ.get("REQUEST_METHOD"))
+        except HTTPException:  # no route, another method, or a redirect to a canonical URL
+            return None
+        return args["slug"] if endpoint == STATE_ENDPOINT else None
+
+
+def install(app: Flask) -> None:
+    """Give the app its tag cache and put the 304 shortcut in front of it."""
+    tags = StateTags(state_tag, app.config["LIVE_STATE_CACHE_SECONDS"],
+                     app.config["LIVE_STATE_CACHE_SIZE"])
+    app.extensions["live_state_tags"] = tags
+    app.wsgi_app = NotModifiedShortcut(app, tags)

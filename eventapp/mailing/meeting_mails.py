@@ -1,0 +1,77 @@
+"""The mails of a meeting: reminder, voting link, result, and the organiser's own message."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..awards import polls
+from ..awards.ballots import PollNotOpen
+from ..awards.models import POLL_OPEN
+from ..breakouts.models import CHOICE_SEATED
+from ..breakouts.services import choices_by_registration
+from ..errors import Conflict
+from ..events.models import STATUS_PUBLISHED, Event
+from ..exports.services import personal_calendar
+from ..extensions import db
+from ..registration.services import confirmed_registrations
+from .compose import external_url
+from .models import OutgoingMail
+from .queue import queue_mails
+
+
+def queue_reminders(start: datetime, end: datetime) -> int:
+    """Queue the reminder for every published event starting between start and end, once."""
+    count = 0
+    events = db.session.scalars(select(Event).where(
+        Event.status == STATUS_PUBLISHED, Event.starts_at >= start, Event.starts_at < end))
+    for event in list(events):
+        reminded = db.session.scalar(select(OutgoingMail.id).where(
+            OutgoingMail.event_id == event.id, OutgoingMail.kind == "reminder").limit(1))
+        if reminded:
+            continue
+        registrations = {r.user_id: r for r in confirmed_registrations(event)}
+        count += queue_mails(
+            None, event, "reminder", [r.user for r in registrations.values()],
+            _l("Tomorrow: %(title)s", title=event.title), "reminder",
+            attachment_for=lambda user, regs=registrations: (
+                "agenda.ics", "text/calendar", personal_calendar(regs[user.id])),
+            agenda=event.agenda_items,
+            event_url=external_url("events.show", slug=event.slug))
+    return count
+
+
+def queue_voting_link(actor, event: Event) -> int:
+    """Mail everyone with a place the direct link to the open vote."""
+    poll = polls.current_poll(event)
+    if poll is None or poll.status != POLL_OPEN:
+        raise Conflict(PollNotOpen.default_message)
+    return queue_mails(actor, event, "vote_open", [r.user for r in confirmed_registrations(event)],
+                       _l("Vote now: %(title)s", title=poll.title), "vote_open",
+                       vote_url=external_url("awards.vote", slug=event.slug))
+
+
+def queue_result(actor, event: Event) -> int:
+    """Mail everyone with a place the result, once it is public (never before the reveal)."""
+    revealed = polls.revealed_polls(event)
+    if not revealed:
+        raise polls.ResultNotPublic()
+    decisive = revealed[0]
+    snapshot = polls.snapshot_of(decisive)
+    return queue_mails(actor, event, "result", [r.user for r in confirmed_registrations(event)],
+                       _l("The result: %(title)s", title=decisive.title), "result",
+                       winners=[e for e in snapshot.ranking if e["rank"] == 1],
+                       results_url=external_url("awards.results", slug=event.slug))
+
+
+def queue_message(actor, event: Event, subject: str, body: str,
+                  session_id: int | None = None) -> int:
+    """The organiser's own message to everyone with a place, or to one breakout session."""
+    registrations = confirmed_registrations(event)
+    if session_id:
+        choices = choices_by_registration(event)
+        registrations = [r for r in registrations
+                         if any(c.session_id == session_id and c.status == CHOICE_SEATED
+                                for c in choices.get(r.id, []))]
+    return queue_mails(actor, event, "message", [r.user for r in registrations], subject,
+                       "message", body=body)

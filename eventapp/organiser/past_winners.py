@@ -1,0 +1,62 @@
+"""The organiser's list of past winners: awards from before the app, for the hall of fame."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..awards import hall_of_fame
+from . import bp
+from .forms import ConfirmForm, PastWinnerForm
+from .routes import _form_page, _values
+
+
+@bp.route("/hall-of-fame/")
+def past_winners():
+    """The winners from before the app, to add, correct or remove."""
+    return _list_page()
+
+
+def _list_page(status: int = 200):
+    return render_template("organiser/past_winners.html",
+                           winners=hall_of_fame.past_winners()), status
+
+
+@bp.route("/hall-of-fame/new", methods=["GET", "POST"])
+def new_past_winner():
+    """Enter a winner from before the app."""
+    form = PastWinnerForm()
+
+    def save():
+        hall_of_fame.add_past_winner(
+            current_user, **_values(form, *hall_of_fame.PAST_WINNER_FIELDS))
+        return url_for("organiser.past_winners")
+
+    return _form_page("organiser/past_winner_form.html", form, save,
+                      _("The winner is added to the hall of fame."), event=None, winner=None)
+
+
+@bp.route("/hall-of-fame/<int:winner_id>/edit", methods=["GET", "POST"])
+def edit_past_winner(winner_id: int):
+    """Correct a past winner."""
+    winner = hall_of_fame.get_past_winner(winner_id)
+    form = PastWinnerForm(obj=winner)
+
+    def save():
+        hall_of_fame.update_past_winner(
+            current_user, winner, **_values(form, *hall_of_fame.PAST_WINNER_FIELDS))
+        return url_for("organiser.past_winners")
+
+    return _form_page("organiser/past_winner_form.html", form, save,
+                      _("The winner is saved."), event=None, winner=winner)
+
+
+@bp.route("/hall-of-fame/<int:winner_id>/delete", methods=["POST"])
+def delete_past_winner(winner_id: int):
+    """Remove a past winner from the hall of fame."""
+    winner = hall_of_fame.get_past_winner(winner_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Please check your input."), "danger")
+        return _list_page(422)
+    hall_of_fame.delete_past_winner(current_user, winner)
+    flash(_("The winner is removed from the hall of fame."), "success")
+    return redirect(url_for("organiser.past_winners"), 303)

@@ -1,0 +1,58 @@
+"""What clients of any web site expect, outside the features: the icon at /favicon.ico, and
+the health checks of the reverse proxy and the orchestration (docs/operations.md)."""
+
+import logging
+
+from flask import Blueprint, current_app, jsonify, send_from_directory
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .extensions import db, limiter, talisman
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("site", __name__)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon for clients that ask the old address (pages name favicon.svg in base.html)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 24 * 3600)
+
+
+def readiness() -> dict[str, str]:
+    """Whether the database answers and, when rate limits live in Redis, whether Redis does."""
+    checks = {"database": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        log.warning("readiness: the database does not answer: %s", error.__class__.__name__)
+        checks["database"] = "unreachable"
+    finally:
+        db.session.rollback()
+    config = current_app.config
+    if config["RATELIMIT_ENABLED"] and not config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        checks["redis"] = "ok" if limiter.storage.check() else "unreachable"
+    return checks
+
+
+# Probes come over plain HTTP from inside, carry no personal data and are never rate-limited.
+@bp.route("/healthz")
+@limiter.exempt
+@talisman(force_https=False)
+def healthz():
+    """Liveness: the process answers (no database, no Redis)."""
+    return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+@limiter.exempt
+@talisman(force_https=False)
+def readyz():
+    """Readiness: 503 without the database. Without Redis the app serves on (the limits fall
+    back to memory), so it stays ready and says "degraded"."""
+    checks = readiness()
+    if checks["database"] != "ok":
+        return jsonify(status="unavailable", **checks), 503
+    return jsonify(status="ok" if all(v == "ok" for v in checks.values()) else "degraded",
+                   **checks)

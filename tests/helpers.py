@@ -1,0 +1,106 @@
+"""Helpers shared by the test modules (fixtures live in conftest.py)."""
+
+import io
+import re
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
+
+import html5lib
+import pytest
+from html5lib.html5parser import ParseError
+from PIL import Image
+from sqlalchemy import func, select
+
+from eventapp import create_app
+from eventapp.auth.services import issue_sign_in_token
+from eventapp.breakouts import services as breakouts
+from eventapp.database import write_transaction
+from eventapp.extensions import db
+
+ORGANISER_EMAIL = "orga@example.org"
+ORGANISER_PASSWORD = "a-long-organiser-password"
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/register/confirm/[\w-]+)")
+
+
+def soon(days: int = 30, hour: int = 9) -> datetime:
+    """A full hour `days` from now, in UTC."""
+    day = datetime.now(UTC) + timedelta(days=days)
+    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for servers that cannot take 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def confirm_link(message) -> str:
+    """The path of the link that confirms a registration form, from the mail that asks for it."""
+    return CONFIRM_LINK.search(message.get_body(preferencelist=("plain",)).get_content()).group(1)
+
+
+def count_rows(model) -> int:
+    """How many rows the model's table holds, as committed by any connection."""
+    db.session.rollback()  # end the test's own read transaction to see the others' commits
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def app_on(app, database_url: str, **config):
+    """A second app with the test app's settings on another database URL: its own engine and
+    pool, e.g. with an application_name that lets a test drop exactly its connections."""
+    twin = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": database_url, **config})
+    twin.test_client_class = app.test_client_class
+    return twin
+
+
+def sign_in(client, user):
+    """Sign in with a fresh personal link, as from the confirmation mail."""
+    with write_transaction():  # committed: the client may be another app's, with its own session
+        token = issue_sign_in_token(user, expires_at=soon(days=60), single_use=False)
+    return client.get(f"/auth/link/{token}")
+
+
+def sessions_of(event):
+    """The event's breakout sessions, slot by slot."""
+    return [session for _slot, sessions in breakouts.sessions_by_slot(event)
+            for session in sessions]
+
+
+def image_bytes(fmt="PNG", size=(300, 200), colour="#0b5d7a") -> bytes:
+    """A plain image file, as a logo upload."""
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format=fmt)
+    return out.getvalue()
+
+
+def assert_valid_html(html: str, url: str) -> None:
+    """Fail with the offending line unless the page parses as strict HTML5."""
+    parser = html5lib.HTMLParser(strict=True)
+    try:
+        # The screen's stage is a fragment that the screen swaps in.
+        parser.parseFragment(html) if url.endswith("/stage") else parser.parse(html)
+    except ParseError as error:
+        line = html.splitlines()[max(0, parser.errors[-1][0][0] - 1)] if parser.errors else ""
+        pytest.fail(f"{url}: {error} near: {line.strip()[:200]}")
+
+
+def run_in_threads(count: int, target) -> list:
+    """Start `count` threads at once (a barrier), each calling target(index); return results."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index):
+        barrier.wait()
+        try:
+            results[index] = target(index)
+        except Exception as error:  # noqa: BLE001 (the test inspects what went wrong)
+            results[index] = error
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -1,0 +1,112 @@
+"""eventapp/site.py: the favicon and the health checks for the proxy and orchestration."""
+
+import json
+import re
+
+import pytest
+from sqlalchemy import event as sa_event
+
+from eventapp import create_app
+from eventapp.extensions import db
+
+from .helpers import free_port
+
+
+@pytest.mark.parametrize("url", ["/", "/auth/sign-in", "/nowhere"])
+def test_every_page_names_its_icon_and_the_browsers_default_address_has_one(client, url):
+    page = client.get(url).get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+    assert icon is not None
+    with client.get(icon.group(1)) as svg:
+        assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    with client.get("/favicon.ico") as ico:
+        assert ico.status_code == 200
+        assert ico.mimetype in ("image/x-icon", "image/vnd.microsoft.icon")
+        assert ico.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def _queries_during(flask_app, request) -> tuple[list[str], object]:
+    """The statements the app sends to its database while answering `request()`."""
+    with flask_app.app_context():
+        engine = db.engine
+    sent: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args):
+        sent.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = request()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
+    return sent, response
+
+
+def test_healthz_answers_without_the_database(app, client):
+    sent, response = _queries_during(app, lambda: client.get("/healthz"))
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert sent == [] and "Set-Cookie" not in response.headers
+
+
+def test_readyz_asks_the_database(app, client):
+    sent, response = _queries_during(app, lambda: client.get("/readyz"))
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert len(sent) >= 1 and "Set-Cookie" not in response.headers
+
+
+@pytest.fixture
+def other_app(app):
+    """Further apps on other settings; disposed of afterwards."""
+    created = []
+
+    def factory(**config):
+        other = create_app({"TESTING": True, "SECRET_KEY": "test",
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                            **config})
+        created.append(other)
+        return other
+
+    yield factory
+    for instance in created:
+        with instance.app_context():
+            db.engine.dispose()
+
+
+def test_readyz_says_503_when_the_database_is_unreachable(other_app):
+    broken = other_app(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://nobody@127.0.0.1:"
+                                                f"{free_port()}/nothing?connect_timeout=2")
+    response = broken.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
+    assert broken.test_client().get("/healthz").status_code == 200
+
+
+def test_readyz_reports_redis_and_stays_ready_without_it(other_app):
+    with_redis = other_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
+    response = with_redis.test_client().get("/readyz")
+    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    gone = other_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0")
+    response = gone.test_client().get("/readyz")
+    # The limits fall back to memory, so the app serves on: ready, and it says what is wrong.
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
+
+
+def test_health_checks_are_never_rate_limited(other_app):
+    limited = other_app(RATELIMIT_DEFAULT="2 per minute").test_client()
+    assert [limited.get("/healthz").status_code for _ in range(5)] == [200] * 5
+    assert [limited.get("/readyz").status_code for _ in range(5)] == [200] * 5
+    assert [limited.get("/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_health_checks_answer_plain_http_in_production(monkeypatch, tmp_path):
+    monkeypatch.setenv("EVENTAPP_ENV", "production")
+    production = create_app({"SECRET_KEY": "a-real-secret",
+                             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+                             "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"})
+    client = production.test_client()
+    assert client.get("/auth/sign-in").status_code == 302  # to https
+    assert client.get("/healthz").status_code == 200
+    body = client.get("/readyz").get_data(as_text=True)
+    assert set(json.loads(body)) <= {"status", "database", "redis"}  # nothing personal
