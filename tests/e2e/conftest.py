@@ -88,5 +88,6 @@ def confirmation_link(mailbox, address: str, wait: float = 30.0) -> str:
                 body = message.get_body(preferencelist=("plain",)).get_content()
                 return CONFIRM_PATTERN.search(body).group(0)
         if time.monotonic() > deadline:
-            raise AssertionError(f"no mail to {address}")
+            raise AssertionError(f"no mail to {address} in {wait} s; the mailbox holds mails "
+                                 f"to {[message['To'] for message in mailbox]}")
         time.sleep(0.05)
