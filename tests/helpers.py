@@ -104,3 +104,64 @@ def run_in_threads(count: int, target) -> list:
     for thread in threads:
         thread.join()
     return results
+
+
+# --- the organiser's forms and what they leave behind --------------------------------------
+
+BERLIN_SUMMER = "2027-10-20T09:00"  # CEST, UTC+2
+EVENT_FORM = {"title": "Clustertreffen 2027", "slug": "clustertreffen-2027",
+              "motto": "Transformation", "description": "Das Jahrestreffen.",
+              "starts_at": BERLIN_SUMMER, "ends_at": "2027-10-20T17:00", "format": "hybrid",
+              "venue": "Berlin", "online_link": "https://meet.example.org/x",
+              "registration_opens_at": "2027-06-01T00:00",
+              "registration_closes_at": "2027-10-19T12:00", "capacity": "200"}
+AGENDA_FORM = {"title": "Eröffnung", "kind": "opening", "starts_at": BERLIN_SUMMER,
+               "ends_at": "2027-10-20T09:15", "speaker": "Dr. Ole Janssen", "affiliation": "BMWK"}
+FINALIST_FORM = {"organisation": "Netzwerk Industrie RuhrOst e. V. (NIRO)",
+                 "project_title": "Nachhaltigkeit ins Netzwerk bringen",
+                 "summary": "Projekt NaLiMa", "presenter": "Ingrid Lange", "pitch_order": "1",
+                 "pitch_seconds": "180"}
+
+
+def audit_rows(action: str | None = None) -> list:
+    """The audit log, oldest first; only rows of `action` if given."""
+    from eventapp.audit.models import AuditLog
+
+    query = select(AuditLog).order_by(AuditLog.id)
+    if action:
+        query = query.where(AuditLog.action == action)
+    return list(db.session.scalars(query))
+
+
+def assert_audited(action: str, organiser, event_id, **details):
+    """Exactly one audit row of this action, by the organiser, about the event, just now."""
+    rows = audit_rows(action)
+    assert len(rows) == 1, [r.action for r in audit_rows()]
+    row = rows[0]
+    assert row.actor_id == organiser.id
+    assert row.event_id == event_id
+    assert datetime.now(UTC) - row.created_at < timedelta(minutes=1)
+    for key, value in details.items():
+        assert row.details[key] == value, (key, row.details)
+    return row
+
+
+def field_error(page: str, field: str) -> str:
+    """The error text shown next to a form field (its id is `<field>-error`)."""
+    match = re.search(rf'id="{field}-error"[^>]*>([^<]*)<', page)
+    assert match, f"no error next to {field}"
+    return match.group(1)
+
+
+def reloaded(instance):
+    """The row as the database holds it now."""
+    db.session.expire_all()
+    return db.session.get(type(instance), instance.id)
+
+
+def stored_utc(table: str, column: str, row_id: int) -> datetime:
+    """The naive UTC value as it sits in the database, read without the model's type."""
+    from sqlalchemy import DateTime, text
+
+    query = text(f"SELECT {column} FROM {table} WHERE id = :id").columns(**{column: DateTime()})
+    return db.session.execute(query, {"id": row_id}).scalar_one()

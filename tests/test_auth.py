@@ -20,7 +20,7 @@ from eventapp.auth.services import (
 from eventapp.database import utcnow, write_transaction
 from eventapp.extensions import db
 
-from .helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, run_in_threads, soon
+from .helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, reloaded, run_in_threads, soon
 
 LINK = re.compile(r"http://eventapp\.test(/auth/link/[\w-]+)")
 LINK_ON_ITS_WAY = ("Wenn wir diese Adresse kennen, ist ein Anmeldelink unterwegs. "
@@ -49,10 +49,6 @@ def _signed_in(client) -> bool:
     response = client.get("/me")
     return not response.headers.get("Location", "").startswith("/auth/sign-in")
 
-
-def _reload(user) -> User:
-    db.session.expire_all()
-    return db.session.get(User, user.id)
 
 
 @pytest.fixture
@@ -91,7 +87,7 @@ def test_asking_for_a_link_mails_a_single_use_link_valid_for_30_minutes(client, 
     assert "Guten Tag Anna Schmidt" in body and "30 Minuten" in body
     assert message.get_body(preferencelist=("html",)) is not None
     token = _token_of(_link_path(message))
-    user = _reload(anna)
+    user = reloaded(anna)
     assert user.sign_in_token_single_use
     assert timedelta(minutes=29) < user.sign_in_token_expires_at - utcnow() <= timedelta(minutes=30)
     # At least 128 random bits, and only a hash of them is kept.
@@ -431,7 +427,7 @@ def test_a_signed_in_users_language_is_kept_for_their_mails(client, auth, anna):
 
     _switch(client, "en")
 
-    assert _reload(anna).locale == "en"
+    assert reloaded(anna).locale == "en"
 
 
 def test_the_language_survives_signing_in_and_out(client, auth, anna):
@@ -497,7 +493,7 @@ def test_create_organiser_command_makes_a_participant_an_organiser(runner, anna)
                                  "--password", "a-long-password!"])
 
     assert result.exit_code == 0, result.output
-    user = _reload(anna)
+    user = reloaded(anna)
     assert user.is_organiser and user.name == "Anna Schmidt"
 
 

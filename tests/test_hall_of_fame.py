@@ -4,12 +4,13 @@ their place, and organisers enter the winners from before the app."""
 import pytest
 from sqlalchemy import select
 
-from eventapp.audit.models import AuditLog
 from eventapp.awards import ballots
 from eventapp.awards.models import PastWinner
 from eventapp.database import utcnow
 from eventapp.extensions import db
 from eventapp.live import services as live
+
+from .helpers import audit_rows
 
 WINNER = "Netzwerk 1"
 PAST = {"year": "2019", "award": "ClusterERFOLG 2019", "organisation": "Altnetz Nord",
@@ -30,9 +31,6 @@ def revealed_meeting(app, create_event, register, organiser):
         live.reveal_next(organiser, event)
     return event, receipts
 
-
-def _audit(action: str) -> list[AuditLog]:
-    return list(db.session.scalars(select(AuditLog).where(AuditLog.action == action)))
 
 
 def test_an_archived_meeting_keeps_its_result_and_its_place_in_the_hall_of_fame(
@@ -80,7 +78,7 @@ def test_organisers_enter_past_winners_shown_with_the_apps_own_by_year(
     assert order == sorted(order), "newest year first"
     assert str(event.year) in page and "Beispieleintrag" in page
     assert "Altnetz Nord" in orga.get("/").get_data(as_text=True)
-    (created, _second) = _audit("past_winner.created")
+    (created, _second) = audit_rows("past_winner.created")
     assert created.actor_id == organiser.id and created.details["organisation"] == "Altnetz Nord"
 
     first = db.session.scalars(select(PastWinner).where(PastWinner.year == 2019)).one()
@@ -89,9 +87,9 @@ def test_organisers_enter_past_winners_shown_with_the_apps_own_by_year(
     edit = orga.post(f"/organiser/hall-of-fame/{first.id}/edit",
                      data={**PAST, "organisation": "Altnetz Nordost"})
     assert edit.status_code == 303
-    assert _audit("past_winner.updated")[0].details["fields"] == ["organisation"]
+    assert audit_rows("past_winner.updated")[0].details["fields"] == ["organisation"]
     assert orga.post(f"/organiser/hall-of-fame/{first.id}/delete", data={}).status_code == 303
-    assert _audit("past_winner.deleted")[0].details["organisation"] == "Altnetz Nordost"
+    assert audit_rows("past_winner.deleted")[0].details["organisation"] == "Altnetz Nordost"
 
     page = orga.get("/hall-of-fame").get_data(as_text=True)
     assert "Altnetz" not in page and "Mittelnetz Süd" in page
@@ -116,7 +114,7 @@ def test_a_past_winner_with_bad_input_is_refused_with_a_message(orga, changes, m
     if message:
         assert message in page
     assert db.session.scalars(select(PastWinner)).all() == []
-    assert _audit("past_winner.created") == []
+    assert audit_rows("past_winner.created") == []
 
 
 def test_only_organisers_keep_past_winners(client, auth, organiser, register, create_event):

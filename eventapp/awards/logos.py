@@ -31,5 +31,7 @@ def reencode_logo(data: bytes, max_bytes: int) -> bytes:
             out = io.BytesIO()
             image.save(out, format="PNG", optimize=True)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own limit, far above ours
+        raise InvalidInput(_l("The logo has too many pixels.")) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise InvalidInput(_l("The logo must be a PNG or JPEG image.")) from exc

@@ -1,20 +1,17 @@
-"""The dashboard, the audit log with filters, and a new meeting copied from last year's."""
+"""The organiser's dashboard (charts and counts) and the audit log with its filters and labels."""
 
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 import eventapp
 from eventapp.audit.labels import ACTION_LABELS, KIND_LABELS
 from eventapp.audit.services import record
 from eventapp.awards import ballots, polls
-from eventapp.breakouts.models import BreakoutSession
-from eventapp.breakouts.services import sessions_by_slot
 from eventapp.database import write_transaction
-from eventapp.events.models import AgendaItem, Event
 from eventapp.exports.services import TABLES
 from eventapp.extensions import db
 from eventapp.registration.models import Registration
@@ -105,35 +102,3 @@ def test_every_action_the_code_records_has_a_label():
     assert {"event.created", "live.reveal", "mail.vote_open", "checkin"} <= recorded
     assert sorted(recorded - ACTION_LABELS.keys()) == []
     assert sorted({key.split(".")[0] for key in recorded} - KIND_LABELS.keys()) == []
-
-
-def test_copy_takes_agenda_breakouts_and_settings_but_no_people(client, auth, create_event,
-                                                               register):
-    source = create_event(capacity=80, format="hybrid", venue="Berlin",
-                          sessions=(("Weiterbildung", 12), ("Wertschöpfung", 8)))
-    register(source, attendance_mode="in_person")
-    auth.login_organiser()
-    response = client.post(f"/organiser/events/{source.slug}/copy", data={
-        "title": "Clustertreffen 2028", "slug": "clustertreffen-2028",
-        "starts_at": "2028-10-19T10:00"})
-    assert response.status_code == 303
-    copy = db.session.scalar(select(Event).where(Event.slug == "clustertreffen-2028"))
-    assert (copy.status, copy.capacity, copy.venue, copy.format) == ("draft", 80, "Berlin",
-                                                                     "hybrid")
-    assert db.session.scalar(select(func.count()).select_from(AgendaItem)
-                             .where(AgendaItem.event_id == copy.id)) == 1
-    titles = sorted(s.title for _slot, sessions in sessions_by_slot(copy) for s in sessions)
-    assert titles == ["Weiterbildung", "Wertschöpfung"]
-    assert db.session.scalar(select(func.count()).select_from(Registration)
-                             .where(Registration.event_id == copy.id)) == 0
-    assert all(s.seats_taken == 0 for s in db.session.scalars(
-        select(BreakoutSession).join(AgendaItem).where(AgendaItem.event_id == copy.id)))
-
-
-def test_copy_with_a_taken_short_name_is_refused(client, auth, create_event):
-    source = create_event()
-    auth.login_organiser()
-    response = client.post(f"/organiser/events/{source.slug}/copy", data={
-        "title": "Noch eins", "slug": source.slug, "starts_at": "2028-10-19T10:00"})
-    assert response.status_code == 422
-    assert db.session.scalar(select(func.count()).select_from(Event)) == 1
