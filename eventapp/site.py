@@ -1,7 +1,11 @@
-"""What clients of any web site expect, outside the features: the icon at /favicon.ico, and
-the health checks of the reverse proxy and the orchestration (docs/operations.md)."""
+"""What clients of any web site expect, outside the features: the icon at /favicon.ico, static
+file addresses that change with their content, and the health checks of the reverse proxy
+and the orchestration (docs/operations.md)."""
 
+import hashlib
 import logging
+import os
+from functools import cache
 
 from flask import Blueprint, current_app, jsonify, send_from_directory
 from sqlalchemy import text
@@ -12,6 +16,22 @@ from .extensions import db, limiter, talisman
 log = logging.getLogger(__name__)
 
 bp = Blueprint("site", __name__)
+
+
+@cache
+def _fingerprint(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:12]
+
+
+@bp.app_url_defaults
+def version_static_files(endpoint: str, values: dict) -> None:
+    """/static/css/app.css?v=<hash of the file>: a new release changes the address, so the
+    proxy may let browsers keep static files for a year (deploy/nginx/eventapp-proxy.conf)."""
+    if endpoint == "static" and "filename" in values and "v" not in values:
+        path = os.path.join(current_app.static_folder, values["filename"])
+        if os.path.isfile(path):
+            values["v"] = _fingerprint(path)
 
 
 @bp.route("/favicon.ico")

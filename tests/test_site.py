@@ -1,7 +1,10 @@
-"""eventapp/site.py: the favicon and the health checks for the proxy and orchestration."""
+"""eventapp/site.py: the favicon, versioned static addresses, and the health checks for the
+proxy and orchestration."""
 
+import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event as sa_event
@@ -23,6 +26,19 @@ def test_every_page_names_its_icon_and_the_browsers_default_address_has_one(clie
         assert ico.status_code == 200
         assert ico.mimetype in ("image/x-icon", "image/vnd.microsoft.icon")
         assert ico.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_static_addresses_change_with_the_files_content(client, app):
+    """The proxy lets browsers keep /static/ for a year; a new release must change the address."""
+    page = client.get("/").get_data(as_text=True)
+    addresses = re.findall(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]{12})"', page)
+    assert {path for path, _version in addresses} >= {"/static/css/app.css",
+                                                       "/static/favicon.svg"}
+    for path, version in addresses:
+        content = Path(app.static_folder, path.removeprefix("/static/")).read_bytes()
+        assert version == hashlib.sha256(content).hexdigest()[:12]
+        with client.get(f"{path}?v={version}") as served:
+            assert served.status_code == 200 and served.data == content
 
 
 def _queries_during(flask_app, request) -> tuple[list[str], object]:
