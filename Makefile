@@ -55,10 +55,12 @@ lint: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Load benchmark against PostgreSQL on 127.0.0.1 (VOTERS=1000 for a quick check; BENCH_DATABASE=sqlite).
+# Load benchmark against PostgreSQL on 127.0.0.1 (VOTERS=1000 for a quick check; BENCH_DATABASE=sqlite;
+# SERVERS=2: two app servers behind nginx).
 VOTERS ?= 10000
+SERVERS ?= 1
 bench: setup $(VENV)/.bench-installed
-	VOTERS=$(VOTERS) $(BIN)/python bench/run.py
+	VOTERS=$(VOTERS) SERVERS=$(SERVERS) $(BIN)/python bench/run.py
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'

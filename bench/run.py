@@ -8,8 +8,11 @@ asyncio load generator, concurrency and connection reuse:
   baseline  GET / of the bare Flask app
   floor     POST /vote of the bare app: participation + ballot in one transaction
   live      GET /live/<slug>/state with a matching If-None-Match (the 304 path)
-  vote      every voter loads the ballot page, then submits with its CSRF token and gets
-            the receipt; 10 % try a second time (must get 409)
+  vote      every voter loads the ballot page; the first half submits with its CSRF token
+            and gets the receipt; 10 % try a second time (must get 409)
+  hall      the second half votes while VOTERS phones poll the live state as live.js does
+            (about every 2 s with jitter, If-None-Match, back-off on errors): vote p99 under
+            that load and the share of the servers' CPU the polling takes
   burst     2,000 registration forms for an event whose breakouts have fewer seats than
             takers (double opt-in: each stores a request and queues its mail; places are
             taken when a link is opened, which tests/concurrency races)
@@ -17,12 +20,17 @@ asyncio load generator, concurrency and connection reuse:
 and finally closes the vote (which mixes the ballots still waiting in the inbox, timed) and
 checks the database: ballots == participations == accepted votes, no seat over capacity.
 Results go to bench/results/latest.json and a table on stdout.
+
+SERVERS=2 (`make bench SERVERS=2`) starts that many eventapp servers, each with the
+README's command, behind Debian's nginx configured by deploy/nginx/ (the production proxy
+settings), and sends every eventapp request through nginx.
 """
 
 import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -36,6 +44,9 @@ import aiohttp
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # deploy/ (the nginx configuration), as the tests find it
+from deploy.nginx import local as local_nginx  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/eventapp_bench"
 # The README's production setup keeps rate limits in Redis, shared by the workers.
@@ -46,6 +57,7 @@ CSRF = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]
 FINALIST = re.compile(r'name="finalist"[^>]* value="(\d+)"')
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 RECEIPT = re.compile(r'id="receipt">([A-Z0-9-]+)<')
+POLL_SECONDS, POLL_JITTER, POLL_BACKOFF_MAX = 2.0, 0.25, 30.0  # as static/js/live.js
 
 
 def gunicorn_workers() -> int:
@@ -229,7 +241,8 @@ async def wait_until_up(url: str, timeout: float = 30) -> None:
 
 
 def server_cpu() -> dict[int, tuple[str, float]]:
-    """CPU seconds so far of every gunicorn ("app") and PostgreSQL ("database") process."""
+    """CPU seconds so far of every gunicorn and nginx ("app") and PostgreSQL ("database")
+    process."""
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -239,7 +252,7 @@ def server_cpu() -> dict[int, tuple[str, float]]:
             stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # gone meanwhile
-        group = ("app" if b"gunicorn" in command else
+        group = ("app" if b"gunicorn" in command or command.startswith(b"nginx") else
                  "database" if command.startswith(b"postgres") else None)
         if group:
             found[int(entry.name)] = (group, (int(stat[11]) + int(stat[12])) / CLOCK_TICKS)
@@ -349,7 +362,8 @@ async def measure(args, prepared: dict, app_url: str, floor_url: str) -> dict:
 
 
 async def vote_phases(session, args, prepared, app_url) -> dict:
-    """Load every ballot page, then submit every vote, then 10 % try again."""
+    """Load every ballot page; the first half votes alone, 10 % of them try again; then the
+    second half votes while the whole hall polls the live state."""
     vote_url = f"{app_url}/events/{prepared['vote_slug']}/vote"
     cookies = prepared["cookies"]
     ballots: list = [None] * len(cookies)
@@ -376,20 +390,62 @@ async def vote_phases(session, args, prepared, app_url) -> dict:
             receipts.append(found.group(1))
 
     voters = range(len(cookies))
+    first_half, second_half = voters[:len(voters) // 2], voters[len(voters) // 2:]
     started = time.perf_counter()
     with Phase("vote_page") as page:
         await run_all((lambda i=i: load(i, page) for i in voters), args.concurrency)
     with Phase("vote_post") as post:
-        await run_all((lambda i=i: submit(i, post, {200}) for i in voters), args.concurrency)
-    accepted = len(receipts)
-    with Phase("vote_again") as again:
-        await run_all((lambda i=i: submit(i, again, {409}) for i in voters if i % 10 == 0),
+        await run_all((lambda i=i: submit(i, post, {200}) for i in first_half),
                       args.concurrency)
+    with Phase("vote_again") as again:
+        await run_all((lambda i=i: submit(i, again, {409}) for i in first_half if i % 10 == 0),
+                      args.concurrency)
+    hall = await hall_phase(args, prepared, app_url,
+                            lambda phase: run_all((lambda i=i: submit(i, phase, {200})
+                                                   for i in second_half), args.concurrency))
     return {"vote_page": page.summary(), "vote_post": post.summary(),
-            "vote_again": again.summary(), "votes_accepted": accepted,
-            "extra_receipts": len(receipts) - accepted,
+            "vote_again": again.summary(), **hall, "votes_accepted": len(receipts),
             "receipts_unique": len(set(receipts)) == len(receipts),
             "vote_wall_s": round(time.perf_counter() - started, 3)}
+
+
+async def hall_phase(args, prepared, app_url, votes) -> dict:
+    """`votes(phase)` runs while every phone of the hall polls the live state like live.js:
+    about every 2 s with jitter, sending the tag it has, backing off after an error.
+
+    The phones have connections of their own (as real phones do), at most `concurrency`
+    requests in flight, so a slow answer delays that phone's next poll as it would.
+    """
+    state_url = f"{app_url}/live/{prepared['vote_slug']}/state"
+    voting = asyncio.Event()
+    polls = Phase("hall_polling")
+    counted = [Phase("warm-up")]  # the polls before the votes start are not counted
+    connector = aiohttp.TCPConnector(limit=args.concurrency)
+
+    async def phone(session, index):
+        rng = random.Random(index)
+        tag, pause = None, POLL_SECONDS
+        await asyncio.sleep(rng.uniform(0, POLL_SECONDS))  # phones do not poll in step
+        while not voting.is_set():
+            headers = {"If-None-Match": tag} if tag else {}
+            response, _body = await request(session, counted[0], "GET", state_url, {200, 304},
+                                            headers=headers)
+            if response is not None and response.status in (200, 304):
+                tag, pause = response.headers.get("ETag", tag), POLL_SECONDS
+            else:
+                pause = min(pause * 2, POLL_BACKOFF_MAX)
+            await asyncio.sleep(pause * rng.uniform(1 - POLL_JITTER, 1 + POLL_JITTER))
+
+    async with aiohttp.ClientSession(connector=connector, headers={"User-Agent": USER_AGENT},
+                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
+        phones = [asyncio.create_task(phone(session, i)) for i in range(args.voters)]
+        await asyncio.sleep(POLL_SECONDS)  # the whole hall is polling before the votes come
+        with Phase("hall_votes") as hall, polls:
+            counted[0] = polls
+            await votes(hall)
+        voting.set()
+        await asyncio.gather(*phones)
+    return {"hall_votes": hall.summary(), "hall_polling": polls.summary()}
 
 
 async def registration_burst(session, args, prepared, app_url) -> dict:
@@ -434,9 +490,22 @@ def _cpu_split(phase: dict) -> str:
     return f"{phase['app_cpu_ms_per_request']} / {phase['database_cpu_ms_per_request']}"
 
 
+def _polling_share(hall: dict, polling: dict, votes_alone: dict) -> float:
+    """The share of the servers' CPU (app and database) in the hall phase that is not the
+    votes', reckoning each vote at its CPU in the phase without polling."""
+    def per_request(phase):
+        return phase["app_cpu_ms_per_request"] + phase["database_cpu_ms_per_request"]
+
+    total = per_request(hall) * hall["requests"]  # the phases share one clock and one CPU
+    votes = per_request(votes_alone) * hall["requests"]
+    return round(max(0.0, 1 - votes / total), 2) if total else 0.0
+
+
 def report(args, measured: dict, checked: dict) -> dict:
-    post, floor = measured["vote_post"], measured["floor"]
-    errors = sum(measured[k]["errors"] for k in ("vote_page", "vote_post", "vote_again"))
+    post, floor, page = measured["vote_post"], measured["floor"], measured["vote_page"]
+    hall, polling = measured["hall_votes"], measured["hall_polling"]
+    errors = sum(measured[k]["errors"]
+                 for k in ("vote_page", "vote_post", "vote_again", "hall_votes", "hall_polling"))
     summary = {
         "voters": args.voters,
         "votes_accepted": measured["votes_accepted"],
@@ -450,6 +519,13 @@ def report(args, measured: dict, checked: dict) -> dict:
         "floor_rps": floor["rps"],
         "vote_post_rps": post["rps"],
         "live_304_rps": measured["live_304"]["rps"],
+        "ballot_page_rps": page["rps"],
+        "ratio_ballot_vs_baseline": round(page["rps"] / measured["baseline"]["rps"], 2),
+        "vote_p99_under_polling_ms": hall["p99_ms"],
+        "hall_votes_rps": hall["rps"],
+        "hall_polling_rps": polling["rps"],
+        "hall_polling_target_rps": round(args.voters / POLL_SECONDS, 1),
+        "hall_polling_cpu_share": _polling_share(hall, polling, post),
         "floor_cpu_ms_app_db": _cpu_split(floor),
         "vote_post_cpu_ms_app_db": _cpu_split(post),
         "ratio_vote_vs_floor": round(post["rps"] / floor["rps"], 2) if floor["rps"] else 0,
@@ -468,6 +544,7 @@ def report(args, measured: dict, checked: dict) -> dict:
         "database": checked["database"],
         "git_commit": git_commit(),
         "gunicorn_workers": gunicorn_workers(),
+        "servers": args.servers,
         "concurrency": args.concurrency,
         "cpus": os.cpu_count(),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -491,6 +568,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=int(os.environ.get("CONCURRENCY", 50)))
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "postgresql"),
                         help="postgresql (default), sqlite, or a database URL")
+    parser.add_argument("--servers", type=int, default=int(os.environ.get("SERVERS", 1)),
+                        help="eventapp app servers; more than one run behind nginx")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
     url = {"postgresql": POSTGRES_URL,
@@ -500,16 +579,24 @@ def main() -> int:
     redis.Redis.from_url(REDIS_URL).flushdb()  # no rate-limit counters from an earlier run
     seats = max(1, args.registrations // 4)  # three sessions of a quarter each: too few seats
     prepared = prepare(url, args.voters, seats)
+    # With nginx in front, nginx adds the address it sees (127.0.0.1) to X-Forwarded-For; the
+    # app then trusts one more hop, as behind a load balancer, so that the registration burst
+    # still comes from many addresses.
     env = {**os.environ, "EVENTAPP_ENV": "production", "EVENTAPP_SECRET_KEY": SECRET,
            "EVENTAPP_DATABASE_URL": url, "REDIS_URL": REDIS_URL, "EVENTAPP_FORCE_HTTPS": "0",
-           "EVENTAPP_PROXY_COUNT": "1",
+           "EVENTAPP_PROXY_COUNT": "1" if args.servers == 1 else "2",
            "EVENTAPP_MAIL_OUTBOX_DIR": str(workdir / "outbox"), "PYTHONPATH": str(ROOT / "bench")}
-    servers = [start_gunicorn("wsgi:app", 8101, env), start_gunicorn("floor_app:app", 8102, env)]
+    app_ports = [8101 + 2 * n for n in range(args.servers)]
+    servers = [start_gunicorn("floor_app:app", 8102, env),
+               *(start_gunicorn("wsgi:app", port, env) for port in app_ports)]
+    app_url = f"http://127.0.0.1:{app_ports[0]}"
     try:
-        asyncio.run(wait_until_up("http://127.0.0.1:8101/"))
-        asyncio.run(wait_until_up("http://127.0.0.1:8102/"))
-        measured = asyncio.run(measure(args, prepared, "http://127.0.0.1:8101",
-                                       "http://127.0.0.1:8102"))
+        for port in [8102, *app_ports]:
+            asyncio.run(wait_until_up(f"http://127.0.0.1:{port}/"))
+        if args.servers > 1:
+            servers.append(local_nginx.start_nginx(workdir / "nginx", 8100, app_ports))
+            app_url = "http://127.0.0.1:8100"
+        measured = asyncio.run(measure(args, prepared, app_url, "http://127.0.0.1:8102"))
         measured["close_s"] = close_vote(url, prepared)
         checked = check_database(url, prepared)
     finally:
@@ -521,6 +608,8 @@ def main() -> int:
     result = report(args, measured, checked)
     RESULTS.mkdir(exist_ok=True)
     name = "latest.json" if args.database == "postgresql" else f"latest-{args.database}.json"
+    if args.servers > 1:
+        name = name.replace("latest", f"latest-{args.servers}-servers")
     (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n")
     print_table(result["summary"])
     ok = result["summary"]["votes_counted_match"] and not result["summary"]["overbooked_seats"]
