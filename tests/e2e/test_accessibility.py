@@ -184,3 +184,16 @@ def test_organiser_numbers_never_wrap_and_pages_fit_a_phone(live_server, new_con
         if found:
             problems[name] = found
     assert problems == {}, "\n".join(f"{n}: {p}" for n, p in problems.items())
+
+
+def test_the_big_screen_never_breaks_a_count(live_server, new_context, voted_demo, screenshot):
+    """The result on a 1920 × 1080 screen: "12 Stimmen" on one line, beside a long name."""
+    page = new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.goto(f"{live_server}/screen/{SLUG}")
+    expect(page.locator(".stage-rank-votes").first).to_be_visible()
+    screenshot(page, "screen-result")
+    assert page.evaluate(BROKEN_NUMBERS) == []
+    beyond_the_edge = page.evaluate("""() => [...document.querySelectorAll('.stage-rank-votes')]
+        .filter((count) => count.getBoundingClientRect().right > window.innerWidth)
+        .map((count) => count.textContent)""")
+    assert beyond_the_edge == []
