@@ -6,19 +6,13 @@ The app servers run the development configuration (plain HTTP, CSRF, sessions an
 limits on) with rate limits in a Redis database of their own and one trusted proxy.
 """
 
-import contextlib
-import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
-from pathlib import Path
 
 import pytest
 import redis
@@ -35,56 +29,14 @@ from eventapp.extensions import db
 from eventapp.live import services as live
 
 from ..helpers import free_port, soon
+from .servers import AppServer
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/11"
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 RECEIPT = re.compile(r'id="receipt">([A-Z0-9-]+)<')
 VOTERS = 90
 
 pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
-
-
-class AppServer:
-    """One gunicorn master with its workers on a port of its own."""
-
-    def __init__(self, app, workers: int = 2):
-        self.port = free_port()
-        env = {**os.environ, "EVENTAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-               "EVENTAPP_SECRET_KEY": app.config["SECRET_KEY"], "REDIS_URL": REDIS_URL,
-               "EVENTAPP_PROXY_COUNT": "1",
-               "EVENTAPP_MAIL_OUTBOX_DIR": app.config["MAIL_OUTBOX_DIR"]}
-        env.pop("EVENTAPP_ENV", None)
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers),
-             "--bind", f"127.0.0.1:{self.port}", "--log-level", "error", "wsgi:app"],
-            cwd=ROOT, env=env)
-        self.base = f"http://127.0.0.1:{self.port}"
-        _wait_for(self.base + "/healthz")
-
-    def kill(self) -> None:
-        """SIGKILL the master and every worker at once: the machine is gone."""
-        workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-                                 capture_output=True, text=True).stdout.split()
-        for pid in [self.process.pid, *map(int, workers)]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-
-
-def _wait_for(url: str) -> None:
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} does not answer")
 
 
 @pytest.fixture
@@ -95,7 +47,7 @@ def cluster(app, tmp_path):
                     "one file on one machine")
     redis.Redis.from_url(REDIS_URL).flushdb()
     app.config["MAIL_SUPPRESS_SEND"] = True
-    servers = [AppServer(app), AppServer(app)]
+    servers = [AppServer(app, REDIS_URL), AppServer(app, REDIS_URL)]
     port = free_port()
     proxy = start_nginx(tmp_path / "nginx", port, [server.port for server in servers])
     yield servers[0], servers[1], f"http://127.0.0.1:{port}"

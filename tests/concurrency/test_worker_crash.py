@@ -7,15 +7,11 @@ and the app goes on serving.
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -24,7 +20,8 @@ from eventapp.awards import polls
 from eventapp.awards.models import Ballot, Participation, Poll
 from eventapp.extensions import db
 
-ROOT = Path(__file__).resolve().parents[2]
+from .servers import AppServer
+
 TOKEN = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
 RECEIPT = re.compile(r'id="receipt">([A-Z0-9-]+)<')
 VOTERS = 120
@@ -32,39 +29,13 @@ VOTERS = 120
 pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("the worker crash runs against PostgreSQL (TEST_DATABASE_URL)")
-    port = _free_port()
-    env = {**os.environ, "EVENTAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "EVENTAPP_SECRET_KEY": app.config["SECRET_KEY"],
-           "EVENTAPP_MAIL_OUTBOX_DIR": app.config["MAIL_OUTBOX_DIR"]}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "3", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "error", "wsgi:app"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield server, base
-    server.terminate()
-    server.wait(timeout=20)
-
-
-def _workers(master_pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master_pid)], capture_output=True,
-                         text=True).stdout
-    return [int(pid) for pid in out.split()]
+    server = AppServer(app, workers=3)
+    yield server
+    server.stop()
 
 
 def _vote(base, slug, cookie, finalist_id):
@@ -85,7 +56,7 @@ def _vote(base, slug, cookie, finalist_id):
 
 
 def test_votes_survive_a_killed_worker(app, gunicorn, create_event, register, organiser):
-    server, base = gunicorn
+    server, base = gunicorn, gunicorn.base
     app.config["MAIL_SUPPRESS_SEND"] = True
     event = create_event(finalists=2, sessions=())
     users = [register(event, email=f"crash{i}@example.org").user for i in range(VOTERS)]
@@ -110,7 +81,7 @@ def test_votes_survive_a_killed_worker(app, gunicorn, create_event, register, or
         if i % 10 == 9:
             time.sleep(0.05)  # a burst, not a single instant
     halfway.wait(timeout=30)
-    killed = _workers(server.pid)[0]
+    killed = server.workers()[0]
     os.kill(killed, signal.SIGKILL)
     for thread in threads:
         thread.join(timeout=60)
@@ -125,5 +96,5 @@ def test_votes_survive_a_killed_worker(app, gunicorn, create_event, register, or
     assert handed_out <= stored  # every receipt handed out is counted
     assert len(stored) == participations  # no ballot without its participation
     # The master replaced the worker and the app serves on.
-    assert killed not in _workers(server.pid)
+    assert killed not in server.workers()
     assert urllib.request.urlopen(base + "/", timeout=10).status == 200
