@@ -213,10 +213,18 @@ def _register_error_handlers(app: Flask) -> None:
         404: _l("This page does not exist."),
         405: _l("This action is not available here."),
         413: _l("The upload is too large."),
-        429: _l("Too many requests. Please wait a moment and try again."),
     }
     for status, message in messages.items():
         app.register_error_handler(status, lambda _e, s=status, m=message: error_page(s, m))
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        page, status = error_page(429, gettext(
+            "Too many requests. Please wait a moment and try again."))
+        # At most the limit's window: the phone knows when it may send again.
+        limit = getattr(error, "limit", None)
+        retry_after = limit.limit.get_expiry() if limit is not None else 60
+        return page, status, {"Retry-After": str(retry_after)}
 
     @app.errorhandler(500)
     def server_error(_error):

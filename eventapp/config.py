@@ -49,7 +49,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_ENABLED = True
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers: reading a limit's state for them costs two more round trips to
+    # Redis on every limited request (the vote among them). A 429 says Retry-After (errors).
+    RATELIMIT_HEADERS_ENABLED = False
     # A Redis that does not answer costs a request at most this long before the fallback.
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
@@ -78,6 +80,9 @@ class Config:
     LIVE_STATE_CACHE_SECONDS = 1.0
     # How many events' state tags each app server keeps at most (least recently asked go first).
     LIVE_STATE_CACHE_SIZE = 256
+    # The same for the ballot: its event and current poll (awards/polls.py, ballot_of).
+    BALLOT_CACHE_SECONDS = 1.0
+    BALLOT_CACHE_SIZE = 256
     SIGN_IN_LINK_MINUTES = 30
     # Ballots leave the inbox for the ballot table in shuffled batches of at least this many:
     # a reader of the database during the vote can link at most the last BATCH - 1 of them.

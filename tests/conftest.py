@@ -148,6 +148,7 @@ def app(_schema, smtp_server, tmp_path):
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         "SERVER_NAME": "eventapp.test",
         "LIVE_STATE_CACHE_SECONDS": 0,
+        "BALLOT_CACHE_SECONDS": 0,
     })
     app.test_client_class = TestClient
     with app.app_context():

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from eventapp import create_app
+from eventapp.caching import TimedCache
 from eventapp.extensions import db
-from eventapp.live.state_cache import StateTags
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_lru_order_refresh_and_unknown_slugs():
         loads.append(slug)
         return known.get(slug)
 
-    tags = StateTags(load, max_age=60, size=2)
+    tags = TimedCache(load, max_age=60, size=2)
     assert tags.get("a") == "tag-a" and tags.get("b") == "tag-b"
     assert tags.get("a") == "tag-a"  # fresh: no load, and now the most recently asked
     assert tags.get("c") == "tag-c"  # pushes out b, the least recently asked
@@ -92,7 +92,7 @@ def test_lru_order_refresh_and_unknown_slugs():
 
 def test_an_event_that_disappears_leaves_the_cache():
     known = {"a": "tag-a"}
-    tags = StateTags(known.get, max_age=0, size=2)
+    tags = TimedCache(known.get, max_age=0, size=2)
     assert tags.get("a") == "tag-a" and len(tags) == 1
     del known["a"]
     assert tags.get("a") is None and len(tags) == 0

@@ -126,3 +126,14 @@ def test_health_checks_answer_plain_http_in_production(monkeypatch, tmp_path):
     assert client.get("/healthz").status_code == 200
     body = client.get("/readyz").get_data(as_text=True)
     assert set(json.loads(body)) <= {"status", "database", "redis"}  # nothing personal
+
+
+def test_a_refused_request_says_when_to_try_again_and_others_carry_no_limit_headers(other_app):
+    # Counting a limit costs one round trip to Redis; reporting it on every answer two more.
+    limited = other_app(RATELIMIT_DEFAULT="2 per minute").test_client()
+    allowed = limited.get("/")
+    assert "X-RateLimit-Remaining" not in allowed.headers
+    limited.get("/")
+    refused = limited.get("/")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60

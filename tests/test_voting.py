@@ -1,6 +1,7 @@
 """The award vote through the pages: ballot, confirm, receipt, live control, results."""
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from eventapp.awards import polls
@@ -8,6 +9,7 @@ from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
 from eventapp.awards.models import POLL_REVEALED, Ballot, Participation
 from eventapp.extensions import db
+from tests.helpers import reloaded
 
 
 @pytest.fixture
@@ -112,6 +114,47 @@ def test_ballot_page_before_opening_and_for_outsiders(client, auth, show, create
     outsider = register(create_event(sessions=()), email="outsider@example.org").user
     auth.login_participant(outsider)
     assert client.get(f"/events/{event.slug}/vote").status_code == 403
+
+
+@pytest.fixture
+def cached_ballot(app, monkeypatch):
+    """The ballot's cache as in production, but keeping what it read for a minute."""
+    monkeypatch.setitem(app.extensions, "ballot_cache", polls.ballot_cache(60, 8))
+
+
+def test_the_ballot_reads_its_event_and_poll_once_per_cache_time(client, auth, show,
+                                                                 cached_ballot):
+    event, people = show
+    _open(client, auth, event)
+    auth.login_participant(people[0])
+    url = f"/events/{event.slug}/vote"
+    read = []
+
+    def note(_connection, _cursor, statement, *_args):
+        read.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", note)
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    sa_event.remove(db.engine, "before_cursor_execute", note)
+    read_from = lambda table: sum(f"FROM {table} " in s.replace("\n", " ") for s in read)  # noqa: E731
+    assert read_from("events") == 1 and read_from("polls") == 1
+
+
+def test_a_ballot_cached_as_open_counts_no_vote_after_the_close(client, auth, show,
+                                                                 cached_ballot):
+    event, people = show
+    _open(client, auth, event)
+    auth.login_participant(people[0])
+    url = f"/events/{event.slug}/vote"
+    finalist = polls.current_poll(event).candidates[0]
+    assert client.get(url).status_code == 200  # the open poll is in the cache now
+    polls.close_poll(None, polls.current_poll(event))
+
+    late = client.post(url, data={"finalist": finalist.id, "confirmed": "1"})
+    assert late.status_code == 409 and "nicht geöffnet" in late.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Participation)) == 0
+    assert reloaded(polls.current_poll(event)).votes_cast == 0
 
 
 def test_anonymous_voters_are_sent_to_sign_in(client, show):

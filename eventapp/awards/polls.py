@@ -12,14 +12,17 @@ at once, so that no page, mail or phone spoils the ceremony.
 from dataclasses import asdict, dataclass
 from functools import cached_property
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from ..audit.services import record
+from ..caching import TimedCache
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
-from ..events.models import Event
+from ..events.models import STATUS_PUBLISHED, Event
+from ..events.services import EventNotFound
 from ..extensions import db
 from ..registration.models import STATUS_CONFIRMED, Registration
 from .ballots import mix_at_close, receipts_of, tally, tied_at_top
@@ -65,6 +68,43 @@ def current_poll(event: Event) -> Poll | None:
     Its candidates come in the same query: every page that shows the poll needs them.
     """
     return db.session.scalars(_CURRENT_POLL, {"event_id": event.id}).unique().first()
+
+
+# --- the ballot's hot path -----------------------------------------------------------------
+# In the two minutes of the vote every phone asks for the ballot and sends it: each app
+# process reads the event and its current poll once per BALLOT_CACHE_SECONDS, not per request.
+# A stale poll cannot count a vote: the vote's conditional UPDATE (ballots.py) refuses it
+# once the poll is closed ("voting is not open"), and a ballot page that shows a poll
+# opened or closed a moment ago reloads itself when the live state says so (live.js).
+
+
+def ballot_cache(max_age: float, size: int) -> TimedCache[tuple[Event, Poll | None]]:
+    return TimedCache(_read_ballot, max_age, size)
+
+
+def _read_ballot(slug: str) -> tuple[Event, Poll | None] | None:
+    # A session of its own: what it reads is detached when it closes, fully loaded, and
+    # no commit of a request can expire it.
+    with Session(db.engine) as session:
+        event = session.scalar(select(Event).where(Event.slug == slug,
+                                                   Event.status == STATUS_PUBLISHED))
+        if event is None:
+            return None
+        return event, session.scalars(_CURRENT_POLL, {"event_id": event.id}).unique().first()
+
+
+def ballot_of(slug: str) -> tuple[Event, Poll | None]:
+    """The published event with this slug and its current poll, for the ballot and the vote.
+
+    The cached objects are copied into the request's session without a query
+    (merge with load=False), so the request can read them and load anything else they lead to.
+    """
+    cached = current_app.extensions["ballot_cache"].get(slug)
+    if cached is None:
+        raise EventNotFound()
+    event, poll = cached
+    return (db.session.merge(event, load=False),
+            db.session.merge(poll, load=False) if poll is not None else None)
 
 
 def snapshot_of(poll: Poll) -> ResultSnapshot | None:

@@ -44,8 +44,7 @@ def _ballot_page(event, poll, form, error=None, status=None):
 @limiter.limit("30 per minute", methods=["POST"], key_func=user_or_address)
 def vote(slug: str):
     """The ballot: choose, confirm, get the receipt. Works without JavaScript."""
-    event = get_event(slug)
-    poll = polls.current_poll(event)
+    event, poll = polls.ballot_of(slug)
     form = BallotForm()
     if request.method == "GET":
         return _ballot_page(event, poll, form)

@@ -3,10 +3,10 @@
 Every phone and screen asks `GET /live/<slug>/state` every few seconds with the tag it
 has; nearly always nothing has changed. Two pieces keep that cheap:
 
-- `StateTags` keeps the tag of each published event for `LIVE_STATE_CACHE_SECONDS`, so a
-  process asks the database at most once per that time and event, however many phones
-  poll. It is an LRU of at most `LIVE_STATE_CACHE_SIZE` slugs and keeps no slug that is
-  not a published event, so made-up URLs cost a query each but no memory.
+- a `TimedCache` (caching.py) keeps the tag of each published event for
+  `LIVE_STATE_CACHE_SECONDS`, so a process asks the database at most once per that time and
+  event, however many phones poll. It keeps at most `LIVE_STATE_CACHE_SIZE` slugs and none
+  that is not a published event, so made-up URLs cost a query each but no memory.
 - `NotModifiedShortcut`, a WSGI middleware in front of Flask, answers a matching
   If-None-Match from that cache with a 304, skipping Flask's stack (session, rate limiter,
   security headers), which costs more than the empty answer. It recognises the URL with
@@ -17,16 +17,14 @@ A change of the show reaches the phones at most `LIVE_STATE_CACHE_SECONDS` later
 app server alike.
 """
 
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
 
 from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags, quote_etag
 
+from ..caching import TimedCache
 from ..faults import is_transient
 from .services import state_tag
 
@@ -40,44 +38,7 @@ def state_headers(tag: str) -> list[tuple[str, str]]:
             ("X-Server-Time", str(int(time.time() * 1000)))]
 
 
-class StateTags:
-    """slug → state tag, fresh for `max_age` seconds; the `size` most recently asked slugs."""
-
-    def __init__(self, load: Callable[[str], str | None], max_age: float, size: int):
-        self._load, self._max_age, self._size = load, max_age, size
-        self._entries: OrderedDict[str, tuple[str, float]] = OrderedDict()
-        self._lock = threading.Lock()  # gunicorn's threaded workers share the cache
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def fresh(self, slug: str) -> str | None:
-        """The cached tag if it is still fresh, else None (never asks the database)."""
-        with self._lock:
-            entry = self._entries.get(slug)
-            if entry is None or entry[1] <= time.monotonic():
-                return None
-            self._entries.move_to_end(slug)
-            return entry[0]
-
-    def get(self, slug: str) -> str | None:
-        """The tag of a published event, from the cache or the database; None if unknown."""
-        tag = self.fresh(slug)
-        if tag is not None:
-            return tag
-        tag = self._load(slug)
-        with self._lock:
-            if tag is None:
-                self._entries.pop(slug, None)
-            else:
-                self._entries[slug] = (tag, time.monotonic() + self._max_age)
-                self._entries.move_to_end(slug)
-                while len(self._entries) > self._size:
-                    self._entries.popitem(last=False)
-        return tag
-
-
-def state_tags() -> StateTags:
+def state_tags() -> TimedCache[str]:
     """This app's cache of state tags."""
     return current_app.extensions["live_state_tags"]
 
@@ -85,7 +46,7 @@ def state_tags() -> StateTags:
 class NotModifiedShortcut:
     """WSGI middleware: a 304 for a state request whose If-None-Match matches the cached tag."""
 
-    def __init__(self, app: Flask, tags: StateTags):
+    def __init__(self, app: Flask, tags: TimedCache[str]):
         self.app, self.tags, self.wsgi_app = app, tags, app.wsgi_app
         # Bound once: matching then costs a few microseconds. No host matching is in use.
         self.urls = app.url_map.bind("localhost")
@@ -125,7 +86,7 @@ class NotModifiedShortcut:
 
 def install(app: Flask) -> None:
     """Give the app its tag cache and put the 304 shortcut in front of it."""
-    tags = StateTags(state_tag, app.config["LIVE_STATE_CACHE_SECONDS"],
+    tags = TimedCache(state_tag, app.config["LIVE_STATE_CACHE_SECONDS"],
                      app.config["LIVE_STATE_CACHE_SIZE"])
     app.extensions["live_state_tags"] = tags
     app.wsgi_app = NotModifiedShortcut(app, tags)
