@@ -88,6 +88,9 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    from .site import add_frame_source
+
+    app.after_request(add_frame_source)  # before Talisman's: it extends Talisman's CSP
     _init_extensions(app)
     app.url_map.converters["id"] = DatabaseId
     _register_blueprints(app)
@@ -134,14 +137,20 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    """The page's language: the reader's choice in the switch (this session, else the one
-    remembered on their account), else the browser's Accept-Language, else German."""
+    """The page's language: the reader's choice in the switch (this session), else on the
+    pages of a meeting its main language, else the one remembered on their account, else the
+    browser's Accept-Language, else German."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and mails force their own locale
         return languages[0]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    from .events.services import event_language
+
+    meeting = event_language(request)
+    if meeting in languages:
+        return meeting
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or languages[0]

@@ -83,6 +83,8 @@ class Config:
     # The same for the ballot: its event and current poll (awards/polls.py, ballot_of).
     BALLOT_CACHE_SECONDS = 1.0
     BALLOT_CACHE_SIZE = 256
+    # The same for a meeting's main language, which picks the language of its pages.
+    EVENT_LANGUAGE_CACHE_SECONDS = 5.0
     SIGN_IN_LINK_MINUTES = 30
     # Ballots leave the inbox for the ballot table in shuffled batches of at least this many:
     # a reader of the database during the vote can link at most the last BATCH - 1 of them.

@@ -7,7 +7,7 @@ import logging
 import os
 from functools import cache
 
-from flask import Blueprint, current_app, jsonify, send_from_directory
+from flask import Blueprint, current_app, g, jsonify, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -19,6 +19,21 @@ bp = Blueprint("site", __name__)
 
 
 @cache
+def allow_frames_from(origin: str) -> None:
+    """Let this response's page embed frames from `origin` (the stage page's video player)."""
+    g.frame_origin = origin
+
+
+def add_frame_source(response):
+    """Extend the CSP that Talisman set by the page's frame origin, if it has one.
+
+    Registered before Talisman, so that it runs after it (Flask runs them in reverse)."""
+    origin = g.get("frame_origin")
+    if origin and "Content-Security-Policy" in response.headers:
+        response.headers["Content-Security-Policy"] += f"; frame-src {origin}"
+    return response
+
+
 def _fingerprint(path: str) -> str:
     with open(path, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()[:12]

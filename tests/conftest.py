@@ -149,6 +149,7 @@ def app(_schema, smtp_server, tmp_path):
         "SERVER_NAME": "eventapp.test",
         "LIVE_STATE_CACHE_SECONDS": 0,
         "BALLOT_CACHE_SECONDS": 0,
+        "EVENT_LANGUAGE_CACHE_SECONDS": 0,
     })
     app.test_client_class = TestClient
     with app.app_context():

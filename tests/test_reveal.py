@@ -93,7 +93,7 @@ def _allowed_on_screen(step: int) -> set[str]:
                     if organisation in names}
 
 
-SCREEN = {"live.state", "live.screen", "live.stage"}
+SCREEN = {"live.state", "live.screen", "live.stage", "live.stage_page"}
 
 
 def _walk(client, auth, app, ceremony) -> dict[tuple[str, str], tuple[str, int, str]]:

@@ -8,6 +8,7 @@ from eventapp.awards import polls
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
 from eventapp.awards.models import POLL_REVEALED, Ballot, Participation
+from eventapp.events.services import event_languages
 from eventapp.extensions import db
 from tests.helpers import reloaded
 
@@ -118,8 +119,10 @@ def test_ballot_page_before_opening_and_for_outsiders(client, auth, show, create
 
 @pytest.fixture
 def cached_ballot(app, monkeypatch):
-    """The ballot's cache as in production, but keeping what it read for a minute."""
+    """The ballot's caches as in production (its own and the meeting's language), but keeping
+    what they read for a minute."""
     monkeypatch.setitem(app.extensions, "ballot_cache", polls.ballot_cache(60, 8))
+    monkeypatch.setitem(app.extensions, "event_languages", event_languages(60, 8))
 
 
 def test_the_ballot_reads_its_event_and_poll_once_per_cache_time(client, auth, show,
@@ -138,7 +141,8 @@ def test_the_ballot_reads_its_event_and_poll_once_per_cache_time(client, auth, s
         assert client.get(url).status_code == 200
     sa_event.remove(db.engine, "before_cursor_execute", note)
     read_from = lambda table: sum(f"FROM {table} " in s.replace("\n", " ") for s in read)  # noqa: E731
-    assert read_from("events") == 1 and read_from("polls") == 1
+    # Once for the event and its poll, once for its language (which picks the page's).
+    assert read_from("events") == 2 and read_from("polls") == 1
 
 
 def test_a_ballot_cached_as_open_counts_no_vote_after_the_close(client, auth, show,

@@ -54,7 +54,7 @@ def test_only_confirmed_participants_of_the_event_may_vote(poll_with_voters, cre
 
 
 def test_checked_in_only_poll_refuses_who_has_not_checked_in(poll_with_voters):
-    poll, users, finalists = poll_with_voters(voters=1, checked_in_only=True)
+    poll, users, finalists = poll_with_voters(voters=1, eligibility="checked_in")
     assert poll.eligible_count == 0
     with pytest.raises(ballots.NotEligible):
         ballots.cast_vote(poll, users[0], finalists[0].id)
@@ -77,7 +77,8 @@ def test_voter_reads_registration_teams_and_participation_together(poll_with_vot
     ballots.cast_vote(poll, users[0], finalists[1].id)
 
     member = ballots.voter_in(poll, users[0])
-    assert member == ballots.Voter("confirmed", checked_in=False, has_voted=True,
+    assert member == ballots.Voter("confirmed", checked_in=False, present_online=False,
+                                  has_voted=True,
                                   own_finalist_ids=frozenset({finalists[0].id, finalists[2].id}))
     assert ballots.voter_in(poll, users[1]).own_finalist_ids == frozenset()
     assert not ballots.voter_in(poll, users[1]).has_voted

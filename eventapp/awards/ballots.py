@@ -34,6 +34,8 @@ from ..extensions import db
 from ..faults import limit_waiting
 from ..registration.models import STATUS_CONFIRMED, Registration
 from .models import (
+    ELIGIBLE_CHECKED_IN,
+    ELIGIBLE_PRESENT,
     POLL_ANNOUNCED,
     POLL_CLOSED,
     POLL_OPEN,
@@ -95,7 +97,7 @@ class Standing:
 _TEAM = (select(FinalistTeamMember.user_id, FinalistTeamMember.finalist_id).join(Finalist)
          .where(Finalist.event_id == bindparam("event_id")).subquery())
 _VOTER = (
-    select(Registration.status, Registration.checked_in_at,
+    select(Registration.status, Registration.checked_in_at, Registration.present_online,
            select(Participation.user_id).where(Participation.poll_id == bindparam("poll_id"),
                                                Participation.user_id == bindparam("user_id"))
            .exists().label("has_voted"),
@@ -136,6 +138,7 @@ class Voter:
 
     registration_status: str | None  # None: not registered for the event
     checked_in: bool
+    present_online: bool
     has_voted: bool
     own_finalist_ids: frozenset[int]
 
@@ -145,9 +148,9 @@ def voter_in(poll: Poll, user: User) -> Voter:
     rows = db.session.execute(_VOTER, {"event_id": poll.event_id, "poll_id": poll.id,
                                        "user_id": user.id}).all()
     if not rows:
-        return Voter(None, False, False, frozenset())
-    status, checked_in_at, has_voted_already, _ = rows[0]
-    return Voter(status, checked_in_at is not None, bool(has_voted_already),
+        return Voter(None, False, False, False, frozenset())
+    status, checked_in_at, present_online, has_voted_already, _ = rows[0]
+    return Voter(status, checked_in_at is not None, present_online, bool(has_voted_already),
                  frozenset(row.finalist_id for row in rows if row.finalist_id is not None))
 
 
@@ -155,8 +158,11 @@ def check_eligible(poll: Poll, voter: Voter) -> None:
     """Raise NotEligible unless the voter's registration entitles them to vote in the poll."""
     if voter.registration_status != STATUS_CONFIRMED:
         raise NotEligible()
-    if poll.checked_in_only and not voter.checked_in:
+    if poll.eligibility == ELIGIBLE_CHECKED_IN and not voter.checked_in:
         raise NotEligible(_l("Only participants who have checked in at the venue can vote."))
+    if poll.eligibility == ELIGIBLE_PRESENT and not (voter.checked_in or voter.present_online):
+        raise NotEligible(_l("Only participants who are here can vote: check in at the venue, "
+                             "or follow the meeting on its stage page."))
 
 
 @dataclass(frozen=True)

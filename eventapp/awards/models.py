@@ -56,6 +56,14 @@ POLL_ANNOUNCED = "announced"
 POLL_REVEALED = "revealed"
 
 
+# Who may vote in a poll, besides holding a confirmed registration.
+ELIGIBLE_REGISTERED = "registered"
+ELIGIBLE_CHECKED_IN = "checked_in"
+# Checked in at the venue, or present online: opened the stage page during the event.
+ELIGIBLE_PRESENT = "present"
+POLL_ELIGIBILITIES = (ELIGIBLE_REGISTERED, ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT)
+
+
 class Poll(db.Model):
     """An award vote among finalists: draft → open → closed → announced → revealed."""
 
@@ -65,7 +73,8 @@ class Poll(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default=POLL_DRAFT)
-    checked_in_only: Mapped[bool] = mapped_column(default=False)
+    eligibility: Mapped[str] = mapped_column(String(20), default=ELIGIBLE_REGISTERED,
+                                             server_default=ELIGIBLE_REGISTERED)
     # A run-off among the tied finalists of its parent.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
     # Kept by the vote's own UPDATE, which also proves the poll was open when it committed.

@@ -28,9 +28,13 @@ from ..registration.models import STATUS_CONFIRMED, Registration
 from .ballots import mix_at_close, receipts_of, tally, tied_at_top
 from .finalists import finalists_of
 from .models import (
+    ELIGIBLE_CHECKED_IN,
+    ELIGIBLE_PRESENT,
+    ELIGIBLE_REGISTERED,
     POLL_ANNOUNCED,
     POLL_CLOSED,
     POLL_DRAFT,
+    POLL_ELIGIBILITIES,
     POLL_OPEN,
     POLL_REVEALED,
     Poll,
@@ -139,10 +143,13 @@ def public_results(event: Event) -> list[PublicResult]:
 # --- organiser actions --------------------------------------------------------------------
 
 
-def create_poll(actor, event: Event, title: str, checked_in_only: bool = False) -> Poll:
+def create_poll(actor, event: Event, title: str,
+                eligibility: str = ELIGIBLE_REGISTERED) -> Poll:
     """A draft poll among all of the event's finalists."""
+    if eligibility not in POLL_ELIGIBILITIES:
+        raise InvalidInput(_l("Please choose who may vote."))
     with write_transaction():
-        poll = Poll(event_id=event.id, title=title, checked_in_only=checked_in_only)
+        poll = Poll(event_id=event.id, title=title, eligibility=eligibility)
         db.session.add(poll)
         db.session.flush()
         _set_candidates(poll, [f.id for f in finalists_of(event)])
@@ -161,9 +168,22 @@ def _set_candidates(poll: Poll, finalist_ids: list[int]) -> None:
 def _eligible_count(poll: Poll) -> int:
     query = select(func.count()).select_from(Registration).where(
         Registration.event_id == poll.event_id, Registration.status == STATUS_CONFIRMED)
-    if poll.checked_in_only:
+    if poll.eligibility == ELIGIBLE_CHECKED_IN:
         query = query.where(Registration.checked_in_at.is_not(None))
+    elif poll.eligibility == ELIGIBLE_PRESENT:
+        query = query.where(Registration.checked_in_at.is_not(None)
+                            | Registration.present_online)
     return db.session.scalar(query)
+
+
+def count_newly_eligible(event_id: int, eligibilities: tuple[str, ...]) -> None:
+    """Someone arrived (checked in, or present online) while the event's poll for such
+    people is open: its turnout's total grows by one (joins the caller's transaction)."""
+    db.session.execute(
+        update(Poll).where(Poll.event_id == event_id, Poll.status == POLL_OPEN,
+                           Poll.eligibility.in_(eligibilities))
+        .values(eligible_count=Poll.eligible_count + 1)
+        .execution_options(synchronize_session=False))
 
 
 def _move(poll: Poll, source: str, target: str, **values) -> None:
@@ -208,7 +228,7 @@ def start_runoff(actor, poll: Poll) -> Poll:
     with write_transaction():
         runoff = Poll(event_id=poll.event_id, parent_id=poll.id,
                       title=str(_l("Run-off: %(title)s", title=poll.title)),
-                      checked_in_only=poll.checked_in_only)
+                      eligibility=poll.eligibility)
         db.session.add(runoff)
         db.session.flush()
         _set_candidates(runoff, [s.finalist_id for s in tied])

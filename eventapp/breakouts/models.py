@@ -29,6 +29,9 @@ class BreakoutSession(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     host: Mapped[str] = mapped_column(String(200), default="")
     capacity: Mapped[int]
+    # The video room of an online or hybrid session: shown only to who holds a seat in it,
+    # from shortly before the slot until its end (services.room_links_for).
+    room_url: Mapped[str] = mapped_column(String(500), default="")
     # Kept by conditional UPDATEs (never read-then-write), so it is never recounted per request.
     seats_taken: Mapped[int] = mapped_column(default=0)
 

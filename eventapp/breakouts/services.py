@@ -7,19 +7,23 @@ nothing here reads a count and writes it back. Functions without their own
 or cancels someone).
 """
 
+from datetime import datetime, timedelta
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from ..audit.services import record
-from ..database import write_transaction
+from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import AgendaItem, Event
 from ..extensions import db
 from .models import CHOICE_SEATED, CHOICE_WAITLISTED, BreakoutChoice, BreakoutSession
 
-SESSION_FIELDS = ("title", "description", "host", "capacity")
+SESSION_FIELDS = ("title", "description", "host", "capacity", "room_url")
+# A session's video room opens to its seated participants this long before the slot starts.
+ROOM_OPENS_BEFORE = timedelta(minutes=15)
 
 
 class SeatUnavailable(Conflict):
@@ -52,6 +56,21 @@ def choices_of(registration_id: int) -> dict[int, BreakoutChoice]:
     choices = db.session.scalars(
         select(BreakoutChoice).where(BreakoutChoice.registration_id == registration_id))
     return {choice.slot_id: choice for choice in choices}
+
+
+def room_links_for(registration_id: int, now: datetime | None = None) -> list[BreakoutSession]:
+    """The sessions whose video room the participant may enter now: those they hold a seat
+    in, from ROOM_OPENS_BEFORE the slot until its end (the room's address is theirs only)."""
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(BreakoutSession).join(BreakoutChoice, BreakoutChoice.session_id ==
+                                     BreakoutSession.id)
+        .join(AgendaItem, AgendaItem.id == BreakoutSession.slot_id)
+        .options(contains_eager(BreakoutSession.slot))
+        .where(BreakoutChoice.registration_id == registration_id,
+               BreakoutChoice.status == CHOICE_SEATED, BreakoutSession.room_url != "",
+               AgendaItem.starts_at <= now + ROOM_OPENS_BEFORE, now < AgendaItem.ends_at)
+        .order_by(AgendaItem.starts_at)))
 
 
 def waitlist_position(choice: BreakoutChoice) -> int:
@@ -174,6 +193,9 @@ def _validated(values: dict) -> dict:
     values = {k: values.get(k) for k in SESSION_FIELDS}
     if values["capacity"] is None or values["capacity"] < 1:
         raise InvalidInput(_l("A breakout session needs at least one seat."))
+    values["room_url"] = (values["room_url"] or "").strip()
+    if values["room_url"] and not values["room_url"].startswith("https://"):
+        raise InvalidInput(_l("The video room's address must begin with https://."))
     return values
 
 
@@ -210,7 +232,7 @@ def update_session(actor, session: BreakoutSession, slot: AgendaItem, **values) 
                 raise Conflict(_l("People have already chosen this session; "
                                   "it cannot move to another slot."))
             session.slot_id = slot.id
-        for key in ("title", "description", "host"):
+        for key in ("title", "description", "host", "room_url"):
             setattr(session, key, values[key])
         seated = _fill_from_waitlist(session.id)
         record(actor, "breakout.updated", slot.event_id, session=session.id)

@@ -1,7 +1,6 @@
 """The check-in desk (organisers, on a phone) and the participant's ticket."""
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -64,8 +63,9 @@ def walk_in(slug: str):
     try:
         registration = services.register_walk_in(
             current_user, event, name=form.name.data, email=form.email.data,
+            # Their mail speaks the meeting's language, not the desk's.
             organisation=form.organisation.data or "", consent=form.consent.data,
-            locale=str(get_locale()))
+            locale=event.language)
     except DomainError as error:
         flash(error.message, "warning")
         return _desk(event, error.status_code, walk_in=form)

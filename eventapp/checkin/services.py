@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..auth.models import User
+from ..awards import polls
+from ..awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT
 from ..database import write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import Event
@@ -56,6 +58,10 @@ def check_in(actor, event: Event, registration: Registration) -> Registration:
     with write_transaction():
         done = registrations.mark_checked_in(registration)
         if done:
+            # Who was present online counted already in a poll for who is there.
+            arrived_for = (ELIGIBLE_CHECKED_IN,) if registration.present_online else (
+                ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT)
+            polls.count_newly_eligible(event.id, arrived_for)
             record(actor, "checkin", event.id, registration=registration.id)
     if not done:
         raise AlreadyCheckedIn(_l("%(name)s checked in already at %(time)s.",

@@ -81,6 +81,8 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
         starts_at=at(agenda[0]["start"]), ends_at=at(agenda[-1]["end"]),
         format=facts["event"]["format"], venue="",
         online_link="https://meet.example.org/go-cluster-jahrestreffen",
+        # Not a provider the stage embeds: the stage page links to it.
+        stream_url="https://stream.example.org/go-cluster-jahrestreffen",
         registration_opens_at=None, registration_closes_at=None, capacity=None)
     slots = {}
     for item in agenda:
@@ -88,9 +90,11 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
             organiser, event, starts_at=at(item["start"]), ends_at=at(item["end"]),
             kind=item["kind"], title=item["title"], speaker=item.get("speaker", ""),
             affiliation=item.get("affiliation", ""))
+    # An online meeting: each breakout has its video room.
     sessions = [breakouts.add_session(organiser, slots["breakouts"], title=b["title"],
-                                      description="", host="", capacity=b["seats"])
-                for b in facts["breakouts"]]
+                                      description="", host="", capacity=b["seats"],
+                                      room_url=f"https://meet.example.org/go-cluster-room-{n}")
+                for n, b in enumerate(facts["breakouts"], start=1)]
     for order, finalist in enumerate(facts["finalists"], start=1):
         awards.add_finalist(
             organiser, event, logo=_demo_logo(finalist["initials"], order),

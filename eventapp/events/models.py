@@ -18,6 +18,10 @@ FORMAT_ONLINE = "online"
 FORMAT_HYBRID = "hybrid"
 EVENT_FORMATS = (FORMAT_IN_PERSON, FORMAT_ONLINE, FORMAT_HYBRID)
 
+# The meeting's main language: its pages, mails and big screen speak it unless the reader
+# chose another language.
+EVENT_LANGUAGES = ("de", "en")
+
 AGENDA_KINDS = ("opening", "talk", "breakouts", "pitches", "vote", "award", "break", "closing")
 
 
@@ -35,6 +39,9 @@ class Event(db.Model):
     format: Mapped[str] = mapped_column(String(20), default=FORMAT_IN_PERSON)
     venue: Mapped[str] = mapped_column(String(300), default="")
     online_link: Mapped[str] = mapped_column(String(500), default="")
+    # The stream shown on the stage page (embedded when its provider allows it).
+    stream_url: Mapped[str] = mapped_column(String(500), default="")
+    language: Mapped[str] = mapped_column(String(2), default="de", server_default="de")
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     capacity: Mapped[int | None]  # None: no limit

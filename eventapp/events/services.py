@@ -7,15 +7,17 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..audit.services import record
+from ..caching import TimedCache
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from .models import (
     AGENDA_KINDS,
     EVENT_FORMATS,
+    EVENT_LANGUAGES,
     EVENT_STATUSES,
     STATUS_ARCHIVED,
     STATUS_PUBLISHED,
@@ -25,8 +27,8 @@ from .models import (
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EVENT_FIELDS = ("slug", "title", "motto", "description", "starts_at", "ends_at", "format",
-                "venue", "online_link", "registration_opens_at", "registration_closes_at",
-                "capacity")
+                "venue", "online_link", "stream_url", "language", "registration_opens_at",
+                "registration_closes_at", "capacity")
 AGENDA_FIELDS = ("starts_at", "ends_at", "kind", "title", "speaker", "affiliation")
 
 
@@ -63,6 +65,26 @@ def get_event(slug: str, include_unpublished: bool = False,
     return event
 
 
+def event_languages(max_age: float, size: int) -> TimedCache[str]:
+    """Each process's cache of the meetings' main languages, by slug."""
+    return TimedCache(
+        lambda slug: db.session.scalar(select(Event.language).where(Event.slug == slug)),
+        max_age, size)
+
+
+def event_language(request) -> str | None:
+    """The main language of the meeting a public page is about (its slug is in the URL);
+    None for other pages and for the organiser's, whose staff read their own language."""
+    slug = (request.view_args or {}).get("slug")
+    if not slug or request.path.startswith("/organiser/"):
+        return None
+    try:
+        return current_app.extensions["event_languages"].get(slug)
+    except SQLAlchemyError:  # the database is away: the 503 page speaks the reader's language
+        db.session.rollback()
+        return None
+
+
 def registration_is_open(event: Event, now: datetime | None = None) -> bool:
     """Whether people may register now: published, within the window, before the end."""
     now = now or utcnow()
@@ -80,6 +102,12 @@ def ensure_registration_open(event: Event) -> None:
 
 
 def _validate_event(values: dict, event: Event | None) -> None:
+    values["stream_url"] = (values.get("stream_url") or "").strip()
+    values["language"] = values.get("language") or EVENT_LANGUAGES[0]
+    if values["language"] not in EVENT_LANGUAGES:
+        raise InvalidInput(_l("Please choose German or English."))
+    if values["stream_url"] and not values["stream_url"].startswith("https://"):
+        raise InvalidInput(_l("The stream's address must begin with https://."))
     if not SLUG_PATTERN.match(values["slug"]):
         raise InvalidInput(_l("The short name may contain only a-z, 0-9 and hyphens."))
     if values["format"] not in EVENT_FORMATS:

@@ -1,10 +1,11 @@
 """The organiser's remote: one small form per button."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import DATABASE_ID, Form
+from ..awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT, ELIGIBLE_REGISTERED
+from ..forms import DATABASE_ID, Form, choices
 
 
 class ActionForm(Form):
@@ -28,5 +29,9 @@ class PitchForm(Form):
 
 class OpenVoteForm(Form):
     title = StringField(_l("Title of the vote"), validators=[DataRequired(), Length(max=200)])
-    checked_in_only = BooleanField(_l("Only participants who have checked in may vote"))
+    eligibility = RadioField(_l("Who may vote"), default=ELIGIBLE_REGISTERED, choices=choices([
+        (ELIGIBLE_REGISTERED, _l("Everyone registered")),
+        (ELIGIBLE_CHECKED_IN, _l("Only who has checked in at the venue")),
+        (ELIGIBLE_PRESENT, _l("Who has checked in or follows the stage page online")),
+    ]))
     submit = SubmitField(_l("Open the vote"))

@@ -1,20 +1,22 @@
 """Big screen, the JSON state it polls, and the organiser's live control."""
 
 import segno
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from ..auth.decorators import organiser_required
 from ..awards import ballots, polls
 from ..awards.finalists import finalists_of
 from ..awards.models import POLL_ANNOUNCED, POLL_CLOSED, POLL_REVEALED
+from ..breakouts.services import room_links_for
 from ..errors import DomainError
 from ..events.services import get_event
 from ..extensions import limiter
 from ..forms import choices
 from ..mailing.compose import external_url
-from . import bp, services
+from ..site import allow_frames_from
+from . import bp, online, services
 from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm
 from .state_cache import state_headers, state_tags
 
@@ -35,13 +37,15 @@ def state(slug: str):
     return response
 
 
-def _stage_context(event) -> dict:
+def _stage_context(event, online: bool = False) -> dict:
+    """What the big screen shows; `online`: for the stage page, with a button to the ballot
+    where the screen shows its QR code."""
     vote_url = external_url("awards.vote", slug=event.slug)
-    qr = segno.make(vote_url, error="m")
+    qr = None if online else segno.make(vote_url, error="m").svg_inline(
+        scale=1, omitsize=True, dark="#000", light="#fff")
     return {"event": event, "live": services.public_state(event),
-            "tag": services.state_tag(event.slug),
-            "vote_url": vote_url, "short_url": vote_url.split("://", 1)[-1],
-            "qr_svg": qr.svg_inline(scale=1, omitsize=True, dark="#000", light="#fff")}
+            "tag": services.state_tag(event.slug), "online": online,
+            "vote_url": vote_url, "short_url": vote_url.split("://", 1)[-1], "qr_svg": qr}
 
 
 @bp.route("/screen/<slug>")
@@ -52,8 +56,25 @@ def screen(slug: str):
 
 @bp.route("/screen/<slug>/stage")
 def stage(slug: str):
-    """The screen's content alone, fetched by the screen when the show changes."""
-    return render_template("live/_stage.html", **_stage_context(get_event(slug)))
+    """The screen's content alone, fetched by the screen (and the stage page, `?online=1`)
+    when the show changes."""
+    online_viewer = request.args.get("online") == "1"
+    return render_template("live/_stage.html", **_stage_context(get_event(slug), online_viewer))
+
+
+@bp.route("/events/<slug>/stage")
+@login_required
+def stage_page(slug: str):
+    """The meeting online: its stream beside what the big screen shows, for participants;
+    opening it during the meeting makes them present."""
+    event = get_event(slug)
+    registration = online.enter_stage(current_user, event)
+    stream = online.stream_of(event)
+    if stream and stream.frame_origin:
+        allow_frames_from(stream.frame_origin)
+    rooms = room_links_for(registration.id) if registration else []
+    return render_template("live/stage_page.html", stream=stream, rooms=rooms,
+                           **_stage_context(event, online=True))
 
 
 # --- organiser control --------------------------------------------------------------------
@@ -95,7 +116,7 @@ ACTIONS = {
     "pitch": (PitchForm, lambda event, form: services.start_pitch(
         current_user, event, form.finalist.data)),
     "open": (OpenVoteForm, lambda event, form: services.open_vote(
-        current_user, event, form.title.data, form.checked_in_only.data)),
+        current_user, event, form.title.data, form.eligibility.data)),
     "close": (ActionForm, lambda event, form: services.close_vote(current_user, event)),
     "runoff": (ActionForm, lambda event, form: services.start_runoff(current_user, event)),
     "announce": (ActionForm, lambda event, form: services.announce(current_user, event)),

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from ..audit.services import record
 from ..awards import polls
 from ..awards.finalists import get_finalist
-from ..awards.models import POLL_ANNOUNCED, POLL_REVEALED, Finalist, Poll
+from ..awards.models import ELIGIBLE_REGISTERED, POLL_ANNOUNCED, POLL_REVEALED, Finalist, Poll
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import STATUS_PUBLISHED, AgendaItem, Event
@@ -153,12 +153,12 @@ def start_pitch(actor, event: Event, finalist_id: int) -> None:
                 pitch_started_at=utcnow())
 
 
-def open_vote(actor, event: Event, title: str, checked_in_only: bool = False) -> Poll:
+def open_vote(actor, event: Event, title: str, eligibility: str = ELIGIBLE_REGISTERED) -> Poll:
     """Open the vote (creating the poll if there is none yet) and show it on the screen."""
     with write_transaction():
         poll = polls.current_poll(event)
         if poll is None:
-            poll = polls.create_poll(actor, event, title, checked_in_only)
+            poll = polls.create_poll(actor, event, title, eligibility)
         elif poll.status in (POLL_ANNOUNCED, POLL_REVEALED):
             raise AlreadyAnnounced()
         polls.open_poll(actor, poll)

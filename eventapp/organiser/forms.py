@@ -97,6 +97,10 @@ class EventForm(Form):
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
     online_link = URLField(_l("Online link (shown only to registered participants)"),
                            validators=[Optional(), URL(), Length(max=500)])
+    stream_url = URLField(_l("Stream for the stage page (YouTube or Vimeo are embedded, other "
+                             "addresses linked)"), validators=[Optional(), URL(), Length(max=500)])
+    language = SelectField(_l("Main language of the meeting"), default="de",
+                           choices=choices([("de", _l("German")), ("en", _l("English"))]))
     registration_opens_at = LocalDateTimeField(_l("Registration opens"), validators=[Optional()])
     registration_closes_at = LocalDateTimeField(_l("Registration closes"), validators=[
         Optional(), _after("registration_opens_at",
@@ -123,6 +127,8 @@ class BreakoutSessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     host = StringField(_l("Host"), validators=[Optional(), Length(max=200)])
+    room_url = URLField(_l("Video room (shown to its seated participants from 15 minutes "
+                           "before the slot)"), validators=[Optional(), URL(), Length(max=500)])
     capacity = IntegerField(_l("Seats"), validators=[DataRequired(),
                                                      NumberRange(min=1, max=100_000)])
     submit = SubmitField(_l("Save"))

@@ -7,7 +7,12 @@ from flask_login import current_user, login_required
 
 from ..auth.sessions import start_session
 from ..breakouts.models import CHOICE_WAITLISTED
-from ..breakouts.services import choices_of, sessions_by_slot, waitlist_position
+from ..breakouts.services import (
+    choices_of,
+    room_links_for,
+    sessions_by_slot,
+    waitlist_position,
+)
 from ..errors import DomainError
 from ..events.services import RegistrationClosed, ensure_registration_open, get_event
 from ..extensions import limiter
@@ -109,7 +114,7 @@ def _render_my_registration(event, registration, status: int = 200, submitted=No
         if registration.status == STATUS_WAITLISTED else None
     return render_template("registration/me.html", event=event, registration=registration,
                            slots=sessions_by_slot(event), choices=choices, positions=positions,
-                           place_on_waitlist=in_line,
+                           place_on_waitlist=in_line, rooms=room_links_for(registration.id),
                            choose_form=ChooseBreakoutForm(), leave_form=LeaveBreakoutForm(),
                            cancel_form=cancel_form), status
 

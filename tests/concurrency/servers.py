@@ -6,7 +6,10 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 from ..helpers import free_port
@@ -58,3 +61,22 @@ def _wait_for(url: str) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"{url} does not answer")
+
+
+class Browser:
+    """A cookie jar and a few requests, the way a phone keeps its session."""
+
+    def __init__(self, address: str = "198.51.100.7"):
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.address = address  # the client address nginx would add (X-Forwarded-For)
+
+    def request(self, url: str, data: dict | None = None, headers: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(url, data=body, headers={
+            "X-Forwarded-For": self.address, **(headers or {})})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode(), response.headers
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace"), error.headers

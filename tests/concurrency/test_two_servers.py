@@ -12,7 +12,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.cookiejar import CookieJar
 
 import pytest
 import redis
@@ -29,7 +28,7 @@ from eventapp.extensions import db
 from eventapp.live import services as live
 
 from ..helpers import free_port, soon
-from .servers import AppServer
+from .servers import AppServer, Browser
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -54,25 +53,6 @@ def cluster(app, tmp_path):
     stop(proxy)
     for server in servers:
         server.stop()
-
-
-class Browser:
-    """A cookie jar and a few requests, the way a phone keeps its session."""
-
-    def __init__(self, address: str = "198.51.100.7"):
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()))
-        self.address = address  # the client address nginx would add (X-Forwarded-For)
-
-    def request(self, url: str, data: dict | None = None, headers: dict | None = None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(url, data=body, headers={
-            "X-Forwarded-For": self.address, **(headers or {})})
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode(), response.headers
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace"), error.headers
 
 
 def _poll_with_voters(organiser, create_event, register, count: int):

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.slow
 SLUG = "clustertreffen-2022"
 PUBLIC = ["/", "/hall-of-fame", f"/events/{SLUG}/", f"/events/{SLUG}/register",
           "/auth/sign-in", "/auth/login", f"/events/{SLUG}/register/done", "/nowhere"]
-PARTICIPANT = [f"/events/{SLUG}/me", f"/events/{SLUG}/vote", f"/events/{SLUG}/me/ticket",
+PARTICIPANT = [f"/events/{SLUG}/me", f"/events/{SLUG}/vote", f"/events/{SLUG}/stage",
+               f"/events/{SLUG}/me/ticket",
                "/me/privacy"]
 ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/",
              f"/organiser/events/{SLUG}/agenda/new", f"/organiser/events/{SLUG}/breakouts/new",
