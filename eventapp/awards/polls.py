@@ -87,9 +87,10 @@ def ballot_cache(max_age: float, size: int) -> TimedCache[tuple[Event, Poll | No
 
 
 def _read_ballot(slug: str) -> tuple[Event, Poll | None] | None:
-    # A session of its own: what it reads is detached when it closes, fully loaded, and
-    # no commit of a request can expire it.
-    with Session(db.engine) as session:
+    # On the request's connection (a second one from the pool per request would run a
+    # threaded worker's pool dry in a burst), but in a session of its own: what it reads is
+    # detached when that closes, fully loaded, and no commit of the request can expire it.
+    with Session(bind=db.session.connection()) as session:
         event = session.scalar(select(Event).where(Event.slug == slug,
                                                    Event.status == STATUS_PUBLISHED))
         if event is None:
