@@ -58,8 +58,11 @@ MATRIX = {
     ("registration.choose", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
     ("registration.leave", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
     ("registration.cancel_view", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
-    ("awards.vote", "GET"): signed_in(200, FORBIDDEN, FORBIDDEN),
+    # Not signed in: the two ways in (a vote card's code, or the personal link).
+    ("awards.vote", "GET"): {**signed_in(200, FORBIDDEN, FORBIDDEN), "anonymous": 200},
     ("awards.vote", "POST"): signed_in(422, 422, 422),  # an empty ballot; casting checks more
+    ("awards.enter_card", "POST"): everyone(422),  # an empty code
+    ("awards.scan_card", "GET"): everyone(NOT_FOUND),  # a code of no card
     ("privacy.download", "GET"): signed_in(200, 200, 200),
     ("privacy.privacy", "GET"): signed_in(200, 200, 200),
     ("privacy.privacy", "POST"): signed_in(422, 422, 422),
@@ -100,6 +103,11 @@ MATRIX = {
     ("checkin.check_in", "POST"): organisers_only(422),
     ("checkin.walk_in", "POST"): organisers_only(422),
     ("checkin.counts", "GET"): organisers_only(200),
+    ("checkin.hand_out_card", "POST"): organisers_only(422),
+    ("organiser.vote_cards", "GET"): organisers_only(200),
+    ("organiser.print_vote_cards", "POST"): organisers_only(422),
+    ("organiser.void_vote_card", "POST"): organisers_only(422),
+    ("organiser.vote_cards_sheet", "GET"): organisers_only(200),
     ("checkin.ticket", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
     ("mailing.message", "GET"): organisers_only(200),
     ("mailing.message", "POST"): organisers_only(422),
@@ -150,8 +158,8 @@ def world(app, create_event, register, organiser):
                              organisation="Altnetz", project="Anfang", note="")
     values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
-              "action": "welcome", "table": "registrations", "file_format": "csv",
-              "kind": "vote_open", "winner_id": winner.id}
+              "code": "unknown", "action": "welcome", "table": "registrations",
+              "file_format": "csv", "kind": "vote_open", "winner_id": winner.id}
     return {"values": values, "participant": participant, "other_participant": other}
 
 

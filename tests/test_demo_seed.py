@@ -208,3 +208,11 @@ def test_voted_runs_the_award_vote_once(runner, client, mailbox):
 def test_the_example_past_winner_is_marked_as_an_example(seeded):
     (winner,) = db.session.scalars(select(PastWinner)).all()
     assert "(example)" in winner.organisation and "(example)" in winner.award
+
+
+def test_the_demo_has_vote_cards_to_try(runner):
+    from eventapp.awards.cards import card_counts
+    from eventapp.events.services import get_event
+
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    assert card_counts(get_event("clustertreffen-2022")) == {"printed": 16, "voided": 0}

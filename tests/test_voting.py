@@ -161,10 +161,15 @@ def test_a_ballot_cached_as_open_counts_no_vote_after_the_close(client, auth, sh
     assert reloaded(polls.current_poll(event)).votes_cast == 0
 
 
-def test_anonymous_voters_are_sent_to_sign_in(client, show):
+def test_a_phone_neither_signed_in_nor_holding_a_card_is_offered_both(client, show):
     event, _people = show
     response = client.get(f"/events/{event.slug}/vote")
-    assert response.status_code == 302 and "/auth/sign-in" in response.headers["Location"]
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="code"' in page and "/auth/sign-in" in page
+    assert 'name="finalist"' not in page
+    sent = client.post(f"/events/{event.slug}/vote", data={"finalist": 1, "confirmed": "1"})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(
+        f"/events/{event.slug}/vote")
 
 
 def test_participants_cannot_run_the_show(client, auth, show):

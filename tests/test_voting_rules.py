@@ -78,6 +78,7 @@ def test_voter_reads_registration_teams_and_participation_together(poll_with_vot
 
     member = ballots.voter_in(poll, users[0])
     assert member == ballots.Voter("confirmed", checked_in=False, present_online=False,
+                                  has_card=False,
                                   has_voted=True,
                                   own_finalist_ids=frozenset({finalists[0].id, finalists[2].id}))
     assert ballots.voter_in(poll, users[1]).own_finalist_ids == frozenset()

@@ -41,11 +41,13 @@ from .models import (
     POLL_OPEN,
     POLL_REVEALED,
     Ballot,
+    CardParticipation,
     Finalist,
     FinalistTeamMember,
     InboxBallot,
     Participation,
     Poll,
+    VoteCard,
 )
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,16 @@ class OwnFinalist(Forbidden):
     default_message = _l("You belong to this finalist's team and cannot vote for it.")
 
 
+class CardsNotAllowed(Forbidden):
+    default_message = _l("This vote is for personal links only: please sign in with the link "
+                         "from your mail.")
+
+
+class VoidedCard(Forbidden):
+    default_message = _l("This vote card was reported lost and no longer counts. Please ask "
+                         "at the registration desk.")
+
+
 class NotCountedYet(Conflict):
     default_message = _l("The votes are counted when voting has closed.")
 
@@ -98,6 +110,7 @@ _TEAM = (select(FinalistTeamMember.user_id, FinalistTeamMember.finalist_id).join
          .where(Finalist.event_id == bindparam("event_id")).subquery())
 _VOTER = (
     select(Registration.status, Registration.checked_in_at, Registration.present_online,
+           Registration.vote_card_received,
            select(Participation.user_id).where(Participation.poll_id == bindparam("poll_id"),
                                                Participation.user_id == bindparam("user_id"))
            .exists().label("has_voted"),
@@ -106,6 +119,10 @@ _VOTER = (
     .where(Registration.event_id == bindparam("event_id"),
            Registration.user_id == bindparam("user_id")))
 _INSERT_PARTICIPATION = insert(Participation.__table__)
+_INSERT_CARD_PARTICIPATION = insert(CardParticipation.__table__)
+_CARD_HAS_VOTED = (select(CardParticipation.card_id)
+                   .where(CardParticipation.poll_id == bindparam("poll_id"),
+                          CardParticipation.card_id == bindparam("card_id")).exists())
 _INBOX = InboxBallot.__table__
 _INSERT_INTO_INBOX = insert(_INBOX)
 _POLLS = Poll.__table__
@@ -139,6 +156,7 @@ class Voter:
     registration_status: str | None  # None: not registered for the event
     checked_in: bool
     present_online: bool
+    has_card: bool  # the desk handed them a vote card
     has_voted: bool
     own_finalist_ids: frozenset[int]
 
@@ -148,9 +166,10 @@ def voter_in(poll: Poll, user: User) -> Voter:
     rows = db.session.execute(_VOTER, {"event_id": poll.event_id, "poll_id": poll.id,
                                        "user_id": user.id}).all()
     if not rows:
-        return Voter(None, False, False, False, frozenset())
-    status, checked_in_at, present_online, has_voted_already, _ = rows[0]
-    return Voter(status, checked_in_at is not None, present_online, bool(has_voted_already),
+        return Voter(None, False, False, False, False, frozenset())
+    status, checked_in_at, present_online, has_card, has_voted_already, _ = rows[0]
+    return Voter(status, checked_in_at is not None, present_online, has_card,
+                 bool(has_voted_already),
                  frozenset(row.finalist_id for row in rows if row.finalist_id is not None))
 
 
@@ -163,6 +182,9 @@ def check_eligible(poll: Poll, voter: Voter) -> None:
     if poll.eligibility == ELIGIBLE_PRESENT and not (voter.checked_in or voter.present_online):
         raise NotEligible(_l("Only participants who are here can vote: check in at the venue, "
                              "or follow the meeting on its stage page."))
+    if poll.cards_may_vote and voter.has_card:
+        # Their card votes; the link must not vote a second time.
+        raise NotEligible(_l("You received a vote card at the desk: please vote with it."))
 
 
 @dataclass(frozen=True)
@@ -220,6 +242,50 @@ def _new_receipt() -> str:
 def cast_vote(poll: Poll | None, user: User, finalist_id: int) -> str:
     """Cast the user's one vote and return the receipt code (shown once, stored nowhere else)."""
     check_vote(poll, user, finalist_id)
+    return _cast(poll, _INSERT_PARTICIPATION, {"poll_id": poll.id, "user_id": user.id},
+                 finalist_id)
+
+
+# --- voting with a card ---------------------------------------------------------------------
+
+
+def card_sheet(poll: Poll | None, card: VoteCard) -> BallotSheet:
+    """The ballot as a card's holder sees it: every candidate (a card cannot tell whose
+    team its holder is in: the page asks them not to vote for their own)."""
+    candidates = list(poll.candidates) if poll else []
+    if poll is None or poll.status != POLL_OPEN:
+        return BallotSheet(candidates, frozenset(), False, None)
+    voted = db.session.scalar(select(_CARD_HAS_VOTED),
+                              {"poll_id": poll.id, "card_id": card.id})
+    refusal = (VoidedCard() if card.voided_at is not None
+               else None if poll.cards_may_vote else CardsNotAllowed())
+    return BallotSheet(candidates, frozenset(), bool(voted), refusal)
+
+
+def check_card_vote(poll: Poll | None, card: VoteCard, finalist_id: int) -> Finalist:
+    """Every rule a card's vote must pass before it is cast; the chosen finalist."""
+    if poll is None or poll.status != POLL_OPEN or card.event_id != poll.event_id:
+        raise PollNotOpen()
+    sheet = card_sheet(poll, card)
+    if sheet.refusal:
+        raise sheet.refusal
+    chosen = next((f for f in sheet.choices if f.id == finalist_id), None)
+    if chosen is None:
+        raise InvalidInput(_l("Please choose one of the finalists."))
+    if sheet.has_voted:
+        raise AlreadyVoted(_l("This vote card has voted already. Each card has one vote."))
+    return chosen
+
+
+def cast_card_vote(poll: Poll | None, card: VoteCard, finalist_id: int) -> str:
+    """Cast the card's one vote in the poll; the receipt, as for a personal vote."""
+    check_card_vote(poll, card, finalist_id)
+    return _cast(poll, _INSERT_CARD_PARTICIPATION, {"poll_id": poll.id, "card_id": card.id},
+                 finalist_id)
+
+
+def _cast(poll: Poll, participation, voter: dict, finalist_id: int) -> str:
+    """Write who voted (a person or a card) and what, count it while the poll is open."""
     receipt = _new_receipt()
     try:
         # Only Core statements below: nothing loaded needs reading again after the commit.
@@ -227,7 +293,7 @@ def cast_vote(poll: Poll | None, user: User, finalist_id: int) -> str:
             # An organiser's transaction holding the poll row makes this a 503, not a queue.
             limit_waiting(current_app.config["VOTE_LOCK_TIMEOUT_MS"],
                           current_app.config["VOTE_STATEMENT_TIMEOUT_MS"])
-            db.session.execute(_INSERT_PARTICIPATION, {"poll_id": poll.id, "user_id": user.id})
+            db.session.execute(participation, voter)
             db.session.execute(_INSERT_INTO_INBOX, {
                 "id": secrets.token_hex(16), "poll_id": poll.id, "finalist_id": finalist_id,
                 "receipt": receipt})

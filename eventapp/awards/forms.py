@@ -18,6 +18,12 @@ class BallotForm(Form):
     submit = SubmitField(_l("Continue"))
 
 
+class CardCodeForm(Form):
+    code = StringField(_l("Code on your vote card"), validators=[
+        InputRequired(message=_l("Please type the code on your vote card.")), Length(max=40)])
+    submit = SubmitField(_l("To the ballot"))
+
+
 class ReceiptLookupForm(Form):
     class Meta:
         csrf = False  # a GET search that changes nothing

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -75,6 +76,9 @@ class Poll(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=POLL_DRAFT)
     eligibility: Mapped[str] = mapped_column(String(20), default=ELIGIBLE_REGISTERED,
                                              server_default=ELIGIBLE_REGISTERED)
+    # False: personal links only, for a strict conflict-of-interest rule (a card's ballot
+    # cannot hide the holder's own finalist).
+    cards_may_vote: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     # A run-off among the tied finalists of its parent.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
     # Kept by the vote's own UPDATE, which also proves the poll was open when it committed.
@@ -116,6 +120,33 @@ class Participation(db.Model):
     # The composite primary key is the "one vote per person" rule. No foreign key: a deleted
     # account leaves its participation behind, so turnout and recounts stay true.
     user_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+
+
+class VoteCard(db.Model):
+    """A printed vote card, valid for the polls of one event (cards.py). Nothing here or
+    anywhere says who holds it."""
+
+    __tablename__ = "vote_cards"
+    __table_args__ = (UniqueConstraint("event_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]  # printed on the card, so that a lost one can be voided by it
+    salt: Mapped[str] = mapped_column(String(32))  # its code derives from this and the key
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CardParticipation(db.Model):
+    """That a vote card voted in a poll: its one vote, as Participation is a person's."""
+
+    __tablename__ = "card_participations"
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("vote_cards.id", ondelete="CASCADE"), primary_key=True)
 
 
 class Ballot(db.Model):

@@ -144,13 +144,14 @@ def public_results(event: Event) -> list[PublicResult]:
 # --- organiser actions --------------------------------------------------------------------
 
 
-def create_poll(actor, event: Event, title: str,
-                eligibility: str = ELIGIBLE_REGISTERED) -> Poll:
+def create_poll(actor, event: Event, title: str, eligibility: str = ELIGIBLE_REGISTERED,
+                cards_may_vote: bool = True) -> Poll:
     """A draft poll among all of the event's finalists."""
     if eligibility not in POLL_ELIGIBILITIES:
         raise InvalidInput(_l("Please choose who may vote."))
     with write_transaction():
-        poll = Poll(event_id=event.id, title=title, eligibility=eligibility)
+        poll = Poll(event_id=event.id, title=title, eligibility=eligibility,
+                    cards_may_vote=cards_may_vote)
         db.session.add(poll)
         db.session.flush()
         _set_candidates(poll, [f.id for f in finalists_of(event)])
@@ -229,7 +230,7 @@ def start_runoff(actor, poll: Poll) -> Poll:
     with write_transaction():
         runoff = Poll(event_id=poll.event_id, parent_id=poll.id,
                       title=str(_l("Run-off: %(title)s", title=poll.title)),
-                      eligibility=poll.eligibility)
+                      eligibility=poll.eligibility, cards_may_vote=poll.cards_may_vote)
         db.session.add(runoff)
         db.session.flush()
         _set_candidates(runoff, [s.finalist_id for s in tied])

@@ -1,15 +1,15 @@
 """Public award pages: logos, the ballot, results with receipts, the hall of fame."""
 
-from flask import make_response, render_template, request
-from flask_login import current_user, login_required
+from flask import make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..errors import DomainError
 from ..events.services import get_event
 from ..extensions import limiter, user_or_address
 from ..forms import choices
-from . import ballots, bp, polls
+from . import ballots, bp, cards, polls
 from .finalists import logo_of
-from .forms import BallotForm, ReceiptLookupForm
+from .forms import BallotForm, CardCodeForm, ReceiptLookupForm
 from .hall_of_fame import hall_of_fame as hall_of_fame_entries
 
 
@@ -28,38 +28,74 @@ def logo(finalist_id: int):
     return response.make_conditional(request)
 
 
-def _ballot_page(event, poll, form, error=None, status=None):
+def _ballot_page(event, poll, form, card, error=None, status=None):
     """The ballot, or why this person cannot vote now, with the status the refusal carries."""
-    sheet = ballots.ballot_sheet(poll, current_user)
+    sheet = ballots.card_sheet(poll, card) if card else ballots.ballot_sheet(poll, current_user)
     error = error or sheet.refusal
     form.finalist.choices = choices((f.id, f.organisation) for f in sheet.choices)
-    page = render_template("awards/vote.html", event=event, poll=poll, form=form,
+    page = render_template("awards/vote.html", event=event, poll=poll, form=form, card=card,
                            error=error.message if error else None, own=sheet.own_finalist_ids,
                            voted=sheet.has_voted)
     return page, status or (error.status_code if error else 200)
 
 
+def _vote_start(event, poll, form=None, error=None, status=200):
+    """For a phone that is neither signed in nor holds a card: the two ways to the ballot."""
+    return render_template("awards/vote_start.html", event=event, poll=poll,
+                           form=form or CardCodeForm(), error=error), status
+
+
 @bp.route("/events/<slug>/vote", methods=["GET", "POST"])
-@login_required
-@limiter.limit("30 per minute", methods=["POST"], key_func=user_or_address)
+@limiter.limit("30 per minute", methods=["POST"], key_func=cards.voter_key)
 def vote(slug: str):
-    """The ballot: choose, confirm, get the receipt. Works without JavaScript."""
+    """The ballot: choose, confirm, get the receipt; with the personal link's session or with
+    a vote card scanned or typed on this phone. Works without JavaScript."""
     event, poll = polls.ballot_of(slug)
+    card = cards.card_in_session(event)
+    if card is None and not current_user.is_authenticated:
+        if request.method == "GET":
+            return _vote_start(event, poll)
+        return redirect(url_for("awards.vote", slug=slug))
     form = BallotForm()
     if request.method == "GET":
-        return _ballot_page(event, poll, form)
+        return _ballot_page(event, poll, form, card)
     if not form.validate_on_submit():
-        return _ballot_page(event, poll, form, status=422)
+        return _ballot_page(event, poll, form, card, status=422)
     try:
         if not form.confirmed.data:
-            chosen = ballots.check_vote(poll, current_user, form.finalist.data)
+            chosen = (ballots.check_card_vote(poll, card, form.finalist.data) if card
+                      else ballots.check_vote(poll, current_user, form.finalist.data))
             return render_template("awards/confirm.html", event=event, poll=poll, form=form,
                                    chosen=chosen)
-        receipt = ballots.cast_vote(poll, current_user, form.finalist.data)
+        receipt = (ballots.cast_card_vote(poll, card, form.finalist.data) if card
+                   else ballots.cast_vote(poll, current_user, form.finalist.data))
     except DomainError as error:
-        return _ballot_page(event, poll, form, error)
+        return _ballot_page(event, poll, form, card, error)
     # The receipt is shown once, right here: it is stored nowhere that links it to the voter.
     return render_template("awards/receipt.html", event=event, poll=poll, receipt=receipt)
+
+
+@bp.route("/events/<slug>/vote/card", methods=["POST"])
+@limiter.limit("20 per minute", key_func=user_or_address)
+def enter_card(slug: str):
+    """The code of a vote card, typed on the voting page: on to the ballot with it."""
+    event, poll = polls.ballot_of(slug)
+    form = CardCodeForm()
+    if not form.validate_on_submit():
+        return _vote_start(event, poll, form, status=422)
+    try:
+        cards.hold_card(event, form.code.data)
+    except DomainError as error:
+        return _vote_start(event, poll, form, error.message, error.status_code)
+    return redirect(url_for("awards.vote", slug=slug), 303)
+
+
+@bp.route("/c/<code>")
+@limiter.limit("20 per minute", key_func=user_or_address)
+def scan_card(code: str):
+    """Where a vote card's QR code leads: straight to the ballot, no sign-in, no mail."""
+    slug = cards.hold_card(None, code)
+    return redirect(url_for("awards.vote", slug=slug))
 
 
 @bp.route("/events/<slug>/results")

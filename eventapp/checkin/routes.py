@@ -51,6 +51,25 @@ def check_in(slug: str):
     return redirect(url_for("checkin.desk", slug=slug), 303)
 
 
+@bp.route("/organiser/events/<slug>/checkin/card", methods=["POST"])
+@organiser_required
+def hand_out_card(slug: str):
+    """The desk gave a checked-in person a vote card (which one is noted nowhere)."""
+    event = get_event(slug, include_unpublished=True)
+    chosen = CheckInForm()
+    if not chosen.validate_on_submit():
+        flash(_("Please check your input."), "danger")
+        return _desk(event, 422)
+    try:
+        registration = services.confirmed_registration(event, chosen.registration_id.data)
+        services.hand_out_card(current_user, event, registration)
+    except DomainError as error:
+        flash(error.message, "warning")
+        return _desk(event, error.status_code)
+    flash(_("Vote card handed to %(name)s.", name=registration.user.name), "success")
+    return redirect(url_for("checkin.desk", slug=slug, q=request.args.get("q", "")), 303)
+
+
 @bp.route("/organiser/events/<slug>/checkin/walk-in", methods=["POST"])
 @organiser_required
 def walk_in(slug: str):

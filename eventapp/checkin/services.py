@@ -51,6 +51,10 @@ def confirmed_registration(event: Event, registration_id: int) -> Registration:
     return registration
 
 
+class CardNotHandedOut(Conflict):
+    pass
+
+
 def check_in(actor, event: Event, registration: Registration) -> Registration:
     """Mark the person as arrived; a second check-in says when the first one was."""
     if registration.event_id != event.id or registration.status != STATUS_CONFIRMED:
@@ -68,6 +72,20 @@ def check_in(actor, event: Event, registration: Registration) -> Registration:
                                   name=registration.user.name,
                                   time=format_time(registration.checked_in_at, "short")))
     return registration
+
+
+def hand_out_card(actor, event: Event, registration: Registration) -> None:
+    """Record that the desk gave this checked-in person a vote card: only that, never which
+    card (so that nobody, the app included, can tell whose card voted what)."""
+    if registration.event_id != event.id or registration.status != STATUS_CONFIRMED:
+        raise UnknownTicket()
+    with write_transaction():
+        if not registrations.mark_card_received(registration):
+            raise CardNotHandedOut(
+                _l("%(name)s has a vote card already.", name=registration.user.name)
+                if registration.vote_card_received else
+                _l("Please check %(name)s in first.", name=registration.user.name))
+        record(actor, "cards.handed_out", event.id, registration=registration.id)
 
 
 def counts(event: Event) -> dict:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw, ImageFont
 
 from ..auth.services import create_organiser, find_user_by_email
-from ..awards import ballots, hall_of_fame, polls
+from ..awards import ballots, cards, hall_of_fame, polls
 from ..awards import finalists as awards
 from ..breakouts import services as breakouts
 from ..database import write_transaction
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 DATA_FILE = Path(__file__).with_name("clustertreffen-2022.json")
 DEMO_ORGANISER_EMAIL = "organiser@example.org"
 DEMO_ORGANISER_PASSWORD = "clusterdemo2022"  # printed by `make run`; demo data only
+DEMO_VOTE_CARDS = 16
 FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannes", "Ida", "Jonas",
                "Katrin", "Lukas", "Mara", "Niklas", "Olga", "Paul", "Rieke", "Stefan", "Tanja",
                "Volker"]
@@ -105,6 +106,8 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     _register_participants(event, sessions, participants or facts["event"]["expected_participants"])
     for winner in facts["past_winners"]:  # marked as examples: the report names none
         hall_of_fame.add_past_winner(organiser, **winner)
+    # Two sheets of vote cards to try the hall's way of voting (organiser → Vote cards).
+    cards.create_cards(organiser, event, DEMO_VOTE_CARDS)
     return event, True
 
 

@@ -1,7 +1,7 @@
 """The organiser's remote: one small form per button."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from ..awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT, ELIGIBLE_REGISTERED
@@ -34,4 +34,8 @@ class OpenVoteForm(Form):
         (ELIGIBLE_CHECKED_IN, _l("Only who has checked in at the venue")),
         (ELIGIBLE_PRESENT, _l("Who has checked in or follows the stage page online")),
     ]))
+    cards_may_vote = BooleanField(
+        _l("Vote cards may vote"), default=True,
+        description=_l("Without: personal links only, whose ballots hide the voter's own "
+                       "finalist (a card cannot know whose team its holder is in)."))
     submit = SubmitField(_l("Open the vote"))

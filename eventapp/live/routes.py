@@ -116,7 +116,8 @@ ACTIONS = {
     "pitch": (PitchForm, lambda event, form: services.start_pitch(
         current_user, event, form.finalist.data)),
     "open": (OpenVoteForm, lambda event, form: services.open_vote(
-        current_user, event, form.title.data, form.eligibility.data)),
+        current_user, event, form.title.data, form.eligibility.data,
+        form.cards_may_vote.data)),
     "close": (ActionForm, lambda event, form: services.close_vote(current_user, event)),
     "runoff": (ActionForm, lambda event, form: services.start_runoff(current_user, event)),
     "announce": (ActionForm, lambda event, form: services.announce(current_user, event)),

@@ -153,12 +153,13 @@ def start_pitch(actor, event: Event, finalist_id: int) -> None:
                 pitch_started_at=utcnow())
 
 
-def open_vote(actor, event: Event, title: str, eligibility: str = ELIGIBLE_REGISTERED) -> Poll:
+def open_vote(actor, event: Event, title: str, eligibility: str = ELIGIBLE_REGISTERED,
+              cards_may_vote: bool = True) -> Poll:
     """Open the vote (creating the poll if there is none yet) and show it on the screen."""
     with write_transaction():
         poll = polls.current_poll(event)
         if poll is None:
-            poll = polls.create_poll(actor, event, title, eligibility)
+            poll = polls.create_poll(actor, event, title, eligibility, cards_may_vote)
         elif poll.status in (POLL_ANNOUNCED, POLL_REVEALED):
             raise AlreadyAnnounced()
         polls.open_poll(actor, poll)

@@ -163,6 +163,20 @@ class StatusForm(Form):
     submit = SubmitField(_l("Change status"))
 
 
+class PrintCardsForm(Form):
+    count = IntegerField(_l("How many vote cards"), default=8,
+                         description=_l("Eight fit on an A4 sheet. Print one for each person "
+                                        "you expect in the hall, and some to spare."),
+                         validators=[InputRequired(), NumberRange(min=1, max=2000)])
+    submit = SubmitField(_l("Make and print"))
+
+
+class VoidCardForm(Form):
+    number = IntegerField(_l("Number of the lost card"),
+                          validators=[DataRequired(), NumberRange(min=1, max=1_000_000)])
+    submit = SubmitField(_l("Void the card"))
+
+
 class ConfirmForm(Form):
     """An empty form for buttons that change state (delete): it carries the CSRF token."""
 

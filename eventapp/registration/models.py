@@ -37,6 +37,8 @@ class Registration(db.Model):
     # Opened the stage page while the event ran: present online. Only that is recorded,
     # not when or for how long.
     present_online: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # The desk handed this person a vote card; which one is recorded nowhere.
+    vote_card_received: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped["Event"] = relationship()  # noqa: F821

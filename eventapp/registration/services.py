@@ -402,6 +402,18 @@ def confirmed_registration(event: Event, registration_id: int) -> Registration |
     return registration
 
 
+def mark_card_received(registration: Registration) -> bool:
+    """Note that a checked-in person received a vote card; False if they had one already or
+    have not checked in. Joins the caller's transaction."""
+    done = db.session.execute(
+        update(Registration).where(Registration.id == registration.id,
+                                   Registration.checked_in_at.is_not(None),
+                                   Registration.vote_card_received.is_(False))
+        .values(vote_card_received=True).execution_options(synchronize_session=False))
+    db.session.refresh(registration)
+    return done.rowcount == 1
+
+
 def mark_checked_in(registration: Registration) -> bool:
     """Mark the person as arrived; False if they were checked in already.
 

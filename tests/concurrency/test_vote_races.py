@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import inspect, select
 
 from eventapp.auth.models import User
-from eventapp.awards import ballots, polls
-from eventapp.awards.models import Ballot, Participation, Poll
+from eventapp.awards import ballots, cards, polls
+from eventapp.awards.models import Ballot, CardParticipation, Participation, Poll, VoteCard
 from eventapp.errors import DomainError
 from eventapp.extensions import db
 
@@ -59,6 +59,31 @@ def test_hundred_attempts_by_fifty_people_make_fifty_votes(app, open_poll, organ
     assert len(refused) == 50
     _close(organiser, poll_id)
     assert count_rows(Ballot) == 50 and count_rows(Participation) == 50
+    assert db.session.get(Poll, poll_id).votes_cast == 50
+
+
+def _vote_with_card(app, poll_id, card_id, finalist_id):
+    with app.app_context():
+        try:
+            return ballots.cast_card_vote(db.session.get(Poll, poll_id),
+                                          db.session.get(VoteCard, card_id), finalist_id)
+        except DomainError as error:
+            return error
+
+
+def test_hundred_submissions_with_fifty_cards_make_fifty_votes(app, open_poll, organiser):
+    poll_id, _user_ids, finalist_ids = open_poll(0)
+    event = db.session.get(Poll, poll_id).event
+    card_ids = [card.id for card in cards.create_cards(organiser, event, 50)]
+
+    results = run_in_threads(100, lambda i: _vote_with_card(
+        app, poll_id, card_ids[i % 50], finalist_ids[i % len(finalist_ids)]))
+
+    receipts = [r for r in results if isinstance(r, str)]
+    assert len(receipts) == 50 and len(set(receipts)) == 50
+    assert len([r for r in results if isinstance(r, ballots.AlreadyVoted)]) == 50
+    _close(organiser, poll_id)
+    assert count_rows(Ballot) == 50 and count_rows(CardParticipation) == 50
     assert db.session.get(Poll, poll_id).votes_cast == 50
 
 
