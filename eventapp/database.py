@@ -40,6 +40,10 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, a busy timeout, foreign keys, and our own BEGIN so writers can ask for IMMEDIATE."""
 
@@ -56,6 +60,8 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # a ballot that waited in the inbox beside its participation (awards/ballots.py).
         cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
+        # SQLite's lower() knows only A to Z; Python's knows Ö and Ü, as PostgreSQL's does.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

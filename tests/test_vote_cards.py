@@ -10,6 +10,7 @@ from eventapp.awards.models import CardParticipation, Participation, VoteCard
 from eventapp.checkin.services import check_in
 from eventapp.extensions import db
 from eventapp.live import services as live
+from eventapp.registration.tickets import ticket_code
 
 from .helpers import audit_rows, reloaded
 
@@ -142,6 +143,19 @@ def test_the_desk_notes_only_that_a_card_was_handed_out(orga, hall, register):
     assert orga.post(url, data={"registration_id": person.id}).status_code == 409  # one card
     assert [row.details for row in audit_rows("cards.handed_out")] == [
         {"registration": person.id}]
+
+
+def test_after_a_check_in_the_desk_shows_the_person_with_the_card_button(orga, hall, register):
+    # One scan, one click: the card is handed out without searching for the person again.
+    event, _poll, _printed = hall
+    person = register(event, name="Jörg Übel")
+    desk = f"/organiser/events/{event.slug}/checkin"
+    for checked_in in (orga.post(desk, data={"ticket": ticket_code(person)}),
+                       orga.post(f"{desk}/walk-in", data={
+                           "name": "Åse Ündal", "email": "ase@example.org", "consent": "y"})):
+        assert checked_in.status_code == 303
+        page = orga.get(checked_in.headers["Location"]).get_data(as_text=True)
+        assert "Stimmkarte ausgegeben" in page
 
 
 def test_the_organiser_makes_prints_and_voids_cards(orga, create_event):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.decorators import organiser_required
+from ..awards import cards
 from ..errors import DomainError
 from ..events.services import get_event
 from ..registration.models import STATUS_CONFIRMED
@@ -19,7 +20,15 @@ def _desk(event, status=200, walk_in=None):
     found = services.search(event, search.q.data) if search.q.data else []
     return render_template("checkin/desk.html", event=event, search=search, found=found,
                            ticket_form=TicketForm(), walk_in_form=walk_in or WalkInForm(),
-                           counts=services.counts(event)), status
+                           counts=services.counts(event),
+                           hands_out_cards=cards.card_counts(event)["printed"] > 0), status
+
+
+def _desk_showing(registration):
+    # The person just checked in stays in view, so the desk hands out the vote card with one
+    # click instead of searching for them again.
+    return redirect(url_for("checkin.desk", slug=registration.event.slug,
+                            q=registration.user.name), 303)
 
 
 @bp.route("/organiser/events/<slug>/checkin")
@@ -48,7 +57,7 @@ def check_in(slug: str):
         flash(error.message, "warning")
         return _desk(event, error.status_code)
     flash(_("Welcome, %(name)s! Checked in.", name=registration.user.name), "success")
-    return redirect(url_for("checkin.desk", slug=slug), 303)
+    return _desk_showing(registration)
 
 
 @bp.route("/organiser/events/<slug>/checkin/card", methods=["POST"])
@@ -67,7 +76,7 @@ def hand_out_card(slug: str):
         flash(error.message, "warning")
         return _desk(event, error.status_code)
     flash(_("Vote card handed to %(name)s.", name=registration.user.name), "success")
-    return redirect(url_for("checkin.desk", slug=slug, q=request.args.get("q", "")), 303)
+    return _desk_showing(registration)
 
 
 @bp.route("/organiser/events/<slug>/checkin/walk-in", methods=["POST"])
@@ -90,7 +99,7 @@ def walk_in(slug: str):
         return _desk(event, error.status_code, walk_in=form)
     flash(_("Welcome, %(name)s! Registered and checked in.", name=registration.user.name),
           "success")
-    return redirect(url_for("checkin.desk", slug=slug), 303)
+    return _desk_showing(registration)
 
 
 @bp.route("/organiser/events/<slug>/checkin/counts")
