@@ -1,5 +1,6 @@
 """Flask extensions: created here without an app, bound to it in create_app."""
 
+from flask import g
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -39,6 +40,13 @@ talisman = Talisman()
 # in each process's memory (one warning in the log) until Redis answers again.
 limiter = Limiter(key_func=get_remote_address, in_memory_fallback_enabled=True,
                   swallow_errors=True)
+
+
+def failed_attempt(response) -> bool:
+    """`deduct_when` of the limits on vote cards and sign-in links: they carry 80 random bits
+    or more, so guessing is hopeless at any rate, while a hall behind the venue's one address
+    opens hundreds in the first minute of a vote. Only wrong ones count against the address."""
+    return response.status_code >= 400 or g.get("wrong_link", False)
 
 
 def user_or_address() -> str:

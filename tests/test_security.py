@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from eventapp import create_app
 from eventapp.auth.models import User
 from eventapp.auth.services import create_organiser, issue_sign_in_token
-from eventapp.awards import polls
+from eventapp.awards import cards, polls
 from eventapp.awards.models import Participation
 from eventapp.database import write_transaction
 from eventapp.events.models import Event
@@ -188,6 +188,51 @@ def test_registration_is_rate_limited(limited_client, create_event):
     statuses = _hammer(limited_client(), f"/events/{event.slug}/register",
                        {"name": "x", "email": "bad"}, 22)
     assert statuses[0] == 422 and statuses[-1] == 429
+
+
+HALL = 40  # phones behind the venue's one public address, in the first minute of a vote
+
+
+def test_a_hall_behind_one_address_opens_its_cards_and_links(limited_client, create_event,
+                                                             register, organiser):
+    # Cards and links carry 80+ random bits: guessing them is hopeless at any rate, so only
+    # wrong ones count against the address, and a whole hall gets to its ballot at once.
+    event = create_event(finalists=2, format="in_person", venue="Berlin")
+    printed = cards.create_cards(organiser, event, HALL)
+    people = [register(event).user for _ in range(HALL)]
+    with write_transaction():
+        tokens = [issue_sign_in_token(person, soon(), single_use=True) for person in people]
+    app = limited_client().application
+    scans = [app.test_client().get(f"/c/{cards.code_of(card)}").status_code for card in printed]
+    typed = [app.test_client().post(f"/events/{event.slug}/vote/card",
+                                    data={"code": cards.code_of(card)}).status_code
+             for card in printed]
+    links = [app.test_client().get(f"/auth/link/{token}").status_code for token in tokens]
+    assert set(scans) == {302} and set(typed) == {303} and set(links) == {302}
+
+
+def test_a_hall_behind_one_address_asks_for_its_links(limited_client):
+    # One person asking again and again is limited (test_sign_in_is_rate_limited), a hall not.
+    client = limited_client()
+    statuses = [client.post("/auth/sign-in", data={"email": f"p{n}@example.org"}).status_code
+                for n in range(HALL)]
+    assert set(statuses) == {302}
+
+
+@pytest.mark.parametrize("url", ["/c/{code}", "/auth/link/{code}"])
+def test_wrong_codes_and_links_are_rate_limited_per_address(limited_client, url):
+    client = limited_client()
+    statuses = [client.get(url.format(code=f"WRONG{n:03d}")).status_code for n in range(22)]
+    assert 429 not in statuses[:20] and statuses[-1] == 429
+
+
+def test_wrong_typed_codes_are_rate_limited_per_address(limited_client, create_event):
+    event = create_event(finalists=2)
+    client = limited_client()
+    statuses = [client.post(f"/events/{event.slug}/vote/card",
+                            data={"code": f"AAAAAA-AAAAAA-AAA{n:03d}"}).status_code
+                for n in range(22)]
+    assert 429 not in statuses[:20] and statuses[-1] == 429
 
 
 def test_rate_limits_are_shared_through_redis(organiser, limited_client):

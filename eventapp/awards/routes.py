@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..errors import DomainError
 from ..events.services import get_event
-from ..extensions import limiter, user_or_address
+from ..extensions import failed_attempt, limiter, user_or_address
 from ..forms import choices
 from . import ballots, bp, cards, polls
 from .finalists import logo_of
@@ -76,7 +76,7 @@ def vote(slug: str):
 
 
 @bp.route("/events/<slug>/vote/card", methods=["POST"])
-@limiter.limit("20 per minute", key_func=user_or_address)
+@limiter.limit("20 per minute", key_func=user_or_address, deduct_when=failed_attempt)
 def enter_card(slug: str):
     """The code of a vote card, typed on the voting page: on to the ballot with it."""
     event, poll = polls.ballot_of(slug)
@@ -91,7 +91,7 @@ def enter_card(slug: str):
 
 
 @bp.route("/c/<code>")
-@limiter.limit("20 per minute", key_func=user_or_address)
+@limiter.limit("20 per minute", key_func=user_or_address, deduct_when=failed_attempt)
 def scan_card(code: str):
     """Where a vote card's QR code leads: straight to the ballot, no sign-in, no mail."""
     slug = cards.hold_card(None, code)
