@@ -10,9 +10,10 @@ asyncio load generator, concurrency and connection reuse:
   live      GET /live/<slug>/state with a matching If-None-Match (the 304 path)
   vote      every voter loads the ballot page; the first half submits with its CSRF token
             and gets the receipt; 10 % try a second time (must get 409)
-  hall      the second half votes while VOTERS phones poll the live state as live.js does
-            (about every 2 s with jitter, If-None-Match, back-off on errors): vote p99 under
-            that load and the share of the servers' CPU the polling takes
+  hall      the second half votes while VOTERS phones on the ballot page poll what they
+            follow (GET /live/<slug>/show) as live.js does (about every 2 s with jitter,
+            If-None-Match, back-off on errors): vote p99 under that load and the share of
+            the servers' CPU the polling takes
   burst     2,000 registration forms for an event whose breakouts have fewer seats than
             takers (double opt-in: each stores a request and queues its mail; places are
             taken when a link is opened, which tests/concurrency races)
@@ -410,13 +411,14 @@ async def vote_phases(session, args, prepared, app_url) -> dict:
 
 
 async def hall_phase(args, prepared, app_url, votes) -> dict:
-    """`votes(phase)` runs while every phone of the hall polls the live state like live.js:
-    about every 2 s with jitter, sending the tag it has, backing off after an error.
+    """`votes(phase)` runs while every phone of the hall polls like live.js on the ballot
+    page: the show (the state without the turnout), about every 2 s with jitter, sending the
+    tag it has, backing off after an error.
 
     The phones have connections of their own (as real phones do), at most `concurrency`
     requests in flight, so a slow answer delays that phone's next poll as it would.
     """
-    state_url = f"{app_url}/live/{prepared['vote_slug']}/state"
+    show_url = f"{app_url}/live/{prepared['vote_slug']}/show"
     voting = asyncio.Event()
     polls = Phase("hall_polling")
     counted = [Phase("warm-up")]  # the polls before the votes start are not counted
@@ -428,7 +430,7 @@ async def hall_phase(args, prepared, app_url, votes) -> dict:
         await asyncio.sleep(rng.uniform(0, POLL_SECONDS))  # phones do not poll in step
         while not voting.is_set():
             headers = {"If-None-Match": tag} if tag else {}
-            response, _body = await request(session, counted[0], "GET", state_url, {200, 304},
+            response, _body = await request(session, counted[0], "GET", show_url, {200, 304},
                                             headers=headers)
             if response is not None and response.status in (200, 304):
                 tag, pause = response.headers.get("ETag", tag), POLL_SECONDS

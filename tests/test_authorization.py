@@ -38,6 +38,7 @@ MATRIX = {
     ("awards.logo", "GET"): everyone(200),
     ("awards.results", "GET"): everyone(NOT_FOUND),  # not announced yet
     ("live.state", "GET"): everyone(200),
+    ("live.show", "GET"): everyone(200),
     ("live.screen", "GET"): everyone(200),
     ("live.stage", "GET"): everyone(200),
     # The stage page: for the event's participants; organisers watch without registering.

@@ -33,13 +33,14 @@ def _queries(flask_app) -> list[str]:
     return sent
 
 
-def test_a_fresh_tag_answers_304_without_the_database(cached_app, create_event):
+@pytest.mark.parametrize("polled", ["state", "show"])
+def test_a_fresh_tag_answers_304_without_the_database(cached_app, create_event, polled):
     event = create_event()
     client = cached_app.test_client()
-    first = client.get(f"/live/{event.slug}/state")
+    first = client.get(f"/live/{event.slug}/{polled}")
     assert first.status_code == 200
     sent = _queries(cached_app)
-    again = client.get(f"/live/{event.slug}/state",
+    again = client.get(f"/live/{event.slug}/{polled}",
                        headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     assert sent == []

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from eventapp.awards import polls
+from eventapp.awards import ballots, polls
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
 from eventapp.awards.models import POLL_REVEALED, Ballot, Participation
@@ -75,6 +75,31 @@ def test_state_answers_304_when_nothing_changed(client, show):
                        headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert again.get_data() == b""
+
+
+def test_phones_follow_the_show_without_the_turnout(client, auth, show):
+    # A hall of phones on the ballot page needs to know when the vote opens and closes, not
+    # every vote counted: their answers stay 304 while the votes come in (bench/README.md).
+    event, people = show
+    auth.login_participant(people[0])
+    assert f'data-state-url="/live/{event.slug}/show"' in client.get(
+        f"/events/{event.slug}/vote").get_data(as_text=True)
+    auth.logout()
+    _open(client, auth, event)
+    url = f"/live/{event.slug}/show"
+    opened = client.get(url)
+    assert opened.get_json() == {"tag": opened.headers["ETag"].strip('"'), "mode": "vote",
+                                 "poll": {"id": polls.current_poll(event).id, "status": "open"}}
+    ballots.cast_vote(polls.current_poll(event), people[1],
+                      polls.current_poll(event).candidates[0].id)
+    assert client.get(url, headers={"If-None-Match": opened.headers["ETag"]}).status_code == 304
+    full = client.get(f"/live/{event.slug}/state")
+    assert full.headers["ETag"] != opened.headers["ETag"] and full.get_json()["poll"]["votes"] == 1
+    auth.login_organiser()
+    _control(client, event, "close")
+    closed = client.get(url, headers={"If-None-Match": opened.headers["ETag"]})
+    assert closed.status_code == 200 and closed.get_json()["poll"]["status"] == "closed"
+    assert client.get("/live/no-such-event/show").status_code == 404
 
 
 def _open(client, auth, event):

@@ -37,6 +37,20 @@ def state(slug: str):
     return response
 
 
+@bp.route("/live/<slug>/show")
+@limiter.exempt
+def show(slug: str):
+    """What the phones of a hall on the ballot page follow: the state without the turnout,
+    whose tag stays the same while the votes come in (304s, answered before Flask)."""
+    tag = state_tags().get(slug)
+    if tag is None:
+        abort(404)
+    tag = services.show_tag(tag)
+    response = jsonify(tag=tag, **services.public_show(get_event(slug)))
+    response.headers.update(state_headers(tag))
+    return response
+
+
 def _stage_context(event, online: bool = False) -> dict:
     """What the big screen shows; `online`: for the stage page, with a button to the ballot
     where the screen shows its QR code."""

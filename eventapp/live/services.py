@@ -49,6 +49,21 @@ def state_tag(slug: str) -> str | None:
     return f"{event_id}-{version or 0}-{votes or 0}"
 
 
+def show_tag(tag: str) -> str:
+    """The tag of what phones follow (`public_show`): the state's tag without the turnout, so
+    that it stays the same while the votes come in."""
+    return tag.rsplit("-", 1)[0]
+
+
+def public_show(event: Event) -> dict:
+    """What a phone on the ballot page follows: the show's mode and the poll's state, so it
+    reloads when the vote opens or closes."""
+    state = live_state(event)
+    poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
+    return {"mode": state.mode,
+            "poll": {"id": poll.id, "status": poll.status} if poll is not None else None}
+
+
 def live_state(event: Event) -> LiveState:
     """The event's live state (the welcome screen until the organiser changes it)."""
     state = db.session.get(LiveState, event.id)

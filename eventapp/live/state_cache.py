@@ -1,7 +1,9 @@
 """The live state's tag, cached per process and bounded, and the 304 answered before Flask.
 
-Every phone and screen asks `GET /live/<slug>/state` every few seconds with the tag it
-has; nearly always nothing has changed. Two pieces keep that cheap:
+Every screen asks `GET /live/<slug>/state` every few seconds with the tag it has, every
+phone on the ballot page `GET /live/<slug>/show` (the same without the turnout, whose tag
+stays the same while the votes come in); nearly always nothing has changed. Two pieces keep
+that cheap:
 
 - a `TimedCache` (caching.py) keeps the tag of each published event for
   `LIVE_STATE_CACHE_SECONDS`, so a process asks the database at most once per that time and
@@ -26,9 +28,10 @@ from werkzeug.http import parse_etags, quote_etag
 
 from ..caching import TimedCache
 from ..faults import is_transient
-from .services import state_tag
+from .services import show_tag, state_tag
 
-STATE_ENDPOINT = "live.state"
+# The polled endpoints and how each derives its tag from the cached state tag.
+POLLED_ENDPOINTS = {"live.state": lambda tag: tag, "live.show": show_tag}
 
 
 def state_headers(tag: str) -> list[tuple[str, str]]:
@@ -52,14 +55,17 @@ class NotModifiedShortcut:
         self.urls = app.url_map.bind("localhost")
 
     def __call__(self, environ, start_response):
-        slug = self._state_slug(environ) if environ.get("HTTP_IF_NONE_MATCH") else None
+        endpoint, slug = self._polled(environ) if environ.get("HTTP_IF_NONE_MATCH") \
+            else (None, None)
         if slug is not None:
             tag = self.tags.fresh(slug)
             if tag is None:
                 tag = self._load(slug)
-            if tag is not None and parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains(tag):
-                start_response("304 Not Modified", state_headers(tag))
-                return [b""]
+            if tag is not None:
+                tag = POLLED_ENDPOINTS[endpoint](tag)
+                if parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains(tag):
+                    start_response("304 Not Modified", state_headers(tag))
+                    return [b""]
         return self.wsgi_app(environ, start_response)
 
     def _load(self, slug: str) -> str | None:
@@ -73,15 +79,15 @@ class NotModifiedShortcut:
             # Flask answers instead: it asks once more, and a lasting fault is its 503.
             return None
 
-    def _state_slug(self, environ) -> str | None:
-        """The slug if the request is a GET or HEAD of the state's route, else None."""
+    def _polled(self, environ) -> tuple[str | None, str | None]:
+        """The endpoint and slug if the request is a GET or HEAD of a polled route."""
         # WSGI hands the path over as latin-1; URLs are UTF-8.
         path = environ.get("PATH_INFO", "").encode("latin-1").decode(errors="replace")
         try:
             endpoint, args = self.urls.match(path, environ.get("REQUEST_METHOD"))
         except HTTPException:  # no route, another method, or a redirect to a canonical URL
-            return None
-        return args["slug"] if endpoint == STATE_ENDPOINT else None
+            return None, None
+        return (endpoint, args["slug"]) if endpoint in POLLED_ENDPOINTS else (None, None)
 
 
 def install(app: Flask) -> None:
