@@ -18,7 +18,7 @@ from ..mailing.compose import external_url
 from ..site import allow_frames_from
 from . import bp, online, services
 from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm
-from .state_cache import state_headers, state_tags
+from .state_cache import POLLED_ENDPOINTS, state_headers, state_tags
 
 
 @bp.route("/live/<slug>/state")
@@ -29,12 +29,7 @@ def state(slug: str):
     A request whose If-None-Match still matches never gets here: `state_cache.py` answers
     it with a 304 before Flask.
     """
-    tag = state_tags().get(slug)
-    if tag is None:
-        abort(404)
-    response = jsonify(tag=tag, **services.public_state(get_event(slug)))
-    response.headers.update(state_headers(tag))
-    return response
+    return _polled_answer(slug, services.public_state)
 
 
 @bp.route("/live/<slug>/show")
@@ -42,11 +37,15 @@ def state(slug: str):
 def show(slug: str):
     """What the phones of a hall on the ballot page follow: the state without the turnout,
     whose tag stays the same while the votes come in (304s, answered before Flask)."""
-    tag = state_tags().get(slug)
-    if tag is None:
+    return _polled_answer(slug, services.public_show)
+
+
+def _polled_answer(slug: str, content_of):
+    cached = state_tags().get(slug)
+    if cached is None:
         abort(404)
-    tag = services.show_tag(tag)
-    response = jsonify(tag=tag, **services.public_show(get_event(slug)))
+    tag = POLLED_ENDPOINTS[request.endpoint](cached)
+    response = jsonify(tag=tag, **content_of(get_event(slug)))
     response.headers.update(state_headers(tag))
     return response
 

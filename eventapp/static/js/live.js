@@ -1,5 +1,5 @@
-// Follows the live state of an event by polling GET /live/<slug>/state with If-None-Match.
-// Used by the big screen, the voting page and the organiser's control page.
+// Follows the live state of an event by polling its data-state-url with If-None-Match:
+// GET /live/<slug>/state (screen, stage, control) or /live/<slug>/show (the ballot page).
 // Each poll waits a jittered interval, and longer when the page is hidden or the server
 // struggles, so that a change (the vote opens) never makes every phone fire at once.
 (function () {
