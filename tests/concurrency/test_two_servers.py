@@ -93,11 +93,11 @@ def test_rate_limits_are_counted_once_for_both_servers(cluster):
     token = TOKEN.search(stranger.request(first.base + "/auth/sign-in")[1]).group(1)
 
     answers = [stranger.request((first, second)[i % 2].base + "/auth/sign-in",
-                                {"csrf_token": token, "email": f"x{i}@example.org"})[0]
+                                {"csrf_token": token, "email": "x@example.org"})[0]
                for i in range(11)]
 
-    # Ten sign-in requests a minute per address, whichever server answers: the eleventh is
-    # refused. Kept in each process, the limit would allow ten on every server.
+    # Ten links a minute for one address asked for, whichever server answers: the eleventh
+    # is refused. Kept in each process, the limit would allow ten on every server.
     assert 429 not in answers[:10], answers
     assert answers[10] == 429
 
