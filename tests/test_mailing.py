@@ -87,6 +87,8 @@ def test_reminder_the_day_before_has_the_agenda_and_a_calendar(create_event, reg
     runner.invoke(args=["mail", "deliver"])
     (message,) = mailbox
     assert message["Subject"].startswith("Tomorrow")
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert f"your session: {sessions_of(event)[0].title}" in text  # named in the mail itself
     (ics,) = list(message.iter_attachments())
     assert ics.get_filename() == "agenda.ics" and b"BEGIN:VEVENT" in ics.get_payload(decode=True)
 

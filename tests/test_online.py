@@ -205,6 +205,28 @@ def test_a_breakout_room_opens_to_its_seated_participants_from_15_minutes_before
         assert "https://meet.example.org/room-1" not in client.get(url).get_data(as_text=True)
 
 
+def test_the_reminder_names_the_session_and_keeps_its_room_for_the_page(
+        create_event, join, organiser, mailbox):
+    from eventapp.breakouts import services as breakouts
+    from eventapp.mailing.meeting_mails import queue_reminders
+    from eventapp.mailing.send import deliver_queued
+
+    event = create_event(format="online")
+    (slot, (room, _other)), = sessions_by_slot(event)
+    breakouts.update_session(organiser, room, slot, title=room.title, description="", host="",
+                             capacity=room.capacity, room_url="https://meet.example.org/room-1")
+    join(event, email="seated@example.org", session_ids=[room.id])
+    deliver_queued()
+    mailbox.clear()
+    queue_reminders(event.starts_at - timedelta(hours=1), event.starts_at + timedelta(hours=1))
+    deliver_queued()
+    (reminder,) = mailbox
+    text = reminder.get_body(preferencelist=("plain",)).get_content()
+    assert f"Ihre Session: {room.title}" in text
+    assert "Videoraum steht ab 15 Minuten vorher auf Ihrer Seite" in text
+    assert "meet.example.org/room-1" not in text  # the window holds for the mail, too
+
+
 def test_a_room_address_must_be_https(create_event, organiser):
     from eventapp.breakouts import services as breakouts
     from eventapp.errors import InvalidInput

@@ -31,11 +31,18 @@ def queue_reminders(start: datetime, end: datetime) -> int:
         if reminded:
             continue
         registrations = {r.user_id: r for r in confirmed_registrations(event)}
+        seats = {registration_id: {c.slot_id: c.session for c in choices
+                                   if c.status == CHOICE_SEATED}
+                 for registration_id, choices in choices_by_registration(event).items()}
         count += queue_mails(
             None, event, "reminder", [r.user for r in registrations.values()],
             _l("Tomorrow: %(title)s", title=event.title), "reminder",
             attachment_for=lambda user, regs=registrations: (
                 "agenda.ics", "text/calendar", personal_calendar(regs[user.id])),
+            # Their own session in each breakout slot (the room's link is on their page
+            # from 15 minutes before, not in a mail).
+            context_for=lambda user, regs=registrations, seats=seats: {
+                "seats": seats.get(regs[user.id].id, {})},
             agenda=event.agenda_items,
             event_url=external_url("events.show", slug=event.slug))
     return count

@@ -29,15 +29,16 @@ def queue_mail(kind: str, user, subject, template: str, *, event=None, attachmen
 
 
 def queue_mails(actor, event, kind: str, users, subject, template: str,
-                attachment_for=None, **context) -> int:
+                attachment_for=None, context_for=None, **context) -> int:
     """Queue one mail per user, rendered for that person alone in their language; returns how many.
 
-    `attachment_for(user)` returns (filename, content type, bytes) or None. The worker sends
-    them: so many mails would hold a web worker too long.
+    `attachment_for(user)` returns (filename, content type, bytes) or None; `context_for(user)`
+    what the template knows of that person beyond `user`. The worker sends them: so many mails
+    would hold a web worker too long.
     """
     rows = [_row(kind, user, event, render_mail(
                 user.locale, subject, template, attachment_for(user) if attachment_for else None,
-                user=user, event=event, **context))
+                user=user, event=event, **context, **(context_for(user) if context_for else {})))
             for user in users]
     with write_transaction():
         if rows:
