@@ -149,6 +149,26 @@ def test_a_check_in_during_a_poll_for_the_checked_in_counts_in_its_turnout(
     assert reloaded(poll).eligible_count == 1
 
 
+def test_the_screen_learns_of_a_check_in_before_the_next_vote(client, create_event, join,
+                                                              organiser):
+    # Its turnout says "0 / 1", not "0 / 0", while the hall is still checking in.
+    from eventapp.live import services as live
+
+    event = _running(create_event)
+    person = join(event)
+    live.open_vote(organiser, event, "ClusterERFOLG", ELIGIBLE_CHECKED_IN)
+    before = client.get(f"/live/{event.slug}/state")
+    check_in(organiser, event, person)
+    after = client.get(f"/live/{event.slug}/state",
+                       headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.get_json()["poll"]["eligible"] == 1
+    # The phones' show stays as it was: who may vote is the screen's business.
+    show = client.get(f"/live/{event.slug}/show")
+    check_in(organiser, event, join(event, email="second@example.org"))
+    assert client.get(f"/live/{event.slug}/show",
+                      headers={"If-None-Match": show.headers["ETag"]}).status_code == 304
+
+
 def test_the_organiser_chooses_who_may_vote_when_opening(orga, create_event, join):
     event = _running(create_event)
     join(event)

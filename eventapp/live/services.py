@@ -36,17 +36,18 @@ class AlreadyPublic(Conflict):
 def state_tag(slug: str) -> str | None:
     """A strong validator of the public state of a published event, or None if unknown.
 
-    One query; it changes with every change of the show and with every vote counted.
+    One query; it changes with every change of the show and of the turnout (a vote counted,
+    someone checked in or present online during the vote).
     """
     row = db.session.execute(
-        select(Event.id, LiveState.version, Poll.votes_cast)
+        select(Event.id, LiveState.version, Poll.votes_cast, Poll.eligible_count)
         .outerjoin(LiveState, LiveState.event_id == Event.id)
         .outerjoin(Poll, Poll.id == LiveState.poll_id)
         .where(Event.slug == slug, Event.status == STATUS_PUBLISHED)).first()
     if row is None:
         return None
-    event_id, version, votes = row
-    return f"{event_id}-{version or 0}-{votes or 0}"
+    event_id, version, votes, eligible = row
+    return f"{event_id}-{version or 0}-{votes or 0}.{eligible or 0}"
 
 
 def show_tag(tag: str) -> str:
