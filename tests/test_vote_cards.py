@@ -102,6 +102,15 @@ def test_a_voided_card_is_refused_and_its_replacement_votes(client, hall, organi
     assert [row.details for row in audit_rows("cards.voided")] == [{"number": 1}]
 
 
+def test_a_voided_card_is_refused_in_the_meetings_language(client, create_event, organiser):
+    # /c/<code> names no meeting in its URL, yet its refusal speaks the meeting's language.
+    event = create_event(finalists=2, language="en")
+    (card,) = cards.create_cards(organiser, event, 1)
+    cards.void_card(organiser, event, card.number)
+    refused = client.get(f"/c/{cards.code_of(card)}", headers={"Accept-Language": "de-DE"})
+    assert refused.status_code == 403 and "reported lost" in refused.get_data(as_text=True)
+
+
 def test_who_received_a_card_votes_with_it_not_also_with_the_link(
         client, auth, hall, register, organiser):
     event, poll, printed = hall

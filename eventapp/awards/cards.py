@@ -147,6 +147,13 @@ def hold_card(event: Event | None, code: str) -> str:
     return db.session.scalar(select(Event.slug).where(Event.id == card.event_id))
 
 
+def meeting_of_code(code: str) -> str | None:
+    """The slug of the event a code's card belongs to, voided or not; None if no card."""
+    plain = normalise_code(code)
+    return db.session.scalar(select(Event.slug).join(VoteCard, VoteCard.event_id == Event.id)
+                             .where(VoteCard.code_hash == _hash(plain))) if plain else None
+
+
 def card_in_session(event: Event) -> VoteCard | None:
     """The card this phone holds for the event (voided ones too: the ballot says so)."""
     code = session.get(SESSION_KEY)

@@ -1,6 +1,6 @@
 """Public award pages: logos, the ballot, results with receipts, the hall of fame."""
 
-from flask import make_response, redirect, render_template, request, url_for
+from flask import g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
@@ -94,6 +94,8 @@ def enter_card(slug: str):
 @limiter.limit("20 per minute", key_func=user_or_address, deduct_when=failed_attempt)
 def scan_card(code: str):
     """Where a vote card's QR code leads: straight to the ballot, no sign-in, no mail."""
+    # The URL names no meeting: a refusal (a voided card) speaks the card's meeting's language.
+    g.meeting_slug = cards.meeting_of_code(code)
     slug = cards.hold_card(None, code)
     return redirect(url_for("awards.vote", slug=slug))
 

@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -73,9 +73,10 @@ def event_languages(max_age: float, size: int) -> TimedCache[str]:
 
 
 def event_language(request) -> str | None:
-    """The main language of the meeting a public page is about (its slug is in the URL);
-    None for other pages and for the organiser's, whose staff read their own language."""
-    slug = (request.view_args or {}).get("slug")
+    """The main language of the meeting a public page is about (its slug is in the URL, or a
+    route found it as `g.meeting_slug`); None for other pages and for the organiser's, whose
+    staff read their own language."""
+    slug = (request.view_args or {}).get("slug") or g.get("meeting_slug")
     if not slug or request.path.startswith("/organiser/"):
         return None
     try:
