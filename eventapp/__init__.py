@@ -165,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     from .exports import bp as exports_bp
     from .live import bp as live_bp
     from .mailing.routes import bp as mailing_bp
+    from .networks.routes import bp as networks_bp
     from .organiser import bp as organiser_bp
     from .privacy import bp as privacy_bp
     from .registration import bp as registration_bp
@@ -179,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(mailing_bp)
+    app.register_blueprint(networks_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
     app.register_blueprint(site_bp)
 

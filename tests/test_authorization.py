@@ -126,12 +126,28 @@ MATRIX = {
     ("organiser.edit_past_winner", "GET"): organisers_only(200),
     ("organiser.edit_past_winner", "POST"): organisers_only(422),
     ("organiser.delete_past_winner", "POST"): organisers_only(NOT_FOUND),
+    ("organiser.staff", "GET"): organisers_only(200),
+    ("organiser.invite_staff", "POST"): organisers_only(422),
+    ("organiser.revoke_staff", "POST"): organisers_only(NOT_FOUND),
+    ("organiser.withdraw_staff_invitation", "POST"): organisers_only(NOT_FOUND),
+    ("networks.network_page", "GET"): everyone(200),
+    ("networks.theme", "GET"): everyone(200),
+    ("networks.logo", "GET"): everyone(NOT_FOUND),  # the network has no logo
+    ("networks.accept_invitation", "GET"): everyone(NOT_FOUND),  # an unknown token
+    ("networks.accept_invitation", "POST"): everyone(NOT_FOUND),
+    ("networks.networks", "GET"): organisers_only(200),
+    ("networks.networks", "POST"): organisers_only(422),
+    ("networks.settings", "GET"): organisers_only(200),
+    ("networks.settings", "POST"): organisers_only(422),
+    ("networks.invite", "POST"): organisers_only(422),
+    ("networks.revoke", "POST"): organisers_only(NOT_FOUND),
+    ("networks.withdraw", "POST"): organisers_only(NOT_FOUND),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999
 DELETING = {"organiser.delete_agenda_item", "organiser.delete_breakout",
             "organiser.delete_finalist", "organiser.remove_team_member",
-            "organiser.delete_past_winner"}
+            "organiser.delete_past_winner", "organiser.revoke_staff", "networks.revoke"}
 
 
 def _routes(app):
@@ -160,7 +176,8 @@ def world(app, create_event, register, organiser):
     values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
               "code": "unknown", "action": "welcome", "table": "registrations",
-              "file_format": "csv", "kind": "vote_open", "winner_id": winner.id}
+              "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
+              "network": event.network.slug, "invitation_id": MISSING}
     return {"values": values, "participant": participant, "other_participant": other}
 
 

@@ -56,7 +56,7 @@ def world(organiser, create_event, register):
     values = {"slug": event.slug, "item_id": item.id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "action": "welcome",
               "table": "registrations", "file_format": "csv", "kind": "reminder",
-              "winner_id": winner.id}
+              "winner_id": winner.id, "network": event.network.slug, "invitation_id": 999_999}
     return {"values": values, "participant": participant, "event": event}
 
 

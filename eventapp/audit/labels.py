@@ -17,9 +17,11 @@ KIND_LABELS = {
     "finalist": _l("Finalists"),
     "live": _l("Big screen"),
     "mail": _l("Mails"),
+    "network": _l("Networks"),
     "organiser": _l("Organiser"),
     "past_winner": _l("Earlier winners"),
     "poll": _l("Vote"),
+    "staff": _l("People and roles"),
 }
 
 ACTION_LABELS = {
@@ -58,6 +60,8 @@ ACTION_LABELS = {
     "mail.reminder": _l("Reminder mails sent"),
     "mail.result": _l("Result mails sent"),
     "mail.vote_open": _l("Mails with the voting link sent"),
+    "network.created": _l("Network created"),
+    "network.updated": _l("Network changed"),
     "organiser.created": _l("Organiser account created or changed"),
     "past_winner.created": _l("Earlier winner added"),
     "past_winner.deleted": _l("Earlier winner deleted"),
@@ -68,6 +72,11 @@ ACTION_LABELS = {
     "poll.opened": _l("Vote opened"),
     "poll.revealed": _l("Result made public"),
     "poll.runoff_created": _l("Run-off set up"),
+    "staff.invitation_withdrawn": _l("Invitation withdrawn"),
+    "staff.invited": _l("Invited to a role"),
+    "staff.joined": _l("Invitation accepted"),
+    "staff.revoked": _l("Role revoked"),
+    "staff.role_given": _l("Role given"),
 }
 
 

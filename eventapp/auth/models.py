@@ -5,6 +5,7 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false as sa_false
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
@@ -23,6 +24,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="de")
     role: Mapped[str] = mapped_column(String(20), default=ROLE_PARTICIPANT)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Creates networks and may do everything everywhere (the first organiser, made by the CLI).
+    is_platform_admin: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # Only a hash of the sign-in token is kept; issuing a new token overwrites (revokes) the old.
     sign_in_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     sign_in_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -34,6 +37,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_organiser(self) -> bool:
+        """Signs in with a password and may hold roles in networks and events (networks/)."""
         return self.role == ROLE_ORGANISER
 
     def __repr__(self) -> str:

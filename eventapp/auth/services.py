@@ -118,8 +118,12 @@ def anonymise_participants(user_ids) -> int:
     return result.rowcount
 
 
-def create_organiser(email: str, password: str, name: str = "") -> User:
-    """Create an organiser account, or make an existing user an organiser with this password."""
+def create_organiser(email: str, password: str, name: str = "",
+                     platform_admin: bool = True) -> User:
+    """Create an organiser account, or make an existing user an organiser with this password.
+
+    From the command line it is a platform admin: it creates networks and invites the rest.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(_("The password needs at least %(count)d characters.",
                                count=MIN_PASSWORD_LENGTH))
@@ -131,6 +135,7 @@ def create_organiser(email: str, password: str, name: str = "") -> User:
         else:
             user.session_generation += 1  # a new password ends the sessions of the old one
         user.role = ROLE_ORGANISER
+        user.is_platform_admin = user.is_platform_admin or platform_admin
         user.password_hash = generate_password_hash(password)
         db.session.flush()
         record(user, "organiser.created", email=user.email)

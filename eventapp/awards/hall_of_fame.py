@@ -15,6 +15,7 @@ from ..database import utcnow, write_transaction
 from ..errors import InvalidInput, NotFound
 from ..events.models import STATUS_ARCHIVED, STATUS_PUBLISHED, Event
 from ..extensions import db
+from ..networks.services import default_network
 from .models import POLL_REVEALED, PastWinner, Poll, ResultSnapshot
 
 FIRST_YEAR = 1900
@@ -33,23 +34,27 @@ class Entry:
     event: Event | None = None  # the meeting whose results page lists every vote
 
 
-def hall_of_fame() -> list[Entry]:
-    """Every winner, newest year first: the app's revealed results and the past winners."""
-    entries = _revealed_winners() + [
-        Entry(w.year, w.award, [(w.organisation, w.project)], w.note) for w in past_winners()]
+def hall_of_fame(network_id: int | None = None) -> list[Entry]:
+    """Every winner, newest year first: the app's revealed results and the past winners; of
+    one network, or of all."""
+    entries = _revealed_winners(network_id) + [
+        Entry(w.year, w.award, [(w.organisation, w.project)], w.note)
+        for w in past_winners(None if network_id is None else [network_id])]
     # Within a year, the app's own result (with its page) comes first; sorted() is stable.
     return sorted(entries, key=lambda entry: -entry.year)
 
 
-def _revealed_winners() -> list[Entry]:
+def _revealed_winners(network_id: int | None) -> list[Entry]:
     """The decisive revealed result (the last one, a run-off) of every published or
     archived meeting, newest first."""
-    rows = db.session.execute(
-        select(Event, Poll, ResultSnapshot).join(Poll, Poll.event_id == Event.id)
-        .join(ResultSnapshot, ResultSnapshot.poll_id == Poll.id)
-        .where(Event.status.in_((STATUS_PUBLISHED, STATUS_ARCHIVED)),
-               Poll.status == POLL_REVEALED)
-        .order_by(Event.starts_at.desc(), Poll.id))
+    query = (select(Event, Poll, ResultSnapshot).join(Poll, Poll.event_id == Event.id)
+             .join(ResultSnapshot, ResultSnapshot.poll_id == Poll.id)
+             .where(Event.status.in_((STATUS_PUBLISHED, STATUS_ARCHIVED)),
+                    Poll.status == POLL_REVEALED)
+             .order_by(Event.starts_at.desc(), Poll.id))
+    if network_id is not None:
+        query = query.where(Event.network_id == network_id)
+    rows = db.session.execute(query)
     decisive: dict[int, Entry] = {}
     for event, poll, snapshot in rows:
         decisive[event.id] = Entry(  # later polls (run-offs) win
@@ -61,10 +66,12 @@ def _revealed_winners() -> list[Entry]:
 # --- past winners, kept by organisers -----------------------------------------------------
 
 
-def past_winners() -> list[PastWinner]:
-    """The winners typed in by organisers, newest year first."""
-    return list(db.session.scalars(select(PastWinner).order_by(PastWinner.year.desc(),
-                                                               PastWinner.id)))
+def past_winners(network_ids: list[int] | None = None) -> list[PastWinner]:
+    """The winners typed in by organisers, newest year first; of these networks, or of all."""
+    query = select(PastWinner).order_by(PastWinner.year.desc(), PastWinner.id)
+    if network_ids is not None:
+        query = query.where(PastWinner.network_id.in_(network_ids))
+    return list(db.session.scalars(query))
 
 
 def get_past_winner(winner_id: int) -> PastWinner:
@@ -92,11 +99,12 @@ def _clean(values: dict) -> dict:
     return values
 
 
-def add_past_winner(actor, **values) -> PastWinner:
-    """Enter a winner from before the app."""
+def add_past_winner(actor, network=None, **values) -> PastWinner:
+    """Enter a winner from before the app into a network's hall of fame (else the first's)."""
     values = _clean(values)
+    network = network or default_network()
     with write_transaction():
-        winner = PastWinner(**values)
+        winner = PastWinner(**values, network_id=network.id)
         db.session.add(winner)
         db.session.flush()
         record(actor, "past_winner.created", None, winner=winner.id, year=winner.year,

@@ -198,6 +198,8 @@ class PastWinner(db.Model):
     __tablename__ = "past_winners"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"),
+                                            index=True)
     year: Mapped[int]
     award: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200))

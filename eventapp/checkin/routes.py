@@ -4,10 +4,11 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.decorators import organiser_required
 from ..awards import cards
 from ..errors import DomainError
+from ..events.access import event_role_required
 from ..events.services import get_event
+from ..networks.access import CHECKIN
 from ..registration.models import STATUS_CONFIRMED
 from ..registration.services import get_registration
 from ..registration.tickets import ticket_svg
@@ -32,14 +33,14 @@ def _desk_showing(registration):
 
 
 @bp.route("/organiser/events/<slug>/checkin")
-@organiser_required
+@event_role_required(CHECKIN)
 def desk(slug: str):
     """Scan tickets with the camera or find people by name."""
     return _desk(get_event(slug, include_unpublished=True))
 
 
 @bp.route("/organiser/events/<slug>/checkin", methods=["POST"])
-@organiser_required
+@event_role_required(CHECKIN)
 def check_in(slug: str):
     """Check in by ticket code (scanned or typed) or by a registration found by name."""
     event = get_event(slug, include_unpublished=True)
@@ -61,7 +62,7 @@ def check_in(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/checkin/card", methods=["POST"])
-@organiser_required
+@event_role_required(CHECKIN)
 def hand_out_card(slug: str):
     """The desk gave a checked-in person a vote card (which one is noted nowhere)."""
     event = get_event(slug, include_unpublished=True)
@@ -80,7 +81,7 @@ def hand_out_card(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/checkin/walk-in", methods=["POST"])
-@organiser_required
+@event_role_required(CHECKIN)
 def walk_in(slug: str):
     """Register someone at the desk who had not registered, and check them in."""
     event = get_event(slug, include_unpublished=True)
@@ -103,7 +104,7 @@ def walk_in(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/checkin/counts")
-@organiser_required
+@event_role_required(CHECKIN)
 def counts(slug: str):
     """Checked in and confirmed, for the desk's live counter."""
     return jsonify(services.counts(get_event(slug, include_unpublished=True)))

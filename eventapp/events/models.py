@@ -30,6 +30,8 @@ class Event(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="RESTRICT"),
+                                            index=True)
     title: Mapped[str] = mapped_column(String(200))
     motto: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -50,6 +52,7 @@ class Event(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    network: Mapped["Network"] = relationship(lazy="joined")  # noqa: F821
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="event",
         order_by="(AgendaItem.starts_at, AgendaItem.id)",

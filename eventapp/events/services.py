@@ -12,8 +12,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ..audit.services import record
 from ..caching import TimedCache
 from ..database import utcnow, write_transaction
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
+from ..networks.access import ORGANISE, may_in_network
+from ..networks.models import EventStaff, Network, NetworkMember
+from ..networks.services import default_network
 from .models import (
     AGENDA_KINDS,
     EVENT_FORMATS,
@@ -53,6 +56,26 @@ def published_events() -> list[Event]:
 def all_events() -> list[Event]:
     """Every event, newest first (for organisers)."""
     return list(db.session.scalars(select(Event).order_by(Event.starts_at.desc())))
+
+
+def events_of_network(network: Network, published_only: bool = True) -> list[Event]:
+    """A network's meetings, newest first: the published and archived ones for the public."""
+    query = select(Event).where(Event.network_id == network.id)
+    if published_only:
+        query = query.where(Event.status.in_((STATUS_PUBLISHED, STATUS_ARCHIVED)))
+    return list(db.session.scalars(query.order_by(Event.starts_at.desc())))
+
+
+def events_for_staff(user) -> list[Event]:
+    """The events the user works on, newest first: those of their networks and those in
+    which they hold a role of their own."""
+    if user.is_platform_admin:
+        return all_events()
+    network_ids = select(NetworkMember.network_id).where(NetworkMember.user_id == user.id)
+    own = select(EventStaff.event_id).where(EventStaff.user_id == user.id)
+    return list(db.session.scalars(
+        select(Event).where(Event.network_id.in_(network_ids) | Event.id.in_(own))
+        .order_by(Event.starts_at.desc())))
 
 
 def get_event(slug: str, include_unpublished: bool = False,
@@ -133,12 +156,16 @@ def _local_year(moment: datetime) -> int:
     return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).year
 
 
-def create_event(actor, **values) -> Event:
-    """Create a draft event from the organiser's form values."""
+def create_event(actor, network: Network | None = None, **values) -> Event:
+    """Create a draft event from the organiser's form values, in the given network (else the
+    installation's first one)."""
     values = {k: values.get(k) for k in EVENT_FIELDS}
+    network = network or default_network()
+    if actor is not None and not may_in_network(actor, network.id, ORGANISE):
+        raise Forbidden()
     with write_transaction():
         _validate_event(values, None)
-        event = Event(**values, year=_local_year(values["starts_at"]))
+        event = Event(**values, network_id=network.id, year=_local_year(values["starts_at"]))
         db.session.add(event)
         db.session.flush()
         record(actor, "event.created", event.id, slug=event.slug)

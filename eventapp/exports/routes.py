@@ -3,8 +3,9 @@
 from flask import Response, abort, render_template
 from flask_login import current_user, login_required
 
-from ..auth.decorators import organiser_required
+from ..events.access import event_role_required
 from ..events.services import get_event
+from ..networks.access import ORGANISE
 from ..registration.services import confirmed_registrations, get_registration
 from . import bp, services
 
@@ -16,7 +17,7 @@ def _download(body: bytes, media_type: str, filename: str) -> Response:
 
 
 @bp.route("/organiser/events/<slug>/export/<table>.<file_format>")
-@organiser_required
+@event_role_required(ORGANISE)
 def table(slug: str, table: str, file_format: str):
     """Registrations or the participant list as CSV (German Excel) or .xlsx."""
     if table not in services.TABLES or file_format not in services.FORMATS:
@@ -27,7 +28,7 @@ def table(slug: str, table: str, file_format: str):
 
 
 @bp.route("/organiser/events/<slug>/badges")
-@organiser_required
+@event_role_required(ORGANISE)
 def badges(slug: str):
     """Name badges of everyone with a place, to print on A4."""
     event = get_event(slug, include_unpublished=True)

@@ -5,16 +5,17 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.decorators import organiser_required
 from ..awards import ballots, polls
 from ..awards.finalists import finalists_of
 from ..awards.models import POLL_ANNOUNCED, POLL_CLOSED, POLL_REVEALED
 from ..breakouts.services import room_links_for
 from ..errors import DomainError
+from ..events.access import event_role_required
 from ..events.services import get_event
 from ..extensions import limiter
 from ..forms import choices
 from ..mailing.compose import external_url
+from ..networks.access import LIVE
 from ..site import allow_frames_from
 from . import bp, online, services
 from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm
@@ -98,7 +99,7 @@ def _control_event(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/live")
-@organiser_required
+@event_role_required(LIVE)
 def control(slug: str):
     """The organiser's remote for the show, usable from a phone."""
     return _control_page(_control_event(slug))
@@ -140,7 +141,7 @@ ACTIONS = {
 
 
 @bp.route("/organiser/events/<slug>/live/<action>", methods=["POST"])
-@organiser_required
+@event_role_required(LIVE)
 def control_action(slug: str, action: str):
     """One button of the remote; always back to the control page."""
     if action not in ACTIONS:

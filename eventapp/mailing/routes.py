@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth.decorators import organiser_required
 from ..breakouts.services import seat_overview
+from ..events.access import event_role_required
 from ..events.services import get_event
 from ..forms import choices
 from ..live.forms import ActionForm
+from ..networks.access import ORGANISE
 from . import meeting_mails
 from .forms import MessageForm
 from .queue import queue_counts
@@ -19,7 +20,7 @@ EVERYONE = 0
 
 
 @bp.route("/organiser/events/<slug>/message", methods=["GET", "POST"])
-@organiser_required
+@event_role_required(ORGANISE)
 def message(slug: str):
     """Write to everyone with a place, or to the people of one breakout session."""
     event = get_event(slug, include_unpublished=True)
@@ -43,7 +44,7 @@ MAILS = {"vote_open": meeting_mails.queue_voting_link, "result": meeting_mails.q
 
 
 @bp.route("/organiser/events/<slug>/mail/<kind>", methods=["POST"])
-@organiser_required
+@event_role_required(ORGANISE)
 def send(slug: str, kind: str):
     """Mail the voting link or the result to everyone with a place (from the live control).
 

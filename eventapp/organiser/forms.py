@@ -110,6 +110,12 @@ class EventForm(Form):
     submit = SubmitField(_l("Save"))
 
 
+class NewEventForm(EventForm):
+    """A new event also names its network (chosen only when the organiser has several)."""
+
+    network = SelectField(_l("Network"), coerce=int, choices=[])
+
+
 class AgendaItemForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=choices((k, KIND_LABELS[k]) for k in AGENDA_KINDS))
@@ -214,4 +220,5 @@ class PastWinnerForm(Form):
                           validators=[DataRequired(), Length(max=LENGTHS["project"])])
     note = TextAreaField(_l("Note (optional)"),
                          validators=[Optional(), Length(max=LENGTHS["note"])])
+    network = SelectField(_l("Network"), coerce=int, choices=[])
     submit = SubmitField(_l("Save"))

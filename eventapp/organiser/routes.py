@@ -1,7 +1,7 @@
 """Organiser pages. Every route needs the organiser role; every change goes through a service
 that writes the audit log."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,8 +11,11 @@ from ..awards import finalists as awards
 from ..breakouts import services as breakouts
 from ..errors import DomainError, NotFound
 from ..events import services as events
+from ..events.access import check_event_capability
 from ..events.models import AgendaItem
 from ..forms import choices
+from ..networks import services as networks
+from ..networks.access import CHECKIN, DELETE, MANAGE_PEOPLE, ORGANISE, PARTICIPANTS
 from ..privacy import services as privacy
 from ..registration import services as registration
 from . import bp, services
@@ -23,15 +26,35 @@ from .forms import (
     ConfirmForm,
     EventForm,
     FinalistForm,
+    NewEventForm,
     StatusForm,
     TeamMemberForm,
 )
+
+# What a route of this blueprint needs in its event, where that is not ORGANISE.
+CAPABILITY_OF_ENDPOINT = {
+    "organiser.registrations": PARTICIPANTS,
+    "organiser.anonymise": DELETE,
+    "organiser.vote_cards": CHECKIN,       # the desk voids a lost card by its number
+    "organiser.void_vote_card": CHECKIN,
+    "organiser.staff": MANAGE_PEOPLE,
+    "organiser.invite_staff": MANAGE_PEOPLE,
+    "organiser.revoke_staff": MANAGE_PEOPLE,
+    "organiser.withdraw_staff_invitation": MANAGE_PEOPLE,
+}
 
 
 @bp.before_request
 @organiser_required
 def require_organiser():
-    """Every page of this blueprint is for organisers only."""
+    """Every page of this blueprint is for staff; one naming an event needs its capability
+    there (deleting anything needs DELETE, which a co-organiser does not hold)."""
+    slug = (request.view_args or {}).get("slug")
+    if slug is not None:
+        endpoint = request.endpoint or ""
+        capability = DELETE if endpoint.startswith("organiser.delete_") \
+            else CAPABILITY_OF_ENDPOINT.get(endpoint, ORGANISE)
+        check_event_capability(slug, capability)
 
 
 def _values(form, *names) -> dict:
@@ -86,18 +109,29 @@ def _event(slug: str):
 
 @bp.route("/")
 def index():
-    """All events, newest first."""
-    return render_template("organiser/index.html", events=events.all_events())
+    """The events this person works on, newest first, and their networks."""
+    return render_template("organiser/index.html", events=events.events_for_staff(current_user),
+                           networks=networks.networks_of(current_user))
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
-    """Create a draft event."""
-    form = EventForm()
+    """Create a draft event in one of the networks this person organises."""
+    own = networks.networks_for_new_events(current_user)
+    if not own:
+        abort(403)
+    form = NewEventForm()
+    form.network.choices = choices((network.id, network.name) for network in own)
+    if len(own) == 1:
+        del form.network  # one network: nothing to choose, the page looks as it always did
+
+    def save():
+        network = own[0] if len(own) == 1 else networks.get_network_by_id(form.network.data)
+        event = events.create_event(current_user, network, **_values(form, *events.EVENT_FIELDS))
+        return url_for("organiser.event", slug=event.slug)
+
     return _form_page(
-        "organiser/event_form.html", form,
-        lambda: url_for("organiser.event", slug=events.create_event(
-            current_user, **_values(form, *events.EVENT_FIELDS)).slug),
+        "organiser/event_form.html", form, save,
         _("The event is created as a draft."), event=None)
 
 

@@ -73,7 +73,7 @@ def copy_meeting(actor, source, title: str, slug: str, starts_at):
                   registration_opens_at=None, registration_closes_at=None)
     sessions = dict(breakouts.sessions_by_slot(source))
     with write_transaction():
-        event = events.create_event(actor, **values)
+        event = events.create_event(actor, source.network, **values)
         for item in source.agenda_items:
             copied = events.add_agenda_item(
                 actor, event, starts_at=item.starts_at + shift, ends_at=item.ends_at + shift,

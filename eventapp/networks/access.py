@@ -1,0 +1,90 @@
+"""Who may do what: the roles of a person in a network and its events, as capabilities.
+
+Every organiser route asks for one capability of one event (events/access.py) or network;
+the answer is decided here and nowhere else.
+"""
+
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import (
+    EVENT_CHECKIN,
+    EVENT_CO_ORGANISER,
+    EVENT_JURY,
+    EVENT_PRESENTER,
+    NETWORK_MANAGER,
+    NETWORK_ORGANISER,
+    EventStaff,
+    NetworkMember,
+)
+
+ORGANISE = "organise"          # change the event: programme, finalists, mails, polls, exports
+DELETE = "delete"              # delete parts of it, archive and anonymise it
+CHECKIN = "checkin"            # the check-in desk and its vote cards
+PARTICIPANTS = "participants"  # the participant list
+LIVE = "live"                  # the live control of the show
+JURY = "jury"                  # judge the applications of the call for finalists
+MANAGE_PEOPLE = "manage_people"  # give and revoke roles
+
+EVERYTHING = frozenset({ORGANISE, DELETE, CHECKIN, PARTICIPANTS, LIVE, JURY, MANAGE_PEOPLE})
+NETWORK_ROLE_CAPABILITIES = {
+    NETWORK_MANAGER: EVERYTHING,
+    NETWORK_ORGANISER: EVERYTHING - {MANAGE_PEOPLE},
+}
+EVENT_ROLE_CAPABILITIES = {
+    EVENT_CO_ORGANISER: EVERYTHING - {DELETE, MANAGE_PEOPLE},
+    EVENT_CHECKIN: frozenset({CHECKIN, PARTICIPANTS}),
+    EVENT_PRESENTER: frozenset({LIVE}),
+    EVENT_JURY: frozenset({JURY}),
+}
+
+
+def network_role(user, network_id: int) -> str | None:
+    """The user's role in the network, or None."""
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(select(NetworkMember.role).where(
+        NetworkMember.network_id == network_id, NetworkMember.user_id == user.id))
+
+
+def network_capabilities(user, network_id: int) -> frozenset:
+    """What the user may do in every event of the network (and with the network itself)."""
+    if not user.is_authenticated or not user.is_organiser:
+        return frozenset()
+    if user.is_platform_admin:
+        return EVERYTHING
+    return NETWORK_ROLE_CAPABILITIES.get(network_role(user, network_id), frozenset())
+
+
+def event_capabilities(user, event) -> frozenset:
+    """What the user may do in this event: through the network's role or the event's own.
+
+    Asked several times per page (menus, buttons), so kept for the request.
+    """
+    if not user.is_authenticated or not user.is_organiser:
+        return frozenset()
+    cache = g.setdefault("event_capabilities", {}) if has_request_context() else {}
+    key = (user.id, event.id)
+    if key not in cache:
+        capabilities = network_capabilities(user, event.network_id)
+        event_role = db.session.scalar(select(EventStaff.role).where(
+            EventStaff.event_id == event.id, EventStaff.user_id == user.id))
+        cache[key] = capabilities | EVENT_ROLE_CAPABILITIES.get(event_role, frozenset())
+    return cache[key]
+
+
+def may(user, event, capability: str) -> bool:
+    """Whether the user holds this capability in the event."""
+    return capability in event_capabilities(user, event)
+
+
+def may_in_network(user, network_id: int, capability: str) -> bool:
+    """Whether the user holds this capability for the whole network."""
+    return capability in network_capabilities(user, network_id)
+
+
+def forget_capabilities() -> None:
+    """Forget what this request learnt: a role has just changed."""
+    if has_request_context():
+        g.pop("event_capabilities", None)
