@@ -151,3 +151,45 @@ def test_ballots_cast_before_the_inbox_are_written_again_in_a_random_order(fresh
     assert not {ballot_id for ballot_id, _receipt in rows} & {f"{n:032x}" for n in range(1, 61)}
     in_voting_order = sum(receipt == f"R{n:04d}" for n, (_id, receipt) in enumerate(rows, 1))
     assert in_voting_order <= 6  # a random order: one in place on average
+
+
+def test_existing_meetings_move_into_one_network_and_organisers_become_platform_admins(fresh):
+    app, runner = fresh
+    _run(runner, "upgrade", "ad7c6fed4e10")
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO events (id, slug, title, motto, description, year, starts_at, ends_at,"
+            " format, venue, online_link, registered_count, status, created_at) VALUES (1, 'e',"
+            " 'E', '', '', 2022, '2022-10-20', '2022-10-20', 'online', '', '', 0, 'published',"
+            " '2022-10-01')"))
+        for email, role in (("orga@example.org", "organiser"), ("pat@example.org",
+                                                                  "participant")):
+            connection.execute(text(
+                "INSERT INTO users (email, name, organisation, locale, role,"
+                " sign_in_token_single_use, created_at)"
+                " VALUES (:email, 'x', '', 'de', :role, false, '2026-01-01')"),
+                {"email": email, "role": role})
+    _run(runner, "upgrade", "fc5dd3ece128")
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO past_winners (year, award, organisation, project, note, created_at)"
+            " VALUES (2019, 'Preis', 'Alt', 'Projekt', '', '2026-01-01')"))
+
+    _run(runner, "upgrade", "513869095409")
+
+    with app.app_context(), db.engine.connect() as connection:
+        (network_id, slug), = connection.execute(text("SELECT id, slug FROM networks")).all()
+        assert slug == "netzwerk"
+        for table in ("events", "past_winners"):
+            assert connection.execute(text(f"SELECT network_id FROM {table}")).scalars().all() \
+                == [network_id]
+        admins = connection.execute(text(
+            "SELECT email FROM users WHERE is_platform_admin")).scalars().all()
+    assert admins == ["orga@example.org"]
+
+
+def test_a_new_installation_starts_without_a_network(fresh):
+    app, runner = fresh
+    _run(runner, "upgrade")
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM networks")).scalar() == 0
