@@ -69,6 +69,20 @@ def test_the_stage_page_allows_frames_from_its_stream_and_no_other_page_does(
         "Content-Security-Policy"]
 
 
+def test_every_load_of_a_stage_page_allows_frames_from_its_stream(client, auth, create_event,
+                                                                  join):
+    # Not only the first one per provider and process: a reload, or the next meeting on the
+    # same provider, must not find its player blocked by the CSP.
+    first = _running(create_event, stream_url="https://vimeo.com/76979871")
+    second = _running(create_event, stream_url="https://vimeo.com/22439234")
+    person = join(first)
+    join(second, email=person.user.email)
+    auth.login_participant(person.user)
+    for event in (first, first, second, second):
+        policy = _stage(client, event).headers["Content-Security-Policy"]
+        assert policy.endswith("; frame-src https://player.vimeo.com"), event.slug
+
+
 def test_a_stream_that_cannot_be_embedded_is_a_link(client, auth, create_event, join):
     event = _running(create_event, stream_url="https://stream.example.org/live")
     auth.login_participant(join(event).user)
