@@ -304,6 +304,53 @@ def test_the_mails_of_an_english_meeting_are_english(client, create_event, mailb
     assert "thank you for registering" in confirmation and "Hallo" not in confirmation
 
 
+@pytest.mark.parametrize(("chose_german", "english"), [(False, True), (True, False)])
+def test_a_returning_account_reads_an_english_meetings_mails_in_english_unless_it_chose_german(
+        client, auth, create_event, register, mailbox, chose_german, english):
+    # The account was made at a German meeting: its locale is that page's language, not a
+    # choice. Only the language switch is one.
+    from eventapp.auth.services import set_locale
+    from eventapp.mailing.meeting_mails import queue_reminders
+    from eventapp.mailing.send import deliver_queued
+
+    user = register(create_event(), email="back@example.org").user
+    if chose_german:
+        set_locale(user, "de")
+    event = create_event(language="en")
+    deliver_queued()
+    mailbox.clear()
+    client.post(f"/events/{event.slug}/register", data={
+        "name": "Back Again", "email": "back@example.org", "organisation": "Cluster West",
+        "consent": "y"})
+    (request,) = mailbox
+    client.get(confirm_link(request))
+    confirmation = mailbox[-1]
+    queue_reminders(event.starts_at - timedelta(hours=1), event.starts_at + timedelta(hours=1))
+    deliver_queued()
+    (reminder,) = (mail for mail in mailbox[2:] if mail["Subject"].endswith(event.title))
+    assert ("confirm" in request["Subject"].lower()) is english
+    text = confirmation.get_body(preferencelist=("plain",)).get_content()
+    assert ("thank you for registering" in text) is english
+    assert ("vielen Dank für Ihre Anmeldung" in text) is not english
+    assert reminder["Subject"].startswith("Tomorrow" if english else "Morgen")
+
+
+def test_who_chose_german_before_registering_for_an_english_meeting_reads_german(
+        client, create_event, mailbox):
+    # No account yet: the switch kept the choice in the session, the form's page language
+    # carries it into the new account.
+    event = create_event(language="en")
+    client.post("/auth/language", data={"lang": "de", "next": f"/events/{event.slug}/"})
+    client.post(f"/events/{event.slug}/register", data={
+        "name": "Jana Neu", "email": "jana@example.org", "organisation": "Cluster Ost",
+        "consent": "y"})
+    (request,) = mailbox
+    assert request["Subject"].startswith("Bitte bestätigen")
+    client.get(confirm_link(request))
+    text = mailbox[-1].get_body(preferencelist=("plain",)).get_content()
+    assert "vielen Dank für Ihre Anmeldung" in text
+
+
 def test_the_organiser_sets_the_language_and_a_made_up_one_is_refused(orga, create_event):
     event = create_event()
     form = {**EVENT_FORM, "slug": event.slug}
