@@ -239,6 +239,38 @@ def test_a_breakout_room_opens_to_its_seated_participants_from_15_minutes_before
         assert "https://meet.example.org/room-1" not in client.get(url).get_data(as_text=True)
 
 
+def test_an_open_stage_page_fetches_its_room_link_when_the_window_opens(
+        client, auth, create_event, join, organiser, monkeypatch):
+    # The page is rendered once; it refetches the box from data-rooms-url (static/js/live.js).
+    from eventapp.breakouts import services as breakouts
+
+    event = create_event(starts_at=utcnow().replace(microsecond=0) - timedelta(minutes=40),
+                         format="hybrid", venue="Berlin")  # its slot starts in 20 minutes
+    (slot, (room, other)), = sessions_by_slot(event)
+    breakouts.update_session(organiser, room, slot, title=room.title, description="", host="",
+                             capacity=room.capacity, room_url="https://meet.example.org/room-1")
+    seated = join(event, email="seated@example.org", session_ids=[room.id])
+    elsewhere = join(event, email="elsewhere@example.org", session_ids=[other.id])
+    auth.login_participant(seated.user)
+    page = _stage(client, event).get_data(as_text=True)
+    url = f"/events/{event.slug}/stage/rooms"
+    assert f'data-rooms-url="{url}"' in page and "meet.example.org/room-1" not in page
+
+    def at(moment):
+        monkeypatch.setattr(breakouts, "utcnow", lambda: moment)
+        return client.get(url)
+
+    assert "meet.example.org/room-1" not in at(utcnow()).get_data(as_text=True)
+    for moment in (slot.starts_at - timedelta(minutes=15), slot.ends_at - timedelta(seconds=1)):
+        fragment = at(moment)
+        assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+        assert 'href="https://meet.example.org/room-1"' in fragment.get_data(as_text=True)
+    assert "meet.example.org/room-1" not in at(slot.ends_at).get_data(as_text=True)
+    # Only for the seated: someone in the other session never gets this room.
+    auth.login_participant(elsewhere.user)
+    assert "meet.example.org/room-1" not in at(slot.starts_at).get_data(as_text=True)
+
+
 def test_the_reminder_names_the_session_and_keeps_its_room_for_the_page(
         create_event, join, organiser, mailbox):
     from eventapp.breakouts import services as breakouts
