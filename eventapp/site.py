@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 bp = Blueprint("site", __name__)
 
 
-@cache
 def allow_frames_from(origin: str) -> None:
     """Let this response's page embed frames from `origin` (the stage page's video player)."""
+    # Never cached: g lives for one request, so every stage page must set it again.
     g.frame_origin = origin
 
 
@@ -34,6 +34,8 @@ def add_frame_source(response):
     return response
 
 
+# A release replaces the files and restarts the process, so a file's hash holds for its life.
+@cache
 def _fingerprint(path: str) -> str:
     with open(path, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()[:12]

@@ -43,6 +43,7 @@ MATRIX = {
     ("live.stage", "GET"): everyone(200),
     # The stage page: for the event's participants; organisers watch without registering.
     ("live.stage_page", "GET"): signed_in(200, FORBIDDEN, 200),
+    ("live.stage_rooms", "GET"): signed_in(200, FORBIDDEN, 200),  # its breakout room box
     ("auth.sign_in", "GET"): everyone(200),
     ("auth.sign_in", "POST"): everyone(422),
     ("auth.login", "GET"): everyone(200),

@@ -69,6 +69,20 @@ def test_the_stage_page_allows_frames_from_its_stream_and_no_other_page_does(
         "Content-Security-Policy"]
 
 
+def test_every_load_of_a_stage_page_allows_frames_from_its_stream(client, auth, create_event,
+                                                                  join):
+    # Not only the first one per provider and process: a reload, or the next meeting on the
+    # same provider, must not find its player blocked by the CSP.
+    first = _running(create_event, stream_url="https://vimeo.com/76979871")
+    second = _running(create_event, stream_url="https://vimeo.com/22439234")
+    person = join(first)
+    join(second, email=person.user.email)
+    auth.login_participant(person.user)
+    for event in (first, first, second, second):
+        policy = _stage(client, event).headers["Content-Security-Policy"]
+        assert policy.endswith("; frame-src https://player.vimeo.com"), event.slug
+
+
 def test_a_stream_that_cannot_be_embedded_is_a_link(client, auth, create_event, join):
     event = _running(create_event, stream_url="https://stream.example.org/live")
     auth.login_participant(join(event).user)
@@ -225,6 +239,38 @@ def test_a_breakout_room_opens_to_its_seated_participants_from_15_minutes_before
         assert "https://meet.example.org/room-1" not in client.get(url).get_data(as_text=True)
 
 
+def test_an_open_stage_page_fetches_its_room_link_when_the_window_opens(
+        client, auth, create_event, join, organiser, monkeypatch):
+    # The page is rendered once; it refetches the box from data-rooms-url (static/js/live.js).
+    from eventapp.breakouts import services as breakouts
+
+    event = create_event(starts_at=utcnow().replace(microsecond=0) - timedelta(minutes=40),
+                         format="hybrid", venue="Berlin")  # its slot starts in 20 minutes
+    (slot, (room, other)), = sessions_by_slot(event)
+    breakouts.update_session(organiser, room, slot, title=room.title, description="", host="",
+                             capacity=room.capacity, room_url="https://meet.example.org/room-1")
+    seated = join(event, email="seated@example.org", session_ids=[room.id])
+    elsewhere = join(event, email="elsewhere@example.org", session_ids=[other.id])
+    auth.login_participant(seated.user)
+    page = _stage(client, event).get_data(as_text=True)
+    url = f"/events/{event.slug}/stage/rooms"
+    assert f'data-rooms-url="{url}"' in page and "meet.example.org/room-1" not in page
+
+    def at(moment):
+        monkeypatch.setattr(breakouts, "utcnow", lambda: moment)
+        return client.get(url)
+
+    assert "meet.example.org/room-1" not in at(utcnow()).get_data(as_text=True)
+    for moment in (slot.starts_at - timedelta(minutes=15), slot.ends_at - timedelta(seconds=1)):
+        fragment = at(moment)
+        assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+        assert 'href="https://meet.example.org/room-1"' in fragment.get_data(as_text=True)
+    assert "meet.example.org/room-1" not in at(slot.ends_at).get_data(as_text=True)
+    # Only for the seated: someone in the other session never gets this room.
+    auth.login_participant(elsewhere.user)
+    assert "meet.example.org/room-1" not in at(slot.starts_at).get_data(as_text=True)
+
+
 def test_the_reminder_names_the_session_and_keeps_its_room_for_the_page(
         create_event, join, organiser, mailbox):
     from eventapp.breakouts import services as breakouts
@@ -288,6 +334,53 @@ def test_the_mails_of_an_english_meeting_are_english(client, create_event, mailb
     client.get(confirm_link(request))
     confirmation = mailbox[-1].get_body(preferencelist=("plain",)).get_content()
     assert "thank you for registering" in confirmation and "Hallo" not in confirmation
+
+
+@pytest.mark.parametrize(("chose_german", "english"), [(False, True), (True, False)])
+def test_a_returning_account_reads_an_english_meetings_mails_in_english_unless_it_chose_german(
+        client, auth, create_event, register, mailbox, chose_german, english):
+    # The account was made at a German meeting: its locale is that page's language, not a
+    # choice. Only the language switch is one.
+    from eventapp.auth.services import set_locale
+    from eventapp.mailing.meeting_mails import queue_reminders
+    from eventapp.mailing.send import deliver_queued
+
+    user = register(create_event(), email="back@example.org").user
+    if chose_german:
+        set_locale(user, "de")
+    event = create_event(language="en")
+    deliver_queued()
+    mailbox.clear()
+    client.post(f"/events/{event.slug}/register", data={
+        "name": "Back Again", "email": "back@example.org", "organisation": "Cluster West",
+        "consent": "y"})
+    (request,) = mailbox
+    client.get(confirm_link(request))
+    confirmation = mailbox[-1]
+    queue_reminders(event.starts_at - timedelta(hours=1), event.starts_at + timedelta(hours=1))
+    deliver_queued()
+    (reminder,) = (mail for mail in mailbox[2:] if mail["Subject"].endswith(event.title))
+    assert ("confirm" in request["Subject"].lower()) is english
+    text = confirmation.get_body(preferencelist=("plain",)).get_content()
+    assert ("thank you for registering" in text) is english
+    assert ("vielen Dank für Ihre Anmeldung" in text) is not english
+    assert reminder["Subject"].startswith("Tomorrow" if english else "Morgen")
+
+
+def test_who_chose_german_before_registering_for_an_english_meeting_reads_german(
+        client, create_event, mailbox):
+    # No account yet: the switch kept the choice in the session, the form's page language
+    # carries it into the new account.
+    event = create_event(language="en")
+    client.post("/auth/language", data={"lang": "de", "next": f"/events/{event.slug}/"})
+    client.post(f"/events/{event.slug}/register", data={
+        "name": "Jana Neu", "email": "jana@example.org", "organisation": "Cluster Ost",
+        "consent": "y"})
+    (request,) = mailbox
+    assert request["Subject"].startswith("Bitte bestätigen")
+    client.get(confirm_link(request))
+    text = mailbox[-1].get_body(preferencelist=("plain",)).get_content()
+    assert "vielen Dank für Ihre Anmeldung" in text
 
 
 def test_the_organiser_sets_the_language_and_a_made_up_one_is_refused(orga, create_event):

@@ -41,6 +41,23 @@ def test_static_addresses_change_with_the_files_content(client, app):
             assert served.status_code == 200 and served.data == content
 
 
+def test_a_static_files_hash_is_computed_once_per_process(client, monkeypatch):
+    """Pages name several static files each; reading and hashing them on every url_for would
+    cost every request a few file reads."""
+    from eventapp import site
+
+    opened: list[str] = []
+
+    def counting_open(path, *args, **kwargs):
+        opened.append(path)
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(site, "open", counting_open, raising=False)
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+    assert len(opened) == len(set(opened))  # each file at most once, whatever came before
+
+
 def _queries_during(flask_app, request) -> tuple[list[str], object]:
     """The statements the app sends to its database while answering `request()`."""
     with flask_app.app_context():

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import false as sa_false
 
@@ -21,7 +21,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # auth.services.normalise_email
     name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    # The page's language at sign-up, or the one picked in the language switch; only the
+    # latter (locale_chosen) outranks a meeting's main language in the mails about it.
     locale: Mapped[str] = mapped_column(String(5), default="de")
+    locale_chosen: Mapped[bool] = mapped_column(default=False, server_default=false())
     role: Mapped[str] = mapped_column(String(20), default=ROLE_PARTICIPANT)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Creates networks and may do everything everywhere (the first organiser, made by the CLI).

@@ -82,12 +82,15 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def get_or_create_participant(email: str, name: str, organisation: str, locale: str) -> User:
-    """The participant with this email, created if new (joins the caller's transaction)."""
+def get_or_create_participant(email: str, name: str, organisation: str, locale: str,
+                              locale_chosen: bool = False) -> User:
+    """The participant with this email, created if new (joins the caller's transaction);
+    `locale_chosen`: the new account's locale was picked in the language switch."""
     user = find_user_by_email(email)
     if user is None:
         user = User(email=normalise_email(email), name=name.strip(),
-                    organisation=organisation.strip(), locale=locale, role=ROLE_PARTICIPANT)
+                    organisation=organisation.strip(), locale=locale,
+                    locale_chosen=locale_chosen, role=ROLE_PARTICIPANT)
         db.session.add(user)
         db.session.flush()
     return user
@@ -213,8 +216,9 @@ def redeem_sign_in_token(token: str) -> User | None:
 
 
 def set_locale(user: User, locale: str) -> None:
-    """Remember a signed-in user's language (used for pages and mails)."""
+    """Remember the language a signed-in user chose in the switch (for pages and mails)."""
     if locale not in current_app.config["LANGUAGES"]:
         raise InvalidInput()
     with write_transaction():
         user.locale = locale
+        user.locale_chosen = True

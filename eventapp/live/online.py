@@ -16,6 +16,8 @@ from sqlalchemy import update
 
 from ..awards import polls
 from ..awards.models import ELIGIBLE_PRESENT
+from ..breakouts.models import BreakoutSession
+from ..breakouts.services import room_links_for
 from ..database import utcnow, write_transaction
 from ..errors import Forbidden
 from ..events.models import Event
@@ -85,9 +87,8 @@ def is_running(event: Event, now=None) -> bool:
     return event.starts_at - DOORS_OPEN <= now < event.ends_at
 
 
-def enter_stage(user, event: Event) -> Registration | None:
-    """A participant opens the stage: their confirmed registration, present from now on if
-    the meeting runs. Organisers watch without a registration (None)."""
+def _stage_registration(user, event: Event) -> Registration | None:
+    # A participant's confirmed registration; None for an organiser, who watches without one.
     try:
         registration = get_registration(event, user)
     except NotRegistered:
@@ -96,6 +97,15 @@ def enter_stage(user, event: Event) -> Registration | None:
         if user.is_organiser:
             return None
         raise NotAParticipant()
+    return registration
+
+
+def enter_stage(user, event: Event) -> Registration | None:
+    """A participant opens the stage: their confirmed registration, present from now on if
+    the meeting runs. Organisers watch without a registration (None)."""
+    registration = _stage_registration(user, event)
+    if registration is None:
+        return None
     if not registration.present_online and is_running(event):
         with write_transaction():
             marked = db.session.execute(
@@ -107,3 +117,10 @@ def enter_stage(user, event: Event) -> Registration | None:
                 polls.count_newly_eligible(event.id, (ELIGIBLE_PRESENT,))
         db.session.expire(registration, ["present_online"])
     return registration
+
+
+def stage_rooms(user, event: Event) -> list[BreakoutSession]:
+    """The video rooms open to the stage's viewer now (breakouts.services.room_links_for),
+    fetched again by the open page; nobody becomes present by that."""
+    registration = _stage_registration(user, event)
+    return room_links_for(registration.id) if registration else []

@@ -91,6 +91,16 @@ def stage_page(slug: str):
                            **_stage_context(event, online=True))
 
 
+@bp.route("/events/<slug>/stage/rooms")
+@login_required
+def stage_rooms(slug: str):
+    """The stage page's box of open breakout rooms, which the open page fetches again
+    (static/js/live.js): a room's link appears from 15 minutes before its slot."""
+    rooms = online.stage_rooms(current_user, get_event(slug))
+    return render_template("breakouts/_room_links.html", rooms=rooms), {
+        "Cache-Control": "no-store"}
+
+
 # --- organiser control --------------------------------------------------------------------
 
 

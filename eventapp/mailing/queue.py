@@ -13,13 +13,14 @@ from .send import deliver_after_response
 
 def queue_mail(kind: str, user, subject, template: str, *, event=None, attachment=None,
                **context) -> None:
-    """Queue one mail to one person in their language; joins the caller's transaction.
+    """Queue one mail to one person in their language (`mail_locale`); joins the caller's
+    transaction.
 
     In a web request it leaves right after the response. `attachment` is (filename,
     content type, bytes) or None.
     """
-    composed = render_mail(user.locale, subject, template, attachment, user=user, event=event,
-                           **context)
+    composed = render_mail(mail_locale(user, event), subject, template, attachment, user=user,
+                           event=event, **context)
     mail = OutgoingMail(**_row(kind, user, event, composed))
     with write_transaction():
         db.session.add(mail)
@@ -30,14 +31,16 @@ def queue_mail(kind: str, user, subject, template: str, *, event=None, attachmen
 
 def queue_mails(actor, event, kind: str, users, subject, template: str,
                 attachment_for=None, context_for=None, **context) -> int:
-    """Queue one mail per user, rendered for that person alone in their language; returns how many.
+    """Queue one mail per user, rendered for that person alone in their language (`mail_locale`);
+    returns how many.
 
     `attachment_for(user)` returns (filename, content type, bytes) or None; `context_for(user)`
     what the template knows of that person beyond `user`. The worker sends them: so many mails
     would hold a web worker too long.
     """
     rows = [_row(kind, user, event, render_mail(
-                user.locale, subject, template, attachment_for(user) if attachment_for else None,
+                mail_locale(user, event), subject, template,
+                attachment_for(user) if attachment_for else None,
                 user=user, event=event, **context, **(context_for(user) if context_for else {})))
             for user in users]
     with write_transaction():
@@ -45,6 +48,14 @@ def queue_mails(actor, event, kind: str, users, subject, template: str,
             db.session.execute(insert(OutgoingMail), rows)
         record(actor, f"mail.{kind}", event.id if event else None, recipients=len(rows))
     return len(rows)
+
+
+def mail_locale(user, event=None) -> str:
+    """The language of a mail to `user`: the one they chose in the switch; else, for a mail
+    about a meeting, the meeting's main language; else the one their account was made in."""
+    if event is not None and not user.locale_chosen:
+        return event.language
+    return user.locale
 
 
 def _row(kind: str, user, event, composed: ComposedMail) -> dict:

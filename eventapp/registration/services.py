@@ -69,9 +69,10 @@ class _Addressee:
     the mail belongs to nobody's data)."""
 
     email: str
-    locale: str
+    locale: str  # the form page's: the reader's choice in the switch, else the meeting's
     name: str
     id: None = None
+    locale_chosen: bool = True
 
 
 @dataclass
@@ -140,8 +141,11 @@ def confirm_registration(token: str) -> RegistrationResult | None:
                 return None
             event = request.event
             ensure_registration_open(event)
+            # The form's page spoke the meeting's language unless the reader picked another
+            # in the switch (_select_locale), so a different one was their choice.
             user = get_or_create_participant(request.email, request.name, request.organisation,
-                                             request.locale)
+                                             request.locale,
+                                             locale_chosen=request.locale != event.language)
             result = _register_user(event, user, request.attendance_mode, request.public_listing,
                                     _still_offered(event, request.session_ids),
                                     consent_at=request.created_at,

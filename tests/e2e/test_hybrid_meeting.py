@@ -91,3 +91,28 @@ def test_the_stage_page_is_accessible_on_a_phone_and_a_laptop(live_server, new_c
         assert violations == [], name
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         screenshot(page, f"hybrid-03-stage-{name}")
+
+
+def test_an_open_stage_page_shows_the_room_link_once_its_window_opens(
+        live_server, new_context, create_event, register, organiser, monkeypatch):
+    from eventapp.breakouts import services as breakouts
+    from eventapp.breakouts.services import sessions_by_slot
+
+    # Its breakout slot starts in 20 minutes: the room's link is not there yet.
+    event = create_event(starts_at=utcnow().replace(microsecond=0) - timedelta(minutes=40),
+                         format="hybrid", venue="Berlin")
+    (slot, (room, _other)), = sessions_by_slot(event)
+    breakouts.update_session(organiser, room, slot, title=room.title, description="", host="",
+                             capacity=room.capacity, room_url="https://meet.example.org/room-1")
+    home = register(event, email="home@example.org", attendance_mode="online",
+                    session_ids=[room.id])
+    page = _signed_in_phone(new_context, live_server, home.user)
+    page.clock.install()
+    page.goto(f"{live_server}/events/{event.slug}/stage")
+    link = page.locator('a[href="https://meet.example.org/room-1"]')
+    expect(link).to_have_count(0)
+
+    later = utcnow() + timedelta(minutes=10)
+    monkeypatch.setattr(breakouts, "utcnow", lambda: later)  # the server's clock, too
+    page.clock.fast_forward(80_000)  # a minute and its jitter
+    expect(link).to_be_visible(timeout=10_000)

@@ -95,3 +95,36 @@
   tick();
   poll();
 })();
+
+// Stage page: the box of breakout room links (data-rooms-url), fetched again about once a
+// minute, since a room's link appears 15 minutes before its slot on a page open for hours.
+// Jittered like the state, and rarer while the page is hidden.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-rooms-url]");
+  if (!box || !window.fetch) { return; }
+  var timer = null;
+
+  function schedule() {
+    var interval = parseInt(box.dataset.roomsInterval || "60000", 10) * (document.hidden ? 5 : 1);
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, interval * (0.75 + Math.random() * 0.5));
+  }
+
+  function refresh() {
+    window.clearTimeout(timer);
+    fetch(box.dataset.roomsUrl, { cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        // A lapsed session ends on the sign-in page: keep the box as it was.
+        return response.ok && !response.redirected ? response.text() : null;
+      })
+      .then(function (html) { if (html !== null) { box.innerHTML = html; } })
+      .catch(function () {})
+      .then(schedule);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { window.setTimeout(refresh, Math.random() * 5000); }
+  });
+  schedule();
+})();
