@@ -5,7 +5,7 @@ locale an account got at sign-up was just the page's. Existing accounts start as
 which of their locales were choices is not known.
 
 Revision ID: 0591ddf06dc5
-Revises: fc5dd3ece128
+Revises: 513869095409
 Create Date: 2026-12-02 05:26:20.563024
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0591ddf06dc5'
-down_revision = 'fc5dd3ece128'
+down_revision = '513869095409'
 branch_labels = None
 depends_on = None
 
