@@ -12,15 +12,15 @@ from .send import deliver_after_response
 
 
 def queue_mail(kind: str, user, subject, template: str, *, event=None, attachment=None,
-               **context) -> None:
-    """Queue one mail to one person in their language (`mail_locale`); joins the caller's
-    transaction.
+               locale: str | None = None, **context) -> None:
+    """Queue one mail to one person in their language (`mail_locale`, or `locale` when the
+    sender chose it, as for an invitation); joins the caller's transaction.
 
     In a web request it leaves right after the response. `attachment` is (filename,
     content type, bytes) or None.
     """
-    composed = render_mail(mail_locale(user, event), subject, template, attachment, user=user,
-                           event=event, **context)
+    composed = render_mail(locale or mail_locale(user, event), subject, template, attachment,
+                           user=user, event=event, **context)
     mail = OutgoingMail(**_row(kind, user, event, composed))
     with write_transaction():
         db.session.add(mail)

@@ -281,7 +281,7 @@ def invite(actor, network: Network, email: str, name: str, role: str, event=None
         db.session.flush()
         queue_mail("staff_invitation", user, _l("Your invitation to %(network)s",
                                                 network=network.label),
-                   "staff_invitation", event=event, network=network, inviter=actor,
+                   "staff_invitation", event=event, locale=locale, network=network, inviter=actor,
                    role_label=role_label(role), days=INVITATION_DAYS,
                    link=external_url("networks.accept_invitation", token=token))
         record(actor, "staff.invited", event.id if event is not None else None,
