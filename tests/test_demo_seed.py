@@ -10,12 +10,15 @@ from sqlalchemy import func, select
 
 from eventapp.audit.models import AuditLog
 from eventapp.auth.models import User
+from eventapp.auth.services import find_user_by_email
 from eventapp.awards.models import POLL_REVEALED, Finalist, PastWinner
 from eventapp.awards.polls import polls_of
 from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
 from eventapp.events.models import Event
+from eventapp.events.services import get_event
 from eventapp.extensions import db
 from eventapp.mailing.models import OutgoingMail
+from eventapp.networks.access import may
 from eventapp.registration.models import Registration
 
 from .helpers import count_rows
@@ -54,7 +57,8 @@ def test_the_meeting_is_published_with_its_facts(seeded):
     assert event.status == "published" and event.format == "online"
     assert event.title == "Jahrestreffen des Programms go-cluster 2022"
     assert event.motto == "Transformation der Industrie"
-    assert count_rows(Event) == 1
+    assert count_rows(Event) == 2  # and the member network's conference
+    assert event.network.slug == "go-cluster"
 
 
 def test_the_agenda_of_2022_with_its_speakers(seeded):
@@ -216,3 +220,15 @@ def test_the_demo_has_vote_cards_to_try(runner):
 
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0
     assert card_counts(get_event("clustertreffen-2022")) == {"printed": 16, "voided": 0}
+
+
+def test_two_networks_each_with_its_meeting_and_people_in_roles(seeded, client):
+    conference = get_event("niro-netzwerkkonferenz")
+    assert conference.network.slug == "niro" and conference.network.colour != "#0b5d7a"
+    assert "theme.css" in client.get("/events/niro-netzwerkkonferenz/").get_data(as_text=True)
+    checkin = find_user_by_email("checkin@example.org")
+    assert may(checkin, seeded, "checkin") and not may(checkin, seeded, "live")
+    assert not may(checkin, conference, "checkin")
+    assert may(find_user_by_email("presenter@example.org"), seeded, "live")
+    page = client.get("/networks/go-cluster/").get_data(as_text=True)
+    assert seeded.title in page and conference.title not in page

@@ -3,7 +3,13 @@
 import click
 from flask.cli import AppGroup
 
-from .seed import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, seed_demo, vote_demo
+from .seed import (
+    DEMO_ORGANISER_EMAIL,
+    DEMO_ORGANISER_PASSWORD,
+    DEMO_STAFF,
+    seed_demo,
+    vote_demo,
+)
 
 seed_cli = AppGroup("seed", help="Load demo data.")
 
@@ -23,3 +29,5 @@ def demo_command(on, participants, voted) -> None:
     if voted and vote_demo(event):
         click.echo("The award vote is over: results and hall of fame are published.")
     click.echo(f"Demo organiser: {DEMO_ORGANISER_EMAIL} / {DEMO_ORGANISER_PASSWORD}")
+    for email, _name, role in DEMO_STAFF:
+        click.echo(f"Demo {role.replace('_', '-')} staff: {email} / {DEMO_ORGANISER_PASSWORD}")

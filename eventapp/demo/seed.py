@@ -19,9 +19,12 @@ from ..awards import ballots, cards, hall_of_fame, polls
 from ..awards import finalists as awards
 from ..breakouts import services as breakouts
 from ..database import write_transaction
+from ..errors import NotFound
 from ..events import services as events
 from ..events.models import STATUS_PUBLISHED, Event
 from ..live import services as live
+from ..networks import services as networks
+from ..networks.models import DEFAULT_COLOUR, EVENT_CHECKIN, EVENT_PRESENTER
 from ..registration import services as registration
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,15 @@ DATA_FILE = Path(__file__).with_name("clustertreffen-2022.json")
 DEMO_ORGANISER_EMAIL = "organiser@example.org"
 DEMO_ORGANISER_PASSWORD = "clusterdemo2022"  # printed by `make run`; demo data only
 DEMO_VOTE_CARDS = 16
+# The programme's network, in the app's own colours, and a member network with its own.
+DEMO_NETWORK = {"slug": "go-cluster", "name": "go-cluster", "short_name": "go-cluster",
+                "colour": DEFAULT_COLOUR}
+MEMBER_NETWORK = {"slug": "niro", "name": "Netzwerk Industrie RuhrOst e. V.",
+                  "short_name": "NIRO", "colour": "#7a1f3d"}
+MEMBER_CONFERENCE_SLUG = "niro-netzwerkkonferenz"
+# People with one role in the demo meeting, to try what each may do (same password).
+DEMO_STAFF = [("checkin@example.org", "Carla Check-in", EVENT_CHECKIN),
+              ("presenter@example.org", "Pia Moderation", EVENT_PRESENTER)]
 FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannes", "Ida", "Jonas",
                "Katrin", "Lukas", "Mara", "Niklas", "Olga", "Paul", "Rieke", "Stefan", "Tanja",
                "Volker"]
@@ -71,13 +83,14 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     historic = date.fromisoformat(facts["event"]["date"])
     on = on or next_anniversary(date.today(), historic.month, historic.day)
     zone = ZoneInfo(facts["event"]["timezone"])
+    network = _network(organiser, DEMO_NETWORK)
 
     def at(clock: str) -> datetime:
         return datetime.combine(on, time.fromisoformat(clock), zone)
 
     agenda = facts["agenda"]
     event = events.create_event(
-        organiser, slug=facts["event"]["slug"], title=facts["event"]["title"],
+        organiser, network, slug=facts["event"]["slug"], title=facts["event"]["title"],
         motto=facts["event"]["motto"], description=facts["event"]["description"],
         starts_at=at(agenda[0]["start"]), ends_at=at(agenda[-1]["end"]),
         format=facts["event"]["format"], venue="",
@@ -105,10 +118,47 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     events.set_event_status(organiser, event, STATUS_PUBLISHED)
     _register_participants(event, sessions, participants or facts["event"]["expected_participants"])
     for winner in facts["past_winners"]:  # marked as examples: the report names none
-        hall_of_fame.add_past_winner(organiser, **winner)
+        hall_of_fame.add_past_winner(organiser, network, **winner)
     # Two sheets of vote cards to try the hall's way of voting (organiser → Vote cards).
     cards.create_cards(organiser, event, DEMO_VOTE_CARDS)
+    for email, name, role in DEMO_STAFF:
+        person = create_organiser(email, DEMO_ORGANISER_PASSWORD, name, platform_admin=False)
+        networks.give_event_role(organiser, event, person, role)
+    _seed_member_conference(organiser, on, zone)
     return event, True
+
+
+def _network(organiser, values: dict):
+    try:
+        return networks.get_network(values["slug"])
+    except NotFound:
+        return networks.create_network(organiser, **values)
+
+
+def _seed_member_conference(organiser, on: date, zone: ZoneInfo) -> Event:
+    """A member network's own conference in its own colours, four weeks after the meeting."""
+    network = _network(organiser, MEMBER_NETWORK)
+    day = date.fromordinal(on.toordinal() + 28)
+
+    def at(clock: str) -> datetime:
+        return datetime.combine(day, time.fromisoformat(clock), zone)
+
+    event = events.create_event(
+        organiser, network, slug=MEMBER_CONFERENCE_SLUG,
+        title=f"NIRO-Netzwerkkonferenz {day.year}", motto="Nachhaltigkeit ins Netzwerk bringen",
+        description="Die Konferenz der Mitglieder von NIRO, mit Gästen aus Politik und Presse.",
+        starts_at=at("10:00"), ends_at=at("16:00"), format="in_person",
+        venue="Kamen, Technologiezentrum", online_link="", stream_url="",
+        registration_opens_at=None, registration_closes_at=None, capacity=120)
+    for start, end, kind, title, speaker in (
+            ("10:00", "10:30", "opening", "Begrüßung", "Vorstand NIRO"),
+            ("10:30", "11:15", "talk", "Grußwort der Landesregierung", "Staatssekretärin"),
+            ("11:15", "12:30", "talk", "NaLiMa: ein Jahr danach", "Projektteam NaLiMa"),
+            ("15:30", "16:00", "closing", "Ausklang", "")):
+        events.add_agenda_item(organiser, event, starts_at=at(start), ends_at=at(end),
+                               kind=kind, title=title, speaker=speaker, affiliation="")
+    events.set_event_status(organiser, event, STATUS_PUBLISHED)
+    return event
 
 
 def vote_demo(event: Event) -> bool:
