@@ -18,7 +18,7 @@ from eventapp.database import utcnow
 from eventapp.extensions import db
 from eventapp.mailing.send import deliver_queued
 
-from .helpers import assert_audited, field_error, image_bytes, reloaded
+from .helpers import assert_audited, assert_valid_html, field_error, image_bytes, reloaded
 
 CRITERIA = "Innovation | 2 | 10\nWirkung | 1 | 5"
 APPLICATION = {"organisation": "Netzwerk Industrie RuhrOst e. V. (NIRO)",
@@ -439,3 +439,27 @@ def test_posts_without_csrf_token_are_refused(client, auth, orga, open_call, jur
                      data={"score_c1": "1", "score_c2": "1"}).status_code == 400
     assert _count(CallApplication) == 1 and _count(JuryScore) == 0
     assert finalists_of(event) == [] and not reloaded(call).scoring_closed
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_call_pages_are_valid_html(client, auth, open_call, juror, language):
+    event, call = open_call
+    application = _application(call, 1, logo=image_bytes())
+    calls.save_scores(juror, event, application, {"c1": 3, "c2": 4})
+    client.post("/auth/language", data={"lang": language})
+    slug = event.slug
+    public = [f"/events/{slug}/", f"/events/{slug}/call", f"/events/{slug}/call/sent"]
+    jury = [f"/events/{slug}/jury", f"/events/{slug}/jury/{application.id}"]
+    organiser = [f"/organiser/events/{slug}/", f"/organiser/events/{slug}/call",
+                 f"/organiser/events/{slug}/call/applications"]
+    for urls, sign_in in ((public, None), (jury, lambda: auth.login_participant(juror)),
+                          (organiser, auth.login_organiser)):
+        if sign_in:
+            sign_in()
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert_valid_html(response.get_data(as_text=True), url)
