@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from eventapp import create_app
 from eventapp.awards.finalists import finalists_of
 from eventapp.calls import services as calls
 from eventapp.calls.models import CallApplication, JuryScore
@@ -163,6 +164,21 @@ def test_control_characters_and_missing_fields_are_refused(client, open_call):
     assert response.status_code == 422
     assert "Steuerzeichen" in field_error(page, "organisation")
     assert field_error(page, "contact_email")
+    assert _count(CallApplication) == 0
+
+
+def test_applying_is_rate_limited_like_registration(app, open_call):
+    event, _call = open_call
+    limited = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "TESTING": True, "WTF_CSRF_ENABLED": False, "MAIL_SUPPRESS_SEND": True})
+    try:
+        statuses = [limited.test_client().post(f"/events/{event.slug}/call",
+                                               data={"organisation": "x"}).status_code
+                    for _ in range(22)]
+    finally:
+        with limited.app_context():
+            db.engine.dispose()
+    assert statuses[0] == 422 and 429 not in statuses[:20] and statuses[-1] == 429
     assert _count(CallApplication) == 0
 
 
