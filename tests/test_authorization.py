@@ -10,8 +10,10 @@ import pytest
 from eventapp.awards import polls
 from eventapp.awards.finalists import finalists_of, update_finalist
 from eventapp.awards.hall_of_fame import add_past_winner
+from eventapp.calls import services as calls
+from eventapp.database import utcnow
 
-from .helpers import image_bytes, sessions_of
+from .helpers import image_bytes, sessions_of, soon
 
 ROLES = ("anonymous", "participant", "other_participant", "organiser")
 SIGN_IN, FORBIDDEN, NOT_FOUND = 302, 403, 404
@@ -143,12 +145,30 @@ MATRIX = {
     ("networks.invite", "POST"): organisers_only(422),
     ("networks.revoke", "POST"): organisers_only(NOT_FOUND),
     ("networks.withdraw", "POST"): organisers_only(NOT_FOUND),
+    # The call for finalists: public form; jury pages for the event's jury (nobody here);
+    # the organiser's pages under /organiser/.
+    ("calls.apply", "GET"): everyone(200),
+    ("calls.apply", "POST"): everyone(422),
+    ("calls.applied", "GET"): everyone(200),
+    ("calls.jury", "GET"): signed_in(FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("calls.score", "GET"): signed_in(FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("calls.score", "POST"): signed_in(FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("calls.jury_logo", "GET"): signed_in(FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("calls.organiser_call", "GET"): organisers_only(200),
+    ("calls.organiser_call", "POST"): organisers_only(422),
+    ("calls.add_juror", "POST"): organisers_only(422),
+    ("calls.remove_juror", "POST"): organisers_only(NOT_FOUND),
+    ("calls.close_scoring", "POST"): organisers_only(303),
+    ("calls.applications", "GET"): organisers_only(200),
+    ("calls.choose_finalists", "POST"): organisers_only(422),
+    ("calls.organiser_logo", "GET"): organisers_only(200),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999
 DELETING = {"organiser.delete_agenda_item", "organiser.delete_breakout",
             "organiser.delete_finalist", "organiser.remove_team_member",
-            "organiser.delete_past_winner", "organiser.revoke_staff", "networks.revoke"}
+            "organiser.delete_past_winner", "organiser.revoke_staff", "networks.revoke",
+            "calls.remove_juror"}
 
 
 def _routes(app):
@@ -174,8 +194,14 @@ def world(app, create_event, register, organiser):
                     pitch_order=1, pitch_seconds=180)
     winner = add_past_winner(organiser, year=2019, award="ClusterERFOLG 2019",
                              organisation="Altnetz", project="Anfang", note="")
+    calls.save_call(organiser, event, opens_at=utcnow(), deadline=soon(days=7), intro="",
+                    questions="", criteria="Innovation")
+    application = calls.apply(event, organisation="Netz", project_title="Projekt", summary="",
+                              contact_name="Ada", contact_email="ada@example.org", answers=[],
+                              consent=True, logo=image_bytes())
     values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
+              "application_id": application.id,
               "code": "unknown", "action": "welcome", "table": "registrations",
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
               "network": event.network.slug, "invitation_id": MISSING}

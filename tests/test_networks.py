@@ -75,6 +75,10 @@ NEEDS = {
     "live.control": "live", "live.control_action": "live",
     "exports.table": "organise", "exports.badges": "organise",
     "mailing.message": "organise", "mailing.send": "organise",
+    "calls.organiser_call": "organise", "calls.add_juror": "organise",
+    "calls.remove_juror": "organise", "calls.close_scoring": "organise",
+    "calls.applications": "organise", "calls.choose_finalists": "organise",
+    "calls.organiser_logo": "organise",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
@@ -87,11 +91,10 @@ NEEDS = {
 # Where changing needs more than seeing.
 NEEDS_TO_POST = {"networks.networks": "platform_admin", "networks.settings": "network_manage"}
 CAPABILITIES = {
-    "admin": {"organise", "delete", "checkin", "participants", "live", "jury", "manage_people"},
-    "manager": {"organise", "delete", "checkin", "participants", "live", "jury",
-                "manage_people"},
-    "organiser": {"organise", "delete", "checkin", "participants", "live", "jury"},
-    "co_organiser": {"organise", "checkin", "participants", "live", "jury"},
+    "admin": {"organise", "delete", "checkin", "participants", "live", "manage_people"},
+    "manager": {"organise", "delete", "checkin", "participants", "live", "manage_people"},
+    "organiser": {"organise", "delete", "checkin", "participants", "live"},
+    "co_organiser": {"organise", "checkin", "participants", "live"},
     "checkin": {"checkin", "participants"},
     "presenter": {"live"},
     "jury": {"jury"},
@@ -148,7 +151,7 @@ def test_every_organiser_route_answers_every_role_in_its_own_and_a_foreign_netwo
               "finalist_id": finalist.id, "user_id": MISSING, "action": "welcome",
               "table": "registrations", "file_format": "csv", "kind": "vote_open",
               "winner_id": winner.id, "network": two_networks["ours"].slug,
-              "invitation_id": MISSING}
+              "invitation_id": MISSING, "application_id": MISSING}
 
     def answers():
         statuses = {}

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from eventapp import create_app
 from eventapp.awards.finalists import finalists_of, set_team_member
 from eventapp.awards.hall_of_fame import add_past_winner
+from eventapp.calls import services as calls
 from eventapp.events import services as events
 from eventapp.events.models import Event
 from eventapp.extensions import db
 
-from .helpers import AGENDA_FORM, EVENT_FORM, FINALIST_FORM, reloaded, sessions_of
+from .helpers import AGENDA_FORM, EVENT_FORM, FINALIST_FORM, image_bytes, reloaded, sessions_of
 
 # --- who may: every route of the blueprint ------------------------------------------------
 
@@ -52,11 +53,17 @@ def world(organiser, create_event, register):
     set_team_member(organiser, finalist, participant, member=True)
     winner = add_past_winner(organiser, year=2019, award="ClusterERFOLG 2019",
                              organisation="Altnetz", project="Anfang", note="")
+    calls.save_call(organiser, event, opens_at=None, deadline=event.starts_at, intro="",
+                    questions="", criteria="Innovation")
+    application = calls.apply(event, organisation="Netz", project_title="Projekt", summary="",
+                              contact_name="Ada", contact_email="ada@example.org", answers=[],
+                              consent=True, logo=image_bytes())
     # Real ids: without the checks these requests would change something.
     values = {"slug": event.slug, "item_id": item.id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "action": "welcome",
               "table": "registrations", "file_format": "csv", "kind": "reminder",
-              "winner_id": winner.id, "network": event.network.slug, "invitation_id": 999_999}
+              "winner_id": winner.id, "network": event.network.slug, "invitation_id": 999_999,
+              "application_id": application.id}
     return {"values": values, "participant": participant, "event": event}
 
 

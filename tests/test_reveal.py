@@ -56,7 +56,7 @@ def ceremony(app, create_event, register, organiser):
 def _public_urls(app, ceremony) -> list[tuple[str, str]]:
     """(endpoint, url) of every GET route that is not one of the organiser's pages."""
     values = {"slug": ceremony["event"].slug, "finalist_id": ceremony["finalist_id"],
-              "token": UNKNOWN_TOKEN, "code": UNKNOWN_TOKEN,
+              "token": UNKNOWN_TOKEN, "code": UNKNOWN_TOKEN, "application_id": 1,
               "network": ceremony["event"].network.slug}
     urls = []
     for rule in app.url_map.iter_rules():

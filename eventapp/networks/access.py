@@ -24,16 +24,17 @@ DELETE = "delete"              # delete parts of it, archive and anonymise it
 CHECKIN = "checkin"            # the check-in desk and its vote cards
 PARTICIPANTS = "participants"  # the participant list
 LIVE = "live"                  # the live control of the show
-JURY = "jury"                  # judge the applications of the call for finalists
+JURY = "jury"                  # judge the applications of the call for finalists (calls/)
 MANAGE_PEOPLE = "manage_people"  # give and revoke roles
 
-EVERYTHING = frozenset({ORGANISE, DELETE, CHECKIN, PARTICIPANTS, LIVE, JURY, MANAGE_PEOPLE})
+# Judging is not among them: only the event's jury judges (calls/), organisers see the result.
+EVERYTHING = frozenset({ORGANISE, DELETE, CHECKIN, PARTICIPANTS, LIVE, MANAGE_PEOPLE})
 NETWORK_ROLE_CAPABILITIES = {
     NETWORK_MANAGER: EVERYTHING,
     NETWORK_ORGANISER: EVERYTHING - {MANAGE_PEOPLE},
 }
 EVENT_ROLE_CAPABILITIES = {
-    EVENT_CO_ORGANISER: EVERYTHING - {DELETE, MANAGE_PEOPLE},
+    EVENT_CO_ORGANISER: EVERYTHING - {DELETE, MANAGE_PEOPLE},  # everything but deleting
     EVENT_CHECKIN: frozenset({CHECKIN, PARTICIPANTS}),
     EVENT_PRESENTER: frozenset({LIVE}),
     EVENT_JURY: frozenset({JURY}),
@@ -57,6 +58,12 @@ def network_capabilities(user, network_id: int) -> frozenset:
     return NETWORK_ROLE_CAPABILITIES.get(network_role(user, network_id), frozenset())
 
 
+def event_role_of(user, event) -> str | None:
+    """The user's own role in this event (not through the network), or None."""
+    return db.session.scalar(select(EventStaff.role).where(
+        EventStaff.event_id == event.id, EventStaff.user_id == user.id))
+
+
 def event_capabilities(user, event) -> frozenset:
     """What the user may do in this event: through the network's role or the event's own.
 
@@ -68,9 +75,8 @@ def event_capabilities(user, event) -> frozenset:
     key = (user.id, event.id)
     if key not in cache:
         capabilities = network_capabilities(user, event.network_id)
-        event_role = db.session.scalar(select(EventStaff.role).where(
-            EventStaff.event_id == event.id, EventStaff.user_id == user.id))
-        cache[key] = capabilities | EVENT_ROLE_CAPABILITIES.get(event_role, frozenset())
+        cache[key] = capabilities | EVENT_ROLE_CAPABILITIES.get(event_role_of(user, event),
+                                                                frozenset())
     return cache[key]
 
 

@@ -348,6 +348,22 @@ def _give_role(user: User, invitation: StaffInvitation) -> None:
         raise InvitationInvalid() from error
 
 
+def set_event_role(event, user: User, role: str) -> None:
+    """Give the user this role in the event (replacing another); joins the caller's
+    transaction. For the event's own pages that pick people directly (the call's jury)."""
+    _give_role(user, StaffInvitation(network_id=event.network_id, event_id=event.id, role=role))
+    forget_capabilities()
+
+
+def remove_event_role(event, user_id: int, role: str) -> bool:
+    """Take this role in the event from the user; whether they held it. Joins the caller's
+    transaction."""
+    removed = db.session.execute(delete(EventStaff).where(
+        EventStaff.event_id == event.id, EventStaff.user_id == user_id, EventStaff.role == role))
+    forget_capabilities()
+    return removed.rowcount > 0
+
+
 def give_network_role(actor, network: Network, user: User, role: str) -> None:
     """Give an existing password account a network role at once (the CLI, the demo)."""
     if actor is not None:
