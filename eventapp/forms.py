@@ -61,3 +61,13 @@ def _has_control_characters(field) -> bool:
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices (tuples are deprecated since WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def read_upload(upload) -> bytes | None:
+    """The bytes of an uploaded file (a logo); the spooled temporary file is closed at once."""
+    if not upload:
+        return None
+    try:
+        return upload.read()
+    finally:
+        upload.close()

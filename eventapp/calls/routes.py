@@ -10,7 +10,7 @@ from ..errors import DomainError
 from ..events.access import event_role_required
 from ..events.services import get_event
 from ..extensions import limiter
-from ..forms import choices
+from ..forms import choices, read_upload
 from ..networks.access import ORGANISE
 from . import bp, services
 from .forms import (
@@ -21,16 +21,6 @@ from .forms import (
     application_form_for,
     score_form_for,
 )
-
-
-def _read_upload(upload) -> bytes | None:
-    """The bytes of an uploaded file; the spooled temporary file is closed at once."""
-    if not upload:
-        return None
-    try:
-        return upload.read()
-    finally:
-        upload.close()
 
 
 def _png(data: bytes):
@@ -59,7 +49,7 @@ def apply(slug: str):
                        project_title=form.project_title.data, summary=form.summary.data,
                        contact_name=form.contact_name.data,
                        contact_email=form.contact_email.data, answers=form.answers(),
-                       consent=form.consent.data, logo=_read_upload(form.logo.data),
+                       consent=form.consent.data, logo=read_upload(form.logo.data),
                        locale=str(get_locale()))
     except DomainError as error:
         return _apply_page(event, call, form, error=error)

@@ -22,6 +22,7 @@ from ..awards.hall_of_fame import hall_of_fame
 from ..errors import DomainError, NotFound
 from ..events.services import events_of_network
 from ..extensions import failed_attempt, limiter
+from ..forms import read_upload
 from . import services
 from .access import MANAGE_PEOPLE, may, network_capabilities
 from .forms import AcceptInvitationForm, InviteForm, NetworkForm
@@ -146,7 +147,7 @@ def networks():
         if form.validate_on_submit():
             try:
                 network = services.create_network(
-                    current_user, logo=_read_upload(form.logo.data),
+                    current_user, logo=read_upload(form.logo.data),
                     **{name: form[name].data for name in services.NETWORK_FIELDS})
             except DomainError as error:
                 flash(error.message, "danger")
@@ -158,15 +159,6 @@ def networks():
             status = 422
     return render_template("networks/list.html", networks=services.networks_of(current_user),
                            form=form), status
-
-
-def _read_upload(upload) -> bytes | None:
-    if not upload:
-        return None
-    try:
-        return upload.read()
-    finally:
-        upload.close()
 
 
 def _settings_page(network, status=200, form=None, invite_form=None):
@@ -190,7 +182,7 @@ def settings(network: str):
     if not form.validate_on_submit():
         return _settings_page(network, 422, form=form)
     try:
-        services.update_network(current_user, network, logo=_read_upload(form.logo.data),
+        services.update_network(current_user, network, logo=read_upload(form.logo.data),
                                 remove_logo=form.remove_logo.data,
                                 **{name: form[name].data for name in services.NETWORK_FIELDS})
     except DomainError as error:

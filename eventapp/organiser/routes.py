@@ -13,7 +13,7 @@ from ..errors import DomainError, NotFound
 from ..events import services as events
 from ..events.access import check_event_capability
 from ..events.models import AgendaItem
-from ..forms import choices
+from ..forms import choices, read_upload
 from ..networks import services as networks
 from ..networks.access import CHECKIN, DELETE, MANAGE_PEOPLE, ORGANISE, PARTICIPANTS
 from ..privacy import services as privacy
@@ -278,19 +278,9 @@ def delete_breakout(slug: str, session_id: int):
 # --- finalists ----------------------------------------------------------------------------
 
 
-def _read_upload(upload) -> bytes | None:
-    """The bytes of an uploaded file; the spooled temporary file is closed at once."""
-    if not upload:
-        return None
-    try:
-        return upload.read()
-    finally:
-        upload.close()
-
-
 def _save_finalist(event, form, finalist=None):
     values = _values(form, *awards.FINALIST_FIELDS)
-    logo = _read_upload(form.logo.data)
+    logo = read_upload(form.logo.data)
     if finalist is None:
         awards.add_finalist(current_user, event, logo=logo, **values)
     else:
