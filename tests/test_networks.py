@@ -22,7 +22,7 @@ from .helpers import assert_audited, audit_rows, reloaded
 
 PASSWORD = "ein-langes-passwort"
 MISSING = 999_999
-INVITATION_LINK = re.compile(r"https?://[^/\s]+(/invitations/\S+)")
+INVITATION_LINK = re.compile(r"https?://[^/\s]+(/join/\S+)")
 
 
 def _staff(email: str, name: str) -> User:

@@ -88,7 +88,7 @@ def template_helpers():
     return {"brand_of": brand_of, "single_network": single_network, "can": can}
 
 
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@bp.route("/join/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per minute", deduct_when=failed_attempt)
 def accept_invitation(token: str):
     """Accept an invitation to a role: name and password, then signed in."""

@@ -16,7 +16,7 @@ from .test_accessibility import serious_violations
 
 pytestmark = pytest.mark.slow
 PASSWORD = "ein-langes-passwort"
-INVITATION = re.compile(r"https?://\S+/invitations/\S+")
+INVITATION = re.compile(r"https?://\S+/join/\S+")
 
 
 def _sign_in(page, base, email, password=PASSWORD):
