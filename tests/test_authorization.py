@@ -126,6 +126,15 @@ MATRIX = {
     ("organiser.edit_past_winner", "GET"): organisers_only(200),
     ("organiser.edit_past_winner", "POST"): organisers_only(422),
     ("organiser.delete_past_winner", "POST"): organisers_only(NOT_FOUND),
+    ("invitations.guests", "GET"): organisers_only(200),
+    ("invitations.guests", "POST"): organisers_only(422),  # an empty list
+    ("invitations.send", "POST"): organisers_only(303),  # nobody to invite: 0 mails
+    ("invitations.remind", "POST"): organisers_only(303),
+    ("invitations.settings", "POST"): organisers_only(303),  # nothing reserved
+    # The invitation's link: an unknown token is no invitation, whoever asks.
+    ("invitations.invitation", "GET"): everyone(NOT_FOUND),
+    ("invitations.accept", "POST"): everyone(NOT_FOUND),
+    ("invitations.decline", "POST"): everyone(NOT_FOUND),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999
