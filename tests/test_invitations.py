@@ -12,9 +12,11 @@ from sqlalchemy import func, select
 
 from eventapp.audit.models import AuditLog
 from eventapp.auth.services import find_user_by_email
+from eventapp.events import services as events
 from eventapp.extensions import db
 from eventapp.invitations import services as invitations
 from eventapp.invitations.models import Invitation
+from eventapp.privacy.services import EventsNotOver, anonymise_event, delete_account
 from eventapp.registration import services as registration
 from eventapp.registration.models import Registration, RegistrationRequest
 
@@ -428,3 +430,39 @@ def test_guest_list_routes_are_for_organisers_only(client, auth, create_event, r
     assert participant.status_code == 403
     assert client.get(url).status_code in (403, 405)
     assert _count(Invitation) == 0 and not reloaded(event).invitation_only
+
+
+# --- privacy ------------------------------------------------------------------------------
+
+
+def test_the_guest_lists_are_in_the_download_and_go_with_the_account(guest, organiser,
+                                                                     create_event, runner,
+                                                                     mailbox):
+    event, other = create_event(), create_event()
+    links = _invited(runner, mailbox, organiser, event, "Anna Gast; anna@example.org; NIRO; VIP")
+    invitations.add_guests(organiser, other, text="Anna; anna@example.org; ; press\n"
+                                                  "Ben; ben@example.org; ; guest")
+    guest.post(f"{links['anna@example.org']}/accept", data={})
+
+    download = guest.get("/me/data").get_json()
+
+    assert sorted(i["status"] for i in download["invitations"]) == ["accepted", "new"]
+    assert download["registrations"][0]["category"] == "vip"
+    anna = find_user_by_email("anna@example.org")
+    with pytest.raises(EventsNotOver):
+        delete_account(anna)
+    registration.cancel(_registration_of(event, "anna@example.org"))
+    delete_account(anna)
+    assert sorted(g.email for g in invitations.guests_of(other)) == ["ben@example.org"]
+    assert invitations.guests_of(event) == []
+
+
+def test_anonymising_an_archived_event_forgets_its_guest_list(organiser, create_event):
+    event, other = create_event(), create_event()
+    invitations.add_guests(organiser, event, text="Anna; anna@example.org; ; VIP")
+    invitations.add_guests(organiser, other, text="Anna; anna@example.org; ; VIP")
+    events.set_event_status(organiser, event, "archived")
+
+    anonymise_event(organiser, event)
+
+    assert invitations.guests_of(event) == [] and len(invitations.guests_of(other)) == 1

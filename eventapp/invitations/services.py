@@ -434,3 +434,31 @@ def guest_counts(event: Event) -> list[dict]:
                       "reserved": place.places if place else 0,
                       "taken": place.taken if place else 0})
     return table
+
+
+# --- privacy ------------------------------------------------------------------------------
+
+
+def invitations_to(user) -> list[dict]:
+    """What the guest lists hold about the user's address, for their data download."""
+    rows = db.session.scalars(select(Invitation).where(Invitation.email == user.email)
+                              .order_by(Invitation.id))
+    return [{"event": invitation.event.title, "name": invitation.name,
+             "organisation": invitation.organisation, "category": invitation.category,
+             "language": invitation.locale, "status": invitation.status,
+             "invited_at": invitation.sent_at, "reminded_at": invitation.reminded_at,
+             "answered_at": invitation.answered_at} for invitation in rows]
+
+
+def delete_invitations_to(user) -> None:
+    """Delete every invitation to the user's address (joins the caller's transaction)."""
+    with write_transaction():
+        db.session.execute(delete(Invitation).where(Invitation.email == user.email))
+
+
+def forget_guests(event: Event) -> int:
+    """Delete the guest list of an event being anonymised; the registrations keep their
+    categories (joins the caller's transaction). Returns how many were deleted."""
+    with write_transaction():
+        result = db.session.execute(delete(Invitation).where(Invitation.event_id == event.id))
+    return result.rowcount
