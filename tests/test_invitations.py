@@ -337,6 +337,22 @@ def test_reserved_places_do_not_go_to_the_public(organiser, create_event, regist
     assert reloaded(paula).status == "waitlisted"
 
 
+def test_the_public_sees_only_the_places_it_can_take(client, organiser, create_event,
+                                                     register):
+    event = create_event(capacity=5)
+    invitations.update_settings(organiser, event, invitation_only=False, reserved={"vip": 3})
+    register(event, email="public1@example.org")
+    register(event, email="public2@example.org")
+
+    page = client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    form = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+
+    assert "Noch 0 Plätze frei" in page
+    assert "Die Veranstaltung ist ausgebucht" in form
+    assert register(event, email="public3@example.org").status == "waitlisted"
+    assert reloaded(event).registered_count == 2
+
+
 def test_reserved_places_must_fit_the_capacity_and_the_places_taken(orga, organiser,
                                                                    create_event):
     event = create_event(capacity=10)

@@ -328,6 +328,15 @@ def _give_back_place(event_id: int, reserved_for: str | None = None) -> None:
         _give_back_reserved(event_id, reserved_for)
 
 
+def public_free_places(event: Event) -> int | None:
+    """The places the general public may still take (None: no limit): the capacity less
+    the places held and those reserved for a guest category and not taken yet."""
+    if event.capacity is None:
+        return None
+    unused = db.session.scalar(_unused_reservations(event.id).element)
+    return max(event.capacity - event.registered_count - unused, 0)
+
+
 def _promote_from_waitlist(event_id: int) -> list[Registration]:
     """Confirm waitlisted registrations in order while places are free.
 
