@@ -255,6 +255,18 @@ def test_answers_need_the_csrf_token_and_a_post(client, organiser, create_event,
     assert reloaded(guest).status == "sent" and _count(Registration) == 0
 
 
+def test_invitations_wait_until_the_event_is_published(orga, organiser, create_event,
+                                                       mailbox):
+    event = create_event(published=False)
+    invitations.add_guests(organiser, event, text="Anna; anna@example.org; ; guest")
+
+    response = orga.post(f"/organiser/events/{event.slug}/guests/send", data={})
+
+    assert response.status_code == 409
+    assert "Veröffentlichen Sie die Veranstaltung" in response.get_data(as_text=True)
+    assert invitations.guests_of(event)[0].status == "new"
+
+
 def test_an_unknown_link_is_404(client):
     response = client.get("/invitations/" + "x" * 43)
     assert response.status_code == 404
@@ -354,7 +366,7 @@ def test_the_public_sees_only_the_places_it_can_take(client, organiser, create_e
 
 
 def test_reserved_places_must_fit_the_capacity_and_the_places_taken(orga, organiser,
-                                                                   create_event):
+                                                                   create_event, register):
     event = create_event(capacity=10)
     response = orga.post(f"/organiser/events/{event.slug}/guests/settings",
                          data={"reserved_vip": "8", "reserved_press": "3"})
@@ -364,6 +376,14 @@ def test_reserved_places_must_fit_the_capacity_and_the_places_taken(orga, organi
     assert invitations.reserved_places(event) == {}
     assert orga.post(f"/organiser/events/{event.slug}/guests/settings",
                      data={"reserved_vip": "-1"}).status_code == 422
+    for number in range(7):
+        register(event, email=f"public{number}@example.org")
+    too_many = orga.post(f"/organiser/events/{event.slug}/guests/settings",
+                         data={"reserved_vip": "4"})
+    assert too_many.status_code == 422
+    assert "Nur noch 3 Plätze sind frei zum Reservieren." in too_many.get_data(as_text=True)
+    assert orga.post(f"/organiser/events/{event.slug}/guests/settings",
+                     data={"reserved_vip": "3"}).status_code == 303
 
 
 # --- reminders, counts, category everywhere -----------------------------------------------
@@ -482,3 +502,19 @@ def test_anonymising_an_archived_event_forgets_its_guest_list(organiser, create_
     anonymise_event(organiser, event)
 
     assert invitations.guests_of(event) == [] and len(invitations.guests_of(other)) == 1
+
+
+def test_a_hybrid_meeting_asks_the_guest_how_they_take_part(guest, organiser, create_event,
+                                                            runner, mailbox):
+    event = create_event(format="hybrid", venue="Berlin")
+    link = _invited(runner, mailbox, organiser, event, "Anna; anna@example.org; ; speaker")[
+        "anna@example.org"]
+    assert "Wie nehmen Sie teil?" in guest.get(link).get_data(as_text=True)
+
+    refused = guest.post(f"{link}/accept", data={})
+    assert refused.status_code == 422
+    assert (invitations.guests_of(event)[0].status, _count(Registration)) == ("sent", 0)
+
+    assert guest.post(f"{link}/accept", data={"attendance_mode": "online"}).status_code == 303
+    registered = _registration_of(event, "anna@example.org")
+    assert (registered.attendance_mode, registered.category) == ("online", "speaker")

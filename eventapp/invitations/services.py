@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from ..audit.services import record
 from ..auth.services import find_user_by_email, hash_token, new_token, normalise_email
 from ..database import utcnow, write_transaction
-from ..errors import DomainError, InvalidInput, NotFound
+from ..errors import Conflict, DomainError, InvalidInput, NotFound
 from ..events.models import EVENT_LANGUAGES, Event
 from ..extensions import db
 from ..forms import CONTROL_CHARACTERS
@@ -291,6 +291,8 @@ def _mail_links(actor, event: Event, status: str, kind: str, subject, stamp: str
 def send_invitations(actor, event: Event) -> int:
     """Mail a personal invitation to every guest who has none yet; returns how many."""
     _ensure_not_over(event)
+    if not event.is_published:  # its link would lead to a registration that must refuse
+        raise Conflict(_l("Publish the event before you send invitations."))
     return _mail_links(actor, event, INVITATION_NEW, "invitation",
                        _l("Invitation to %(title)s", title=event.title), "sent_at")
 
@@ -389,6 +391,11 @@ def update_settings(actor, event: Event, *, invitation_only: bool,
                               capacity=event.capacity))
     with write_transaction():
         rows = reserved_places(event)
+        unused = sum(max(places - (rows[c].taken if c in rows else 0), 0)
+                     for c, places in reserved.items())
+        if event.capacity is not None and event.registered_count + unused > event.capacity:
+            raise InvalidInput(_l("Only %(num)d places are still free to reserve.",
+                                  num=max(event.capacity - event.registered_count, 0)))
         for category, places in reserved.items():
             row = rows.get(category)
             if row is not None and places < row.taken:
