@@ -518,3 +518,19 @@ def test_a_hybrid_meeting_asks_the_guest_how_they_take_part(guest, organiser, cr
     assert guest.post(f"{link}/accept", data={"attendance_mode": "online"}).status_code == 303
     registered = _registration_of(event, "anna@example.org")
     assert (registered.attendance_mode, registered.category) == ("online", "speaker")
+
+
+def test_a_copied_meeting_keeps_access_and_reserved_places_but_no_guests(orga, organiser,
+                                                                        create_event):
+    event = create_event(capacity=50)
+    invitations.update_settings(organiser, event, invitation_only=True, reserved={"press": 5})
+    invitations.add_guests(organiser, event, text="Anna; anna@example.org; ; press")
+
+    response = orga.post(f"/organiser/events/{event.slug}/copy", data={
+        "title": "Clustertreffen 2027", "slug": "clustertreffen-2027",
+        "starts_at": "2027-10-20T09:00"})
+
+    assert response.status_code == 303
+    copy = events.get_event("clustertreffen-2027", include_unpublished=True)
+    assert copy.invitation_only and invitations.guests_of(copy) == []
+    assert {c: r.places for c, r in invitations.reserved_places(copy).items()} == {"press": 5}

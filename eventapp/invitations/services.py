@@ -416,6 +416,14 @@ def update_settings(actor, event: Event, *, invitation_only: bool,
         registration.fill_free_places(event)
 
 
+def copy_settings(actor, source: Event, event: Event) -> None:
+    """Give a copied meeting the access and reserved places of its source, not its guests
+    (joins the caller's transaction)."""
+    reserved = {category: row.places for category, row in reserved_places(source).items()}
+    if source.invitation_only or reserved:
+        update_settings(actor, event, invitation_only=source.invitation_only, reserved=reserved)
+
+
 def guest_counts(event: Event) -> list[dict]:
     """Per category: invited (mailed), registered (accepted), declined, no answer yet, and
     the places reserved and taken."""
