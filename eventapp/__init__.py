@@ -164,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     from .checkin import bp as checkin_bp
     from .events import bp as events_bp
     from .exports import bp as exports_bp
+    from .invitations import bp as invitations_bp
     from .live import bp as live_bp
     from .mailing.routes import bp as mailing_bp
     from .networks.routes import bp as networks_bp
@@ -183,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkin_bp)
     app.register_blueprint(mailing_bp)
     app.register_blueprint(networks_bp)
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
     app.register_blueprint(site_bp)
 

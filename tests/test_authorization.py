@@ -162,6 +162,15 @@ MATRIX = {
     ("calls.applications", "GET"): organisers_only(200),
     ("calls.choose_finalists", "POST"): organisers_only(422),
     ("calls.organiser_logo", "GET"): organisers_only(200),
+    ("invitations.guests", "GET"): organisers_only(200),
+    ("invitations.guests", "POST"): organisers_only(422),  # an empty list
+    ("invitations.send", "POST"): organisers_only(303),  # nobody to invite: 0 mails
+    ("invitations.remind", "POST"): organisers_only(303),
+    ("invitations.settings", "POST"): organisers_only(303),  # nothing reserved
+    # The invitation's link: an unknown token is no invitation, whoever asks.
+    ("invitations.invitation", "GET"): everyone(NOT_FOUND),
+    ("invitations.accept", "POST"): everyone(NOT_FOUND),
+    ("invitations.decline", "POST"): everyone(NOT_FOUND),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999

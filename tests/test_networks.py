@@ -79,6 +79,8 @@ NEEDS = {
     "calls.remove_juror": "organise", "calls.close_scoring": "organise",
     "calls.applications": "organise", "calls.choose_finalists": "organise",
     "calls.organiser_logo": "organise",
+    "invitations.guests": "organise", "invitations.send": "organise",
+    "invitations.remind": "organise", "invitations.settings": "organise",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",

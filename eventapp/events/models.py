@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -50,6 +51,8 @@ class Event(db.Model):
     # Kept by a conditional UPDATE, never recounted: confirmed registrations holding a place.
     registered_count: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
+    # Only people with an invitation may register (eventapp/invitations).
+    invitation_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     network: Mapped["Network"] = relationship(lazy="joined")  # noqa: F821

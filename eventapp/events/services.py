@@ -43,6 +43,12 @@ class RegistrationClosed(Conflict):
     default_message = _l("Registration for this event is not open.")
 
 
+class InvitationRequired(RegistrationClosed):
+    status_code = 403
+    default_message = _l("This event is by invitation only. Please use the link in your "
+                         "invitation.")
+
+
 def published_events() -> list[Event]:
     """Published events, upcoming ones first (soonest first), then past ones (latest first)."""
     now = utcnow()
@@ -120,9 +126,12 @@ def registration_is_open(event: Event, now: datetime | None = None) -> bool:
 
 
 def ensure_registration_open(event: Event) -> None:
-    """Raise RegistrationClosed unless people may register for the event now."""
+    """Raise RegistrationClosed unless the public may register for the event now
+    (InvitationRequired for an event by invitation only)."""
     if not registration_is_open(event):
         raise RegistrationClosed()
+    if event.invitation_only:
+        raise InvitationRequired()
 
 
 def _validate_event(values: dict, event: Event | None) -> None:

@@ -8,6 +8,7 @@ from ..breakouts.models import CHOICE_SEATED, CHOICE_WAITLISTED
 from ..breakouts.services import choices_by_registration, choices_of, sessions_by_slot
 from ..database import write_transaction
 from ..events.models import Event
+from ..invitations.models import category_label
 from ..registration.models import (
     ATTENDANCE_IN_PERSON,
     STATUS_CONFIRMED,
@@ -37,7 +38,7 @@ def registration_table(event: Event) -> tuple[list[str], list[list]]:
     """Every registration with breakout choices, attendance and check-in."""
     choices = choices_by_registration(event)
     header = [_("Name"), _("Email address"), _("Organisation"), _("Status"), _("Attendance"),
-              _("Checked in"), _("Breakout sessions"), _("Registered on")]
+              _("Checked in"), _("Breakout sessions"), _("Registered on"), _("Category")]
     rows = []
     for registration in registrations_for_event(event):
         sessions = ", ".join(c.session.title + (f" ({_('waitlist')})"
@@ -48,7 +49,8 @@ def registration_table(event: Event) -> tuple[list[str], list[list]]:
                      _("In person") if registration.attendance_mode == ATTENDANCE_IN_PERSON
                      else _("Online"),
                      _local_time(registration.checked_in_at), sessions,
-                     _local_time(registration.created_at)])
+                     _local_time(registration.created_at),
+                     category_label(registration.category)])
     return header, rows
 
 

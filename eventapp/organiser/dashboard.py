@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..audit.labels import action_label, kind_label
 from ..database import MAX_ID
+from ..invitations import services as invitations
 from . import bp, services
 from .forms import CopyEventForm
 from .routes import _event, _form_page
@@ -32,7 +33,8 @@ def dashboard(slug: str):
         over_time=bar_chart([(format_date(day, "short"), count)
                              for day, count in figures["over_time"]]),
         seats=bar_chart(figures["seats"], figures["capacity"]),
-        turnout=bar_chart(figures["turnout"], figures["eligible"]))
+        turnout=bar_chart(figures["turnout"], figures["eligible"]),
+        counts=invitations.guest_counts(event))
 
 
 @bp.route("/events/<slug>/audit")

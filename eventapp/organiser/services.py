@@ -12,6 +12,7 @@ from ..breakouts import services as breakouts
 from ..checkin.services import counts as checkin_counts
 from ..database import write_transaction
 from ..events import services as events
+from ..invitations import services as invitations
 from ..registration import services as registration
 from ..registration.models import STATUS_WAITLISTED
 from ..registration.services import registrations_for_event
@@ -83,4 +84,5 @@ def copy_meeting(actor, source, title: str, slug: str, starts_at):
                 breakouts.add_session(actor, copied, title=session.title,
                                       description=session.description, host=session.host,
                                       capacity=session.capacity)
+        invitations.copy_settings(actor, source, event)
     return event

@@ -17,6 +17,7 @@ from ..database import utcnow, write_transaction
 from ..errors import Conflict
 from ..events.models import STATUS_ARCHIVED, Event
 from ..extensions import db
+from ..invitations.services import delete_invitations_to, forget_guests, invitations_to
 from ..mailing.queue import delete_mails_to, mails_to
 from ..registration.models import STATUS_CANCELLED
 from ..registration.services import delete_registrations_of, people_only_in, registrations_of
@@ -40,7 +41,7 @@ def personal_data(user: User) -> dict:
             "event": registration.event.title, "event_starts_at": registration.event.starts_at,
             "status": registration.status, "attendance_mode": registration.attendance_mode,
             "registered_at": registration.created_at, "consent_at": registration.consent_at,
-            "consent_version": registration.consent_version,
+            "consent_version": registration.consent_version, "category": registration.category,
             "public_listing": registration.public_listing,
             "checked_in_at": registration.checked_in_at, "cancelled_at": registration.cancelled_at,
             "breakout_sessions": [{"session": c.session.title, "status": c.status}
@@ -55,6 +56,7 @@ def personal_data(user: User) -> dict:
         # That you voted is stored; what you voted is not linked to you anywhere.
         "voted_in": list(voted_in),
         "mails": mails_to(user),
+        "invitations": invitations_to(user),
     }
 
 
@@ -68,6 +70,7 @@ def delete_account(user: User) -> None:
         delete_registrations_of(user)
         forget_team_memberships(user)
         delete_mails_to(user)
+        delete_invitations_to(user)
         delete_user(user)
 
 
@@ -81,5 +84,6 @@ def anonymise_event(actor, event: Event) -> int:
         raise EventNotArchived()
     with write_transaction():
         count = anonymise_participants(people_only_in(event))
-        record(actor, "event.anonymised", event.id, people=count)
+        guests = forget_guests(event)
+        record(actor, "event.anonymised", event.id, people=count, guests=guests)
     return count

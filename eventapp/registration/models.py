@@ -39,6 +39,11 @@ class Registration(db.Model):
     present_online: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # The desk handed this person a vote card; which one is recorded nowhere.
     vote_card_received: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # The guest category of an invited person (member, guest, vip, press, speaker); None
+    # for a registration of the general public.
+    category: Mapped[str | None] = mapped_column(String(20))
+    # The place is one of those reserved for the category (event_reserved_places.taken).
+    reserved_place: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped["Event"] = relationship()  # noqa: F821
@@ -77,3 +82,20 @@ class RegistrationRequest(db.Model):
 
     def __repr__(self) -> str:
         return f"<RegistrationRequest {self.id}>"
+
+
+class ReservedPlace(db.Model):
+    """Places of an event kept for one guest category: the general public's registrations
+    count against the capacity minus the reserved places not yet taken."""
+
+    __tablename__ = "event_reserved_places"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    places: Mapped[int] = mapped_column(default=0)
+    # Kept by conditional UPDATEs, never recounted: confirmed registrations holding one.
+    taken: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<ReservedPlace {self.event_id} {self.category} {self.taken}/{self.places}>"

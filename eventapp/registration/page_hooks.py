@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..events.page_hooks import Section, event_page
 from .models import Registration
-from .services import NotRegistered, get_registration
+from .services import NotRegistered, get_registration, public_free_places
 
 
 @event_page.connect
@@ -15,4 +15,5 @@ def registration_section(event):
     if current_user.is_authenticated:
         with suppress(NotRegistered):
             registration = get_registration(event, current_user)
-    return Section(10, "registration/_event_section.html", {"registration": registration})
+    return Section(10, "registration/_event_section.html",
+                   {"registration": registration, "free_places": public_free_places(event)})

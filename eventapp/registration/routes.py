@@ -26,6 +26,7 @@ from .services import (
     get_registration,
     leave_breakout,
     place_on_waitlist,
+    public_free_places,
     register,
     registrations_of,
 )
@@ -53,7 +54,8 @@ def _register_page(event, form, status: int = 200, error: DomainError | None = N
     if error is not None and not closed:
         flash(error.message, "danger")
     return render_template("registration/register.html", event=event, form=form,
-                           registration_open=not closed), \
+                           registration_open=not closed,
+                           free_places=public_free_places(event)), \
         error.status_code if error is not None else status
 
 

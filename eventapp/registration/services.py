@@ -32,7 +32,8 @@ from ..breakouts.models import CHOICE_WAITLISTED, BreakoutChoice, BreakoutSessio
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import FORMAT_HYBRID, FORMAT_ONLINE, STATUS_ARCHIVED, Event
-from ..events.services import ensure_registration_open
+from ..events.models import STATUS_PUBLISHED as STATUS_PUBLISHED_EVENT
+from ..events.services import RegistrationClosed, ensure_registration_open
 from ..extensions import db
 from ..mailing.compose import external_url
 from ..mailing.queue import queue_mail
@@ -45,6 +46,7 @@ from .models import (
     STATUS_WAITLISTED,
     Registration,
     RegistrationRequest,
+    ReservedPlace,
 )
 from .tickets import ticket_png
 
@@ -189,6 +191,33 @@ def register_directly(event: Event, *, name: str, email: str, organisation: str,
     return result
 
 
+def register_invited(event: Event, *, email: str, name: str, organisation: str, locale: str,
+                     category: str, attendance_mode: str | None = None,
+                     public_listing: bool = False) -> RegistrationResult:
+    """Register a guest who accepted their invitation: the opened link proved the mailbox
+    (the double opt-in) and the accept button gave the consent.
+
+    Confirmed (on a place reserved for the category first) or waitlisted, also when the
+    event is by invitation only; joins the caller's transaction. Someone registered already
+    keeps their place and gets the category.
+    """
+    if event.status != STATUS_PUBLISHED_EVENT or utcnow() >= event.ends_at:
+        raise RegistrationClosed()
+    attendance_mode = _attendance_mode(event, attendance_mode)
+    with write_transaction():
+        user = get_or_create_participant(email, name, organisation, locale)
+        result = _register_user(event, user, attendance_mode, public_listing, [],
+                                consent_at=utcnow(),
+                                consent_version=current_app.config["PRIVACY_TEXT_VERSION"],
+                                category=category)
+        if result.created:
+            _send_confirmation(result.registration, issue_sign_in_token(
+                user, expires_at=event.ends_at, single_use=False))
+        elif result.registration.category is None:
+            result.registration.category = category
+    return result
+
+
 def _attendance_mode(event: Event, requested: str | None) -> str:
     if event.format == FORMAT_HYBRID:
         if requested not in (ATTENDANCE_IN_PERSON, ATTENDANCE_ONLINE):
@@ -213,7 +242,7 @@ def _still_offered(event: Event, session_ids) -> list[BreakoutSession]:
 
 def _register_user(event: Event, user: User, attendance_mode: str, public_listing: bool,
                    sessions, *, consent_at: datetime, consent_version: str,
-                   waitlist: bool = True) -> RegistrationResult:
+                   waitlist: bool = True, category: str | None = None) -> RegistrationResult:
     """Register the user (new, or again after cancelling) unless they are registered."""
     registration = db.session.scalar(select(Registration).where(
         Registration.event_id == event.id, Registration.user_id == user.id))
@@ -227,7 +256,10 @@ def _register_user(event: Event, user: User, attendance_mode: str, public_listin
     registration.consent_at = consent_at
     registration.consent_version = consent_version
     registration.cancelled_at = None
-    if _take_place(event.id):
+    registration.category = category
+    took, reserved = _take_place(event.id, category)
+    registration.reserved_place = reserved
+    if took:
         registration.status, registration.waitlisted_at = STATUS_CONFIRMED, None
     elif waitlist:
         registration.status, registration.waitlisted_at = STATUS_WAITLISTED, utcnow()
@@ -240,44 +272,104 @@ def _register_user(event: Event, user: User, attendance_mode: str, public_listin
     return RegistrationResult(registration, created=True)
 
 
-def _take_place(event_id: int) -> bool:
-    """Take one place at the event if one is free (or there is no limit). Atomic."""
+def _unused_reservations(event_id: int):
+    """A scalar subquery: the event's reserved places that nobody holds yet."""
+    return (select(func.coalesce(func.sum(ReservedPlace.places - ReservedPlace.taken), 0))
+            .where(ReservedPlace.event_id == event_id,
+                   ReservedPlace.places > ReservedPlace.taken)
+            .scalar_subquery())
+
+
+def _take_place(event_id: int, category: str | None = None) -> tuple[bool, bool]:
+    """Take one place at the event if one is free (or there is no limit); atomic.
+
+    Returns (a place was taken, it is one reserved for `category`). A guest takes a place
+    reserved for their category first; anyone else only a place that no category keeps.
+    """
+    if category is not None:
+        reserved = db.session.execute(
+            update(ReservedPlace)
+            .where(ReservedPlace.event_id == event_id, ReservedPlace.category == category,
+                   ReservedPlace.taken < ReservedPlace.places)
+            .values(taken=ReservedPlace.taken + 1)
+            .execution_options(synchronize_session=False))
+        if reserved.rowcount == 1:
+            if _count_place(event_id, or_(Event.capacity.is_(None),
+                                          Event.registered_count < Event.capacity)):
+                return True, True
+            _give_back_reserved(event_id, category)  # a capacity lowered below the reservations
+    # The sum of registered and unused reserved places never exceeds the capacity: a guest
+    # taking a reserved place leaves it as it is, everyone else raises it by one.
+    took = _count_place(event_id, or_(
+        Event.capacity.is_(None),
+        Event.registered_count + _unused_reservations(event_id) < Event.capacity))
+    return took, False
+
+
+def _count_place(event_id: int, condition) -> bool:
     result = db.session.execute(
-        update(Event)
-        .where(Event.id == event_id,
-               or_(Event.capacity.is_(None), Event.registered_count < Event.capacity))
+        update(Event).where(Event.id == event_id, condition)
         .values(registered_count=Event.registered_count + 1)
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 
 
-def _give_back_place(event_id: int) -> None:
+def _give_back_reserved(event_id: int, category: str) -> None:
+    db.session.execute(
+        update(ReservedPlace)
+        .where(ReservedPlace.event_id == event_id, ReservedPlace.category == category,
+               ReservedPlace.taken > 0)
+        .values(taken=ReservedPlace.taken - 1)
+        .execution_options(synchronize_session=False))
+
+
+def _give_back_place(event_id: int, reserved_for: str | None = None) -> None:
     db.session.execute(
         update(Event).where(Event.id == event_id, Event.registered_count > 0)
         .values(registered_count=Event.registered_count - 1)
         .execution_options(synchronize_session=False))
+    if reserved_for is not None:
+        _give_back_reserved(event_id, reserved_for)
+
+
+def public_free_places(event: Event) -> int | None:
+    """The places the general public may still take (None: no limit): the capacity less
+    the places held and those reserved for a guest category and not taken yet."""
+    if event.capacity is None:
+        return None
+    unused = db.session.scalar(_unused_reservations(event.id).element)
+    return max(event.capacity - event.registered_count - unused, 0)
 
 
 def _promote_from_waitlist(event_id: int) -> list[Registration]:
-    """Confirm waitlisted registrations in order while places are free."""
+    """Confirm waitlisted registrations in order while places are free.
+
+    A guest further down may take a place reserved for their category that the public
+    before them could not have.
+    """
     promoted = []
-    waiting = list(db.session.scalars(
-        select(Registration.id)
+    waiting = db.session.execute(
+        select(Registration.id, Registration.category)
         .where(Registration.event_id == event_id, Registration.status == STATUS_WAITLISTED)
-        .order_by(Registration.waitlisted_at, Registration.id)))
-    for registration_id in waiting:
-        if not _take_place(event_id):
-            break
+        .order_by(Registration.waitlisted_at, Registration.id)).all()
+    public_full = False
+    for registration_id, category in waiting:
+        if public_full and category is None:
+            continue
+        took, reserved = _take_place(event_id, category)
+        if not took:
+            public_full = True
+            continue
         claimed = db.session.execute(
             update(Registration)
             .where(Registration.id == registration_id,
                    Registration.status == STATUS_WAITLISTED)
-            .values(status=STATUS_CONFIRMED, waitlisted_at=None)
+            .values(status=STATUS_CONFIRMED, waitlisted_at=None, reserved_place=reserved)
             .execution_options(synchronize_session=False))
         if claimed.rowcount == 1:
             promoted.append(registration_id)
         else:  # promoted concurrently by someone else's cancellation
-            _give_back_place(event_id)
+            _give_back_place(event_id, category if reserved else None)
     return [db.session.get(Registration, rid, populate_existing=True) for rid in promoted]
 
 
@@ -317,7 +409,8 @@ def cancel(registration: Registration) -> None:
         breakouts.release_all(registration.id)
         promoted = []
         if was_confirmed:
-            _give_back_place(registration.event_id)
+            _give_back_place(registration.event_id, registration.category
+                             if registration.reserved_place else None)
             promoted = _promote_from_waitlist(registration.event_id)
     for other in promoted:
         _send_promoted(other)
@@ -331,7 +424,8 @@ def _mark_cancelled(registration_id: int, previous_status: str) -> bool:
     result = db.session.execute(
         update(Registration)
         .where(Registration.id == registration_id, Registration.status == previous_status)
-        .values(status=STATUS_CANCELLED, cancelled_at=utcnow(), waitlisted_at=None)
+        .values(status=STATUS_CANCELLED, cancelled_at=utcnow(), waitlisted_at=None,
+                reserved_place=False)
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 

@@ -124,3 +124,47 @@ def test_concurrent_writers_over_http_never_see_a_locked_database(app, create_ev
     assert statuses == [302] * 30
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(RegistrationRequest)) == 30
+
+
+def test_places_reserved_for_guests_never_go_to_the_public_in_a_crowd(app, create_event,
+                                                                      waiting_forms, organiser,
+                                                                      monkeypatch):
+    from eventapp.invitations import services as invitations
+    from eventapp.registration.models import ReservedPlace
+
+    event = create_event(capacity=10, sessions=())
+    event_id = event.id
+    invitations.update_settings(organiser, event, invitation_only=False, reserved={"vip": 4})
+    public = waiting_forms(event, 20, "public")
+    guest_tokens = []
+    real_new_token = invitations.new_token
+
+    def remember():
+        token, token_hash = real_new_token()
+        guest_tokens.append(token)
+        return token, token_hash
+
+    monkeypatch.setattr(invitations, "new_token", remember)
+    invitations.add_guests(organiser, event, text="\n".join(
+        f"VIP {index}; vip{index}@example.org; ; VIP" for index in range(8)))
+    invitations.send_invitations(organiser, event)
+    work = [("public", token) for token in public] + [("vip", token) for token in guest_tokens]
+
+    def answer(index):
+        kind, token = work[index]
+        with app.app_context():
+            if kind == "public":
+                registration.confirm_registration(token)
+            else:
+                invitations.accept_invitation(token)
+
+    errors = [r for r in run_in_threads(len(work), answer) if r is not None]
+
+    assert errors == []
+    assert _fresh(Event, event_id).registered_count == 10
+    rows = db.session.execute(select(Registration.category, Registration.status)).all()
+    confirmed_vips = sum(1 for c, s in rows if c == "vip" and s == "confirmed")
+    confirmed_public = sum(1 for c, s in rows if c is None and s == "confirmed")
+    assert confirmed_vips + confirmed_public == 10
+    assert confirmed_vips >= 4 and confirmed_public <= 6
+    assert db.session.get(ReservedPlace, (event_id, "vip")).taken == 4

@@ -2,15 +2,21 @@
 page in either language, no participant page scrolls sideways at 360 px, the big screen
 fits 1920×1080 and 1280×720, and voting works with the keyboard alone."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from eventapp.auth.services import issue_sign_in_token
 from eventapp.awards.finalists import finalists_of
 from eventapp.database import write_transaction
 from eventapp.events.services import get_event
+from eventapp.extensions import db
+from eventapp.invitations import services as invitations
 from eventapp.live import services as live
+from eventapp.mailing.models import OutgoingMail
 from eventapp.registration.services import registrations_for_event
 
 from ..helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, soon
@@ -28,8 +34,8 @@ ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/
              f"/organiser/events/{SLUG}/finalists/new", f"/organiser/events/{SLUG}/registrations",
              f"/organiser/events/{SLUG}/live", f"/organiser/events/{SLUG}/checkin",
              f"/organiser/events/{SLUG}/dashboard", f"/organiser/events/{SLUG}/audit",
-             f"/organiser/events/{SLUG}/message", "/organiser/hall-of-fame/",
-             "/organiser/hall-of-fame/new"]
+             f"/organiser/events/{SLUG}/message", f"/organiser/events/{SLUG}/guests",
+             "/organiser/hall-of-fame/", "/organiser/hall-of-fame/new"]
 axe = Axe()
 
 
@@ -106,6 +112,24 @@ def test_big_screen_fills_the_wall_without_scrolling(live_server, new_context, d
         assert serious_violations(page) == []
         assert page.evaluate("document.documentElement.scrollHeight") <= size[1]
         assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_invitation_is_accessible_and_fits_a_phone(live_server, new_context, demo,
+                                                       organiser, language):
+    invitations.add_guests(organiser, demo, text=f"Vera VIP; vera@example.org; NIRO; VIP; "
+                                                 f"{language}")
+    invitations.send_invitations(organiser, demo)
+    body = db.session.scalar(select(OutgoingMail.body_text)
+                             .where(OutgoingMail.kind == "invitation"))
+    link = re.search(r"/invitations/[\w-]+", body).group(0)
+    page = new_context(viewport=PHONE).new_page()
+    _switch_language(page, live_server, language)
+    page.goto(live_server + link)
+    assert serious_violations(page) == []
+    assert sideways_scroll(page) <= 0
+    page.locator("main form [type=submit]").first.click()
+    expect(page).to_have_url(re.compile(f"/events/{SLUG}/me$"))
 
 
 def test_voting_with_the_keyboard_alone(live_server, new_context, demo):
