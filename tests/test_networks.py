@@ -395,3 +395,12 @@ def test_check_in_staff_see_only_their_desk_and_list(client, two_networks):
     assert "fremd-1" not in index
     assert client.get(f"/organiser/events/{event.slug}/live").status_code == 403
     assert client.get(f"/organiser/events/{event.slug}/registrations").status_code == 200
+
+
+def test_ones_roles_are_in_ones_data_download(client, two_networks):
+    from eventapp.privacy.services import personal_data
+
+    data = personal_data(two_networks["people"]["checkin"])
+    assert data["roles"] == [{"event_id": two_networks["event"].id, "role": "checkin"}]
+    assert personal_data(two_networks["people"]["manager"])["roles"] == [
+        {"network": "Clusternetzwerk", "role": "manager"}]

@@ -135,6 +135,18 @@ def event_ids_with_role(user) -> list[int]:
                                    .where(EventStaff.user_id == user.id)))
 
 
+def roles_of(user) -> list[dict]:
+    """The user's roles, as plain data (for their data download)."""
+    network_roles = db.session.execute(
+        select(Network.name, NetworkMember.role)
+        .join(Network, Network.id == NetworkMember.network_id)
+        .where(NetworkMember.user_id == user.id)).all()
+    event_roles = db.session.execute(
+        select(EventStaff.event_id, EventStaff.role).where(EventStaff.user_id == user.id)).all()
+    return [{"network": name, "role": role} for name, role in network_roles] + [
+        {"event_id": event_id, "role": role} for event_id, role in event_roles]
+
+
 def pending_invitations(network: Network, event=None) -> list[StaffInvitation]:
     """Invitations not yet accepted and not expired, for the network or for one event."""
     query = select(StaffInvitation).where(

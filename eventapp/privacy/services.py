@@ -19,6 +19,7 @@ from ..events.models import STATUS_ARCHIVED, Event
 from ..extensions import db
 from ..invitations.services import delete_invitations_to, forget_guests, invitations_to
 from ..mailing.queue import delete_mails_to, mails_to
+from ..networks.services import roles_of
 from ..registration.models import STATUS_CANCELLED
 from ..registration.services import delete_registrations_of, people_only_in, registrations_of
 
@@ -57,6 +58,7 @@ def personal_data(user: User) -> dict:
         "voted_in": list(voted_in),
         "mails": mails_to(user),
         "invitations": invitations_to(user),
+        "roles": roles_of(user),
     }
 
 
