@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from eventapp import create_app
 from eventapp.awards.finalists import finalists_of, set_team_member
 from eventapp.awards.hall_of_fame import add_past_winner
+from eventapp.awards.models import KIND_QUESTION
+from eventapp.awards.polls import create_poll
 from eventapp.events import services as events
 from eventapp.events.models import Event
 from eventapp.extensions import db
@@ -52,11 +54,12 @@ def world(organiser, create_event, register):
     set_team_member(organiser, finalist, participant, member=True)
     winner = add_past_winner(organiser, year=2019, award="ClusterERFOLG 2019",
                              organisation="Altnetz", project="Anfang", note="")
+    poll = create_poll(organiser, event, "Mehr Pausen?", kind=KIND_QUESTION)  # a draft
     # Real ids: without the checks these requests would change something.
     values = {"slug": event.slug, "item_id": item.id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "action": "welcome",
               "table": "registrations", "file_format": "csv", "kind": "reminder",
-              "winner_id": winner.id}
+              "winner_id": winner.id, "poll_id": poll.id}
     return {"values": values, "participant": participant, "event": event}
 
 

@@ -34,7 +34,7 @@ def _ballot_page(event, poll, form, card, error=None, status=None):
     error = error or sheet.refusal
     form.finalist.choices = choices((f.id, f.organisation) for f in sheet.choices)
     page = render_template("awards/vote.html", event=event, poll=poll, form=form, card=card,
-                           error=error.message if error else None, own=sheet.own_finalist_ids,
+                           error=error.message if error else None, own=sheet.hides_own,
                            voted=sheet.has_voted)
     return page, status or (error.status_code if error else 200)
 
