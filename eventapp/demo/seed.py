@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ..auth.services import create_organiser, find_user_by_email
 from ..awards import ballots, cards, hall_of_fame, polls
 from ..awards import finalists as awards
+from ..awards.models import KIND_FINALISTS, KIND_QUESTION, POLL_DRAFT
 from ..breakouts import services as breakouts
 from ..database import write_transaction
 from ..events import services as events
@@ -30,6 +31,8 @@ DATA_FILE = Path(__file__).with_name("clustertreffen-2022.json")
 DEMO_ORGANISER_EMAIL = "organiser@example.org"
 DEMO_ORGANISER_PASSWORD = "clusterdemo2022"  # printed by `make run`; demo data only
 DEMO_VOTE_CARDS = 16
+# The audience question of the demo (an example, in the meeting's language: it is data, not UI).
+DEMO_QUESTION = "Soll das nächste Clustertreffen wieder hybrid stattfinden?"
 FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannes", "Ida", "Jonas",
                "Katrin", "Lukas", "Mara", "Niklas", "Olga", "Paul", "Rieke", "Stefan", "Tanja",
                "Volker"]
@@ -108,6 +111,10 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
         hall_of_fame.add_past_winner(organiser, **winner)
     # Two sheets of vote cards to try the hall's way of voting (organiser → Vote cards).
     cards.create_cards(organiser, event, DEMO_VOTE_CARDS)
+    # Both kinds of poll, set up beforehand as an organiser would: the award, and a question
+    # to the audience (an example: the 2022 report names none), opened from the live control.
+    polls.create_poll(organiser, event, facts["award"]["name"])
+    polls.create_poll(organiser, event, DEMO_QUESTION, kind=KIND_QUESTION)
     return event, True
 
 
@@ -115,13 +122,16 @@ def vote_demo(event: Event) -> bool:
     """Run the 2022 vote on the demo meeting: every participant votes, NIRO wins, and the big
     screen reveals every place, so that the result and the hall of fame are public.
 
-    Does nothing if the meeting has a poll already; returns whether it voted.
+    Does nothing if a poll was opened already; returns whether it voted. The audience
+    question stays a draft, to be tried from the live control.
     """
-    if polls.current_poll(event) is not None:
+    if any(poll.status != POLL_DRAFT for poll in polls.polls_of(event)):
         return False
     facts = load_facts()
     organiser = find_user_by_email(DEMO_ORGANISER_EMAIL)
-    poll = live.open_vote(organiser, event, facts["award"]["name"])
+    award = next((poll for poll in polls.polls_of(event) if poll.kind == KIND_FINALISTS), None)
+    poll = live.open_vote(organiser, event, facts["award"]["name"],
+                          poll_id=award.id if award else None)
     winner = next(f for f in poll.candidates if f.organisation == facts["award"]["winner"])
     others = [f for f in poll.candidates if f is not winner]
     for number, entry in enumerate(registration.confirmed_registrations(event)):
