@@ -65,9 +65,11 @@ ACTION_LABELS = {
     "poll.announced": _l("Result announced"),
     "poll.closed": _l("Vote closed"),
     "poll.created": _l("Vote set up"),
+    "poll.deleted": _l("Vote deleted"),
     "poll.opened": _l("Vote opened"),
     "poll.revealed": _l("Result made public"),
     "poll.runoff_created": _l("Run-off set up"),
+    "poll.updated": _l("Vote changed"),
 }
 
 

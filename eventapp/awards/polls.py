@@ -189,8 +189,10 @@ def _check_setup(event: Event, title: str, kind: str, eligibility: str,
             raise InvalidInput(_l("Please choose finalists of this event."))
         if len(finalist_ids) < 2:
             raise InvalidInput(_l("A vote needs at least two finalists."))
-    if kind == KIND_PEOPLE and len(people or []) < 2:
+    if kind == KIND_PEOPLE and len([p for p in people or [] if p.name.strip()]) < 2:
         raise InvalidInput(_l("An award among people needs at least two people."))
+    if kind == KIND_PEOPLE and any(not p.name.strip() for p in people):
+        raise InvalidInput(_l("Please give every person a name."))
 
 
 def create_poll(actor, event: Event, title: str, eligibility: str = ELIGIBLE_REGISTERED,
