@@ -68,8 +68,8 @@ def test_the_organiser_sets_up_two_polls_and_announces_each_on_its_own(
     # One vote at a time: the question cannot open while the award is open.
     refused = _control(client, event.slug, "open", poll=question.id, title=question.title)
     assert refused.status_code == 409 and reloaded(question).status == POLL_DRAFT
-    for voter, choice in zip(voters, [1, 1, 0], strict=True):  # first twice, third once
-        ballots.cast_vote(award, voter, award.candidates[choice].id)
+    receipts = [ballots.cast_vote(award, voter, award.candidates[choice].id)  # first twice
+                for voter, choice in zip(voters, [1, 1, 0], strict=True)]
     for action in ("close", "announce"):
         assert _control(client, event.slug, action).status_code == 303
     _reveal_all(client, event.slug, 2)
@@ -104,6 +104,12 @@ def test_the_organiser_sets_up_two_polls_and_announces_each_on_its_own(
     assert "2 Stimmen" in results  # the award shows its counts, the question does not
     question_part = results[results.index("Wieder hybrid?"):results.index("ClusterERFOLG")]
     assert "Stimme" not in question_part.split("<details>")[0]
+    # A receipt of the award is found in its section, though the question is newer.
+    lookup = client.get(f"/events/{event.slug}/results?receipt={receipts[2]}")
+    found = lookup.get_data(as_text=True)
+    success = found[found.index('class="alert alert-success"'):]
+    assert receipts[2] in success.split("</div>")[0] and third.organisation in success
+    assert found.index("ClusterERFOLG") < found.index('class="alert alert-success"')
     # The hall of fame lists the award, not the question.
     assert [(e.award, e.winners) for e in hall_of_fame()] == [
         ("ClusterERFOLG", [(first.organisation, first.project_title)])]

@@ -108,7 +108,9 @@ def results(slug: str):
     results = polls.public_results(event)
     lookup = ReceiptLookupForm(request.args)
     wanted = ballots.normalise_receipt(lookup.receipt.data or "")
-    found = [r for r in results[0].receipts if r[0] == wanted] if wanted else []
+    # A receipt belongs to one poll of the meeting: the one whose section shows it.
+    found = [(entry.poll.id, r) for entry in results for r in entry.receipts
+             if r[0] == wanted] if wanted else []
     return render_template("awards/results.html", event=event, results=results,
                            lookup=lookup, searched=bool(lookup.receipt.data), found=found)
 
