@@ -29,7 +29,7 @@ ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/
              f"/organiser/events/{SLUG}/live", f"/organiser/events/{SLUG}/checkin",
              f"/organiser/events/{SLUG}/dashboard", f"/organiser/events/{SLUG}/audit",
              f"/organiser/events/{SLUG}/message", "/organiser/hall-of-fame/",
-             "/organiser/hall-of-fame/new"]
+             "/organiser/hall-of-fame/new", f"/organiser/events/{SLUG}/polls/new"]
 axe = Axe()
 
 
