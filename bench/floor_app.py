@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 app = Flask(__name__)
 engine = create_engine(os.environ["EVENTAPP_DATABASE_URL"], pool_size=4, max_overflow=4)
 PARTICIPATION = text("INSERT INTO participations (poll_id, user_id) VALUES (:poll, :user)")
-BALLOT = text("INSERT INTO ballots (id, poll_id, finalist_id, receipt) "
+BALLOT = text("INSERT INTO ballots (id, poll_id, option_id, receipt) "
               "VALUES (:id, :poll, :finalist, :receipt)")
 
 

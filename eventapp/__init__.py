@@ -256,6 +256,11 @@ def _register_template_helpers(app: Flask) -> None:
         if value else "")
 
     app.jinja_env.filters["number"] = format_decimal
+    from .awards.polls import (
+        entry_label,  # a stored result's entry: a yes/no in the reader's language
+    )
+
+    app.jinja_env.filters["entry_label"] = entry_label
 
     @app.context_processor
     def inject_locale():

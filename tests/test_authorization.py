@@ -171,13 +171,19 @@ MATRIX = {
     ("invitations.invitation", "GET"): everyone(NOT_FOUND),
     ("invitations.accept", "POST"): everyone(NOT_FOUND),
     ("invitations.decline", "POST"): everyone(NOT_FOUND),
+    ("organiser.new_poll", "GET"): organisers_only(200),
+    ("organiser.new_poll", "POST"): organisers_only(422),
+    # The world's poll is open: no longer to be changed.
+    ("organiser.edit_poll", "GET"): organisers_only(409),
+    ("organiser.edit_poll", "POST"): organisers_only(409),
+    ("organiser.delete_poll", "POST"): organisers_only(NOT_FOUND),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999
 DELETING = {"organiser.delete_agenda_item", "organiser.delete_breakout",
             "organiser.delete_finalist", "organiser.remove_team_member",
             "organiser.delete_past_winner", "organiser.revoke_staff", "networks.revoke",
-            "calls.remove_juror"}
+            "calls.remove_juror", "organiser.delete_poll"}
 
 
 def _routes(app):
@@ -213,7 +219,7 @@ def world(app, create_event, register, organiser):
               "application_id": application.id,
               "code": "unknown", "action": "welcome", "table": "registrations",
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
-              "network": event.network.slug, "invitation_id": MISSING}
+              "network": event.network.slug, "invitation_id": MISSING, "poll_id": poll.id}
     return {"values": values, "participant": participant, "other_participant": other}
 
 
@@ -236,7 +242,7 @@ def test_every_route_answers_every_role_as_expected(app, client, auth, world):
             values = dict(world["values"])
             if rule.endpoint in DELETING:
                 values.update(item_id=MISSING, session_id=MISSING, finalist_id=MISSING,
-                              user_id=MISSING, winner_id=MISSING)
+                              user_id=MISSING, winner_id=MISSING, poll_id=MISSING)
             url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
             response = client.post(url, data={}) if method == "POST" else client.get(url)
             response.close()  # a file response (the favicon) holds its file open until then

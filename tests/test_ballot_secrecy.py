@@ -81,7 +81,7 @@ def _ballot_orders(poll_id: int) -> dict[str, list[str]]:
     """The receipts as a reader can order the ballots: physically, by xmin, by every column."""
     physical = "ctid" if _is_postgresql() else "rowid"
     orders = {"physical": physical, "id": "id", "receipt": "receipt",
-              "finalist": f"finalist_id, {physical}"}
+              "option": f"option_id, {physical}"}
     if _is_postgresql():
         orders["xmin"] = "xmin::text::bigint, ctid"
     return {name: [row[0] for row in _rows(

@@ -79,6 +79,8 @@ NEEDS = {
     "calls.remove_juror": "organise", "calls.close_scoring": "organise",
     "calls.applications": "organise", "calls.choose_finalists": "organise",
     "calls.organiser_logo": "organise",
+    "organiser.new_poll": "organise", "organiser.edit_poll": "organise",
+    "organiser.delete_poll": "delete",
     "invitations.guests": "organise", "invitations.send": "organise",
     "invitations.remind": "organise", "invitations.settings": "organise",
     # Not about one event: the person's networks.
@@ -153,7 +155,7 @@ def test_every_organiser_route_answers_every_role_in_its_own_and_a_foreign_netwo
               "finalist_id": finalist.id, "user_id": MISSING, "action": "welcome",
               "table": "registrations", "file_format": "csv", "kind": "vote_open",
               "winner_id": winner.id, "network": two_networks["ours"].slug,
-              "invitation_id": MISSING, "application_id": MISSING}
+              "invitation_id": MISSING, "application_id": MISSING, "poll_id": MISSING}
 
     def answers():
         statuses = {}

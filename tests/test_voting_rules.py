@@ -62,7 +62,7 @@ def test_checked_in_only_poll_refuses_who_has_not_checked_in(poll_with_voters):
 
 def test_team_members_vote_but_not_for_their_own_finalist(poll_with_voters, organiser):
     poll, users, finalists = poll_with_voters(voters=1)
-    set_team_member(organiser, finalists[0], users[0], member=True)
+    set_team_member(organiser, finalists[0].finalist, users[0], member=True)
     with pytest.raises(ballots.OwnFinalist):
         ballots.cast_vote(poll, users[0], finalists[0].id)
     assert ballots.cast_vote(poll, users[0], finalists[1].id)
@@ -73,14 +73,15 @@ def test_voter_reads_registration_teams_and_participation_together(poll_with_vot
     poll, users, finalists = poll_with_voters(voters=2)
     other_poll, _, other_finalists = poll_with_voters(voters=0)
     for finalist in (finalists[0], finalists[2], other_finalists[1]):
-        set_team_member(organiser, finalist, users[0], member=True)
+        set_team_member(organiser, finalist.finalist, users[0], member=True)
     ballots.cast_vote(poll, users[0], finalists[1].id)
 
     member = ballots.voter_in(poll, users[0])
     assert member == ballots.Voter("confirmed", checked_in=False, present_online=False,
                                   has_card=False,
                                   has_voted=True,
-                                  own_finalist_ids=frozenset({finalists[0].id, finalists[2].id}))
+                                  own_finalist_ids=frozenset({finalists[0].finalist_id,
+                                                              finalists[2].finalist_id}))
     assert ballots.voter_in(poll, users[1]).own_finalist_ids == frozenset()
     assert not ballots.voter_in(poll, users[1]).has_voted
     stranger = ballots.voter_in(other_poll, users[1])
@@ -104,9 +105,9 @@ def test_tally_ranks_ties_together(poll_with_voters, organiser):
         ballots.tally(poll)  # the close mixes the last ballots in first
     polls.close_poll(organiser, poll)
     standings = ballots.tally(poll)
-    assert [(s.finalist_id, s.votes, s.rank) for s in standings] == [
-        (b.id, 2, 1), (c.id, 2, 1), (a.id, 1, 3)]
-    assert {s.finalist_id for s in ballots.tied_at_top(standings)} == {b.id, c.id}
+    assert [(s.option_id, s.finalist_id, s.votes, s.rank) for s in standings] == [
+        (b.id, b.finalist_id, 2, 1), (c.id, c.finalist_id, 2, 1), (a.id, a.finalist_id, 1, 3)]
+    assert {s.option_id for s in ballots.tied_at_top(standings)} == {b.id, c.id}
 
 
 def test_tie_at_the_top_leads_to_a_runoff_among_the_tied(poll_with_voters, organiser):
@@ -118,15 +119,16 @@ def test_tie_at_the_top_leads_to_a_runoff_among_the_tied(poll_with_voters, organ
     runoff = polls.start_runoff(organiser, poll)
 
     assert runoff.parent_id == poll.id and runoff.status == POLL_DRAFT
-    assert {f.id for f in runoff.candidates} == {a.id, b.id}
+    assert [o.finalist_id for o in runoff.candidates] == [a.finalist_id, b.finalist_id]
     assert poll.status == POLL_ANNOUNCED  # the tied result is published as it stands
     polls.open_poll(organiser, runoff)
-    ballots.cast_vote(runoff, users[0], b.id)
+    ballots.cast_vote(runoff, users[0], runoff.candidates[1].id)
     polls.close_poll(organiser, runoff)
     polls.announce(organiser, runoff)
     polls.reveal_results(organiser, poll.event, show=True)
     (entry,) = hall_of_fame()
-    assert entry.award == runoff.title and entry.winners == [(b.organisation, b.project_title)]
+    # The award keeps its own title in the hall of fame, not the run-off's.
+    assert entry.award == poll.title and entry.winners == [(b.organisation, b.project_title)]
 
 
 def test_no_runoff_without_a_tie_and_announced_results_never_change(poll_with_voters,

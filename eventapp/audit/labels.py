@@ -86,6 +86,7 @@ ACTION_LABELS = {
     "poll.announced": _l("Result announced"),
     "poll.closed": _l("Vote closed"),
     "poll.created": _l("Vote set up"),
+    "poll.deleted": _l("Vote deleted"),
     "poll.opened": _l("Vote opened"),
     "poll.revealed": _l("Result made public"),
     "poll.runoff_created": _l("Run-off set up"),
@@ -94,6 +95,7 @@ ACTION_LABELS = {
     "staff.joined": _l("Invitation accepted"),
     "staff.revoked": _l("Role revoked"),
     "staff.role_given": _l("Role given"),
+    "poll.updated": _l("Vote changed"),
 }
 
 

@@ -47,6 +47,7 @@ from .models import (
     InboxBallot,
     Participation,
     Poll,
+    PollOption,
     VoteCard,
 )
 
@@ -78,6 +79,10 @@ class OwnFinalist(Forbidden):
     default_message = _l("You belong to this finalist's team and cannot vote for it.")
 
 
+class OwnCandidacy(Forbidden):
+    default_message = _l("This award is about you: you cannot vote for yourself.")
+
+
 class CardsNotAllowed(Forbidden):
     default_message = _l("This vote is for personal links only: please sign in with the link "
                          "from your mail.")
@@ -94,9 +99,11 @@ class NotCountedYet(Conflict):
 
 @dataclass(frozen=True)
 class Standing:
-    finalist_id: int
-    organisation: str
-    project_title: str
+    option_id: int
+    finalist_id: int | None  # None: a person or an answer
+    organisation: str  # the main line: a finalist's organisation, a person's name
+    project_title: str  # the second line: a finalist's project, a person's role
+    answer: str | None  # a question's yes/no/abstain (its label is translated when shown)
     votes: int
     rank: int  # shared by a tie: 1, 1, 3
 
@@ -139,10 +146,10 @@ _TAKE_FROM_INBOX = (
            select(func.count()).select_from(_INBOX)
            .where(_INBOX.c.poll_id == bindparam("poll_id")).scalar_subquery()
            >= bindparam("minimum"))
-    .returning(_INBOX.c.finalist_id, _INBOX.c.receipt))
+    .returning(_INBOX.c.option_id, _INBOX.c.receipt))
 _BALLOTS = Ballot.__table__
 _TAKE_BALLOTS = (delete(_BALLOTS).where(_BALLOTS.c.poll_id == bindparam("poll_id"))
-                 .returning(_BALLOTS.c.finalist_id, _BALLOTS.c.receipt))
+                 .returning(_BALLOTS.c.option_id, _BALLOTS.c.receipt))
 _INSERT_BALLOT = insert(_BALLOTS)
 
 
@@ -187,14 +194,21 @@ def check_eligible(poll: Poll, voter: Voter) -> None:
         raise NotEligible(_l("You received a vote card at the desk: please vote with it."))
 
 
+def is_own(option: PollOption, voter: Voter, user: User) -> bool:
+    """Whether the option is the voter's own: their finalist's team, or the award's about them."""
+    return (option.finalist_id in voter.own_finalist_ids
+            or (option.user_id is not None and option.user_id == user.id))
+
+
 @dataclass(frozen=True)
 class BallotSheet:
     """The ballot as one person sees it now."""
 
-    choices: list[Finalist]  # the candidates they may choose: never their own finalist
+    choices: list[PollOption]  # what they may choose: never their own finalist, nor themselves
     own_finalist_ids: frozenset[int]
     has_voted: bool
     refusal: NotEligible | None  # why they may not vote in the open poll
+    hides_own: bool = False  # an option left off because it is theirs
 
 
 def ballot_sheet(poll: Poll | None, user: User) -> BallotSheet:
@@ -207,15 +221,16 @@ def ballot_sheet(poll: Poll | None, user: User) -> BallotSheet:
         refusal = None
     except NotEligible as error:
         refusal = error
-    return BallotSheet([f for f in poll.candidates if f.id not in voter.own_finalist_ids],
-                       voter.own_finalist_ids, voter.has_voted, refusal)
+    choices = [o for o in poll.candidates if not is_own(o, voter, user)]
+    return BallotSheet(choices, voter.own_finalist_ids, voter.has_voted, refusal,
+                       hides_own=len(choices) < len(poll.candidates))
 
 
 # --- casting a vote -----------------------------------------------------------------------
 
 
-def check_vote(poll: Poll | None, user: User, finalist_id: int) -> Finalist:
-    """Every rule a vote must pass before it is cast; the chosen finalist, or the first error.
+def check_vote(poll: Poll | None, user: User, option_id: int) -> PollOption:
+    """Every rule a vote must pass before it is cast; the chosen option, or the first error.
 
     Whether the user voted already is read here for the message; when the vote is cast,
     the unique key of participations decides, however many votes arrive at once.
@@ -224,11 +239,13 @@ def check_vote(poll: Poll | None, user: User, finalist_id: int) -> Finalist:
         raise PollNotOpen()
     voter = voter_in(poll, user)
     check_eligible(poll, voter)
-    chosen = next((f for f in poll.candidates if f.id == finalist_id), None)
+    chosen = next((o for o in poll.candidates if o.id == option_id), None)
     if chosen is None:
-        raise InvalidInput(_l("Please choose one of the finalists."))
-    if finalist_id in voter.own_finalist_ids:
+        raise InvalidInput(_l("Please choose one of the options."))
+    if chosen.finalist_id in voter.own_finalist_ids:
         raise OwnFinalist()
+    if is_own(chosen, voter, user):
+        raise OwnCandidacy()
     if voter.has_voted:
         raise AlreadyVoted()
     return chosen
@@ -239,11 +256,11 @@ def _new_receipt() -> str:
     return f"{symbols[:5]}-{symbols[5:]}"
 
 
-def cast_vote(poll: Poll | None, user: User, finalist_id: int) -> str:
+def cast_vote(poll: Poll | None, user: User, option_id: int) -> str:
     """Cast the user's one vote and return the receipt code (shown once, stored nowhere else)."""
-    check_vote(poll, user, finalist_id)
+    check_vote(poll, user, option_id)
     return _cast(poll, _INSERT_PARTICIPATION, {"poll_id": poll.id, "user_id": user.id},
-                 finalist_id)
+                 option_id)
 
 
 # --- voting with a card ---------------------------------------------------------------------
@@ -262,29 +279,29 @@ def card_sheet(poll: Poll | None, card: VoteCard) -> BallotSheet:
     return BallotSheet(candidates, frozenset(), bool(voted), refusal)
 
 
-def check_card_vote(poll: Poll | None, card: VoteCard, finalist_id: int) -> Finalist:
-    """Every rule a card's vote must pass before it is cast; the chosen finalist."""
+def check_card_vote(poll: Poll | None, card: VoteCard, option_id: int) -> PollOption:
+    """Every rule a card's vote must pass before it is cast; the chosen option."""
     if poll is None or poll.status != POLL_OPEN or card.event_id != poll.event_id:
         raise PollNotOpen()
     sheet = card_sheet(poll, card)
     if sheet.refusal:
         raise sheet.refusal
-    chosen = next((f for f in sheet.choices if f.id == finalist_id), None)
+    chosen = next((o for o in sheet.choices if o.id == option_id), None)
     if chosen is None:
-        raise InvalidInput(_l("Please choose one of the finalists."))
+        raise InvalidInput(_l("Please choose one of the options."))
     if sheet.has_voted:
         raise AlreadyVoted(_l("This vote card has voted already. Each card has one vote."))
     return chosen
 
 
-def cast_card_vote(poll: Poll | None, card: VoteCard, finalist_id: int) -> str:
+def cast_card_vote(poll: Poll | None, card: VoteCard, option_id: int) -> str:
     """Cast the card's one vote in the poll; the receipt, as for a personal vote."""
-    check_card_vote(poll, card, finalist_id)
+    check_card_vote(poll, card, option_id)
     return _cast(poll, _INSERT_CARD_PARTICIPATION, {"poll_id": poll.id, "card_id": card.id},
-                 finalist_id)
+                 option_id)
 
 
-def _cast(poll: Poll, participation, voter: dict, finalist_id: int) -> str:
+def _cast(poll: Poll, participation, voter: dict, option_id: int) -> str:
     """Write who voted (a person or a card) and what, count it while the poll is open."""
     receipt = _new_receipt()
     try:
@@ -295,7 +312,7 @@ def _cast(poll: Poll, participation, voter: dict, finalist_id: int) -> str:
                           current_app.config["VOTE_STATEMENT_TIMEOUT_MS"])
             db.session.execute(participation, voter)
             db.session.execute(_INSERT_INTO_INBOX, {
-                "id": secrets.token_hex(16), "poll_id": poll.id, "finalist_id": finalist_id,
+                "id": secrets.token_hex(16), "poll_id": poll.id, "option_id": option_id,
                 "receipt": receipt})
             waiting = db.session.execute(_COUNT_VOTE, {"poll_id": poll.id}).scalar()
             if waiting is None:
@@ -360,8 +377,8 @@ def _move_batch(poll_id: int, at_close: bool) -> None:
     random.SystemRandom().shuffle(moving)
     if moving:
         db.session.execute(_INSERT_BALLOT, [
-            {"id": secrets.token_hex(16), "poll_id": poll_id, "finalist_id": finalist_id,
-             "receipt": receipt} for finalist_id, receipt in moving])
+            {"id": secrets.token_hex(16), "poll_id": poll_id, "option_id": option_id,
+             "receipt": receipt} for option_id, receipt in moving])
 
 
 def _erase_traces() -> None:
@@ -407,23 +424,24 @@ def _truncate_sqlite_wal() -> None:
 
 
 def tally(poll: Poll) -> list[Standing]:
-    """Votes per candidate, most first (ties by pitch order), with shared ranks for ties.
+    """Votes per option, most first (ties in the ballot's order), with shared ranks for ties.
 
     Only a closed poll is counted: its closing mixed every ballot into the ballot table.
     """
     if poll.status not in (POLL_CLOSED, POLL_ANNOUNCED, POLL_REVEALED):
         raise NotCountedYet()
     counts = dict(db.session.execute(
-        select(Ballot.finalist_id, func.count()).where(Ballot.poll_id == poll.id)
-        .group_by(Ballot.finalist_id)).all())
-    ranked = sorted(poll.candidates, key=lambda f: -counts.get(f.id, 0))
+        select(Ballot.option_id, func.count()).where(Ballot.poll_id == poll.id)
+        .group_by(Ballot.option_id)).all())
+    ranked = sorted(poll.candidates, key=lambda o: -counts.get(o.id, 0))
     standings, rank = [], 0
-    for position, finalist in enumerate(ranked, start=1):
-        votes = counts.get(finalist.id, 0)
+    for position, option in enumerate(ranked, start=1):
+        votes = counts.get(option.id, 0)
         if not standings or votes != standings[-1].votes:
             rank = position
-        standings.append(Standing(finalist.id, finalist.organisation, finalist.project_title,
-                                  votes, rank))
+        standings.append(Standing(option.id, option.finalist_id,
+                                  option.name if option.answer else option.organisation,
+                                  option.project_title, option.answer, votes, rank))
     return standings
 
 
@@ -434,11 +452,11 @@ def tied_at_top(standings: list[Standing]) -> list[Standing]:
 
 
 def receipts_of(poll: Poll) -> list[tuple[str, int]]:
-    """Every (receipt, finalist id) of a revealed poll, in receipt order: the public recount."""
+    """Every (receipt, option id) of a revealed poll, in receipt order: the public recount."""
     if poll.status != POLL_REVEALED:
         raise Forbidden(_l("Receipts are published with the result."))
     return [tuple(row) for row in db.session.execute(
-        select(Ballot.receipt, Ballot.finalist_id).where(Ballot.poll_id == poll.id)
+        select(Ballot.receipt, Ballot.option_id).where(Ballot.poll_id == poll.id)
         .order_by(Ballot.receipt))]
 
 

@@ -9,11 +9,14 @@ from ..forms import Form
 
 
 class BallotForm(Form):
-    """Step one chooses a finalist; step two (confirmed) casts the vote."""
+    """Step one chooses an option; step two (confirmed) casts the vote.
+
+    The field keeps its name `finalist` (an option's id now): cards and links in use post it.
+    """
 
     finalist = RadioField(_l("Your choice"), coerce=int, validate_choice=False,
                           validators=[InputRequired(message=_l("Please choose one of the "
-                                                               "finalists."))])
+                                                               "options."))])
     confirmed = BooleanField(widget=HiddenInput(), false_values=("", "0", "false"))
     submit = SubmitField(_l("Continue"))
 

@@ -16,7 +16,7 @@ from ..errors import InvalidInput, NotFound
 from ..events.models import STATUS_ARCHIVED, STATUS_PUBLISHED, Event
 from ..extensions import db
 from ..networks.services import default_network
-from .models import POLL_REVEALED, PastWinner, Poll, ResultSnapshot
+from .models import KIND_QUESTION, POLL_REVEALED, PastWinner, Poll, ResultSnapshot
 
 FIRST_YEAR = 1900
 PAST_WINNER_FIELDS = ("year", "award", "organisation", "project", "note")
@@ -45,21 +45,27 @@ def hall_of_fame(network_id: int | None = None) -> list[Entry]:
 
 
 def _revealed_winners(network_id: int | None) -> list[Entry]:
-    """The decisive revealed result (the last one, a run-off) of every published or
-    archived meeting, newest first."""
+    """The decisive revealed result (the last one, a run-off) of every award of every
+    published or archived meeting, newest first; questions are no awards."""
     query = (select(Event, Poll, ResultSnapshot).join(Poll, Poll.event_id == Event.id)
              .join(ResultSnapshot, ResultSnapshot.poll_id == Poll.id)
              .where(Event.status.in_((STATUS_PUBLISHED, STATUS_ARCHIVED)),
-                    Poll.status == POLL_REVEALED)
+                    Poll.status == POLL_REVEALED, Poll.kind != KIND_QUESTION)
              .order_by(Event.starts_at.desc(), Poll.id))
     if network_id is not None:
         query = query.where(Event.network_id == network_id)
     rows = db.session.execute(query)
+    award_of: dict[int, int] = {}  # poll id -> the first poll of its award (before run-offs)
+    titles: dict[int, str] = {}
     decisive: dict[int, Entry] = {}
     for event, poll, snapshot in rows:
-        decisive[event.id] = Entry(  # later polls (run-offs) win
-            event.year, poll.title, [(e["organisation"], e["project_title"])
-                                     for e in snapshot.ranking if e["rank"] == 1], event=event)
+        award = award_of.get(poll.parent_id, poll.parent_id) if poll.is_runoff else poll.id
+        award_of[poll.id] = award
+        titles.setdefault(award, poll.title)  # a run-off keeps its award's title
+        decisive[award] = Entry(  # later polls (run-offs) win
+            event.year, titles[award], [(e["organisation"], e["project_title"])
+                                        for e in snapshot.ranking if e["rank"] == 1],
+            event=event)
     return list(decisive.values())
 
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
@@ -64,15 +65,30 @@ ELIGIBLE_CHECKED_IN = "checked_in"
 ELIGIBLE_PRESENT = "present"
 POLL_ELIGIBILITIES = (ELIGIBLE_REGISTERED, ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT)
 
+# What a poll is about: an award among finalists, an award among people (e.g. "Cluster
+# manager of the year"), or a question answered yes, no or abstain.
+KIND_FINALISTS = "finalists"
+KIND_PEOPLE = "people"
+KIND_QUESTION = "question"
+POLL_KINDS = (KIND_FINALISTS, KIND_PEOPLE, KIND_QUESTION)
+ANSWER_YES = "yes"
+ANSWER_NO = "no"
+ANSWER_ABSTAIN = "abstain"
+ANSWERS = (ANSWER_YES, ANSWER_NO, ANSWER_ABSTAIN)
+
 
 class Poll(db.Model):
-    """An award vote among finalists: draft → open → closed → announced → revealed."""
+    """A vote (an award or a question): draft → open → closed → announced → revealed."""
 
     __tablename__ = "polls"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=KIND_FINALISTS,
+                                      server_default=KIND_FINALISTS)
+    # False: the result is a ranking only; screen, results page and hall of fame show no counts.
+    show_counts: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     status: Mapped[str] = mapped_column(String(20), default=POLL_DRAFT)
     eligibility: Mapped[str] = mapped_column(String(20), default=ELIGIBLE_REGISTERED,
                                              server_default=ELIGIBLE_REGISTERED)
@@ -87,11 +103,15 @@ class Poll(db.Model):
     eligible_count: Mapped[int] = mapped_column(default=0)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the live control last put it on the screen (opened it): the newest such poll is
+    # the one the ballot, the screen and the phones follow, not merely the newest poll.
+    on_screen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped["Event"] = relationship()  # noqa: F821
-    candidates: Mapped[list["Finalist"]] = relationship(
-        secondary="poll_candidates", order_by="(Finalist.pitch_order, Finalist.id)")
+    candidates: Mapped[list["PollOption"]] = relationship(
+        order_by="(PollOption.position, PollOption.id)", cascade="all, delete-orphan",
+        passive_deletes=True)
 
     @property
     def is_runoff(self) -> bool:
@@ -101,13 +121,50 @@ class Poll(db.Model):
         return f"<Poll {self.id} {self.status}>"
 
 
-class PollCandidate(db.Model):
-    __tablename__ = "poll_candidates"
+class PollOption(db.Model):
+    """One choice on a poll's ballot: a finalist, a person, or an answer (yes/no/abstain).
 
-    poll_id: Mapped[int] = mapped_column(
-        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
-    finalist_id: Mapped[int] = mapped_column(
-        ForeignKey("finalists.id", ondelete="CASCADE"), primary_key=True)
+    Ballots name the option, so that one vote path serves every kind of poll.
+    """
+
+    __tablename__ = "poll_options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    finalist_id: Mapped[int | None] = mapped_column(
+        ForeignKey("finalists.id", ondelete="CASCADE"), index=True)
+    # A person of a people-award: name and role as shown; the account, if the person has
+    # one, so that their personal-link ballot never shows them themselves.
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(200), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answer: Mapped[str | None] = mapped_column(String(10))
+
+    finalist: Mapped["Finalist | None"] = relationship(lazy="joined")
+
+    @property
+    def organisation(self) -> str:
+        """The option's main line (named as a finalist's, which most options are)."""
+        if self.finalist is not None:
+            return self.finalist.organisation
+        if self.answer:
+            return str(answer_label(self.answer))
+        return self.name
+
+    @property
+    def project_title(self) -> str:
+        """The option's second line: a finalist's project, a person's role."""
+        return self.finalist.project_title if self.finalist is not None else self.role
+
+    def __repr__(self) -> str:
+        return f"<PollOption {self.id} of poll {self.poll_id}>"
+
+
+def answer_label(answer: str):
+    """The answer of a question in the reader's language."""
+    return {ANSWER_YES: _l("Yes"), ANSWER_NO: _l("No"),
+            ANSWER_ABSTAIN: _l("Abstain")}.get(answer, answer)
 
 
 class Participation(db.Model):
@@ -157,7 +214,7 @@ class Ballot(db.Model):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
-    finalist_id: Mapped[int] = mapped_column(ForeignKey("finalists.id", ondelete="RESTRICT"))
+    option_id: Mapped[int] = mapped_column(ForeignKey("poll_options.id", ondelete="RESTRICT"))
     receipt: Mapped[str] = mapped_column(String(16))
 
 
@@ -169,7 +226,7 @@ class InboxBallot(db.Model):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
-    finalist_id: Mapped[int] = mapped_column(ForeignKey("finalists.id", ondelete="RESTRICT"))
+    option_id: Mapped[int] = mapped_column(ForeignKey("poll_options.id", ondelete="RESTRICT"))
     receipt: Mapped[str] = mapped_column(String(16))
 
 
@@ -180,8 +237,10 @@ class ResultSnapshot(db.Model):
 
     poll_id: Mapped[int] = mapped_column(
         ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True)
-    # [{"finalist_id": 1, "organisation": "...", "project_title": "...", "votes": 12}, ...]
-    # ranked; names are copied so the result stays readable whatever is edited later.
+    # [{"option_id": 4, "finalist_id": 1 or None, "organisation": "...", "project_title":
+    # "...", "answer": None or "yes", "votes": 12, "rank": 1}, ...] ranked; names are copied
+    # so the result stays readable whatever is edited later ("organisation" is a person's
+    # name in a people-award, "project_title" their role).
     ranking: Mapped[list] = mapped_column(JSON)
     votes_cast: Mapped[int]
     eligible_count: Mapped[int]

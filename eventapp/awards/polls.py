@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ..audit.services import record
+from ..auth.models import User
 from ..caching import TimedCache
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
@@ -25,21 +26,28 @@ from ..events.models import STATUS_PUBLISHED, Event
 from ..events.services import EventNotFound
 from ..extensions import db
 from ..registration.models import STATUS_CONFIRMED, Registration
+from ..registration.services import registered_user
 from .ballots import mix_at_close, receipts_of, tally, tied_at_top
 from .finalists import finalists_of
 from .models import (
+    ANSWERS,
     ELIGIBLE_CHECKED_IN,
     ELIGIBLE_PRESENT,
     ELIGIBLE_REGISTERED,
+    KIND_FINALISTS,
+    KIND_PEOPLE,
+    KIND_QUESTION,
     POLL_ANNOUNCED,
     POLL_CLOSED,
     POLL_DRAFT,
     POLL_ELIGIBILITIES,
+    POLL_KINDS,
     POLL_OPEN,
     POLL_REVEALED,
     Poll,
-    PollCandidate,
+    PollOption,
     ResultSnapshot,
+    answer_label,
 )
 
 
@@ -52,9 +60,11 @@ class ResultNotPublic(Conflict):
                          "or publish the result without a show.")
 
 
-# Built once (the ballot page reads it on every request): see ballots.py.
+# Built once (the ballot page reads it on every request): see ballots.py. The poll the
+# live control put on the screen last; before any was, the newest one.
 _CURRENT_POLL = (select(Poll).options(joinedload(Poll.candidates))
-                 .where(Poll.event_id == bindparam("event_id")).order_by(Poll.id.desc()).limit(1))
+                 .where(Poll.event_id == bindparam("event_id"))
+                 .order_by(Poll.on_screen_at.desc().nulls_last(), Poll.id.desc()).limit(1))
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -67,7 +77,8 @@ def polls_of(event: Event) -> list[Poll]:
 
 
 def current_poll(event: Event) -> Poll | None:
-    """The poll that matters now: the newest one (a run-off replaces its parent).
+    """The poll that matters now: the one put on the screen last (a run-off replaces its
+    parent), else the newest.
 
     Its candidates come in the same query: every page that shows the poll needs them.
     """
@@ -126,11 +137,21 @@ def revealed_polls(event: Event) -> list[Poll]:
 class PublicResult:
     poll: Poll
     snapshot: ResultSnapshot
-    receipts: list[tuple[str, int]]  # (receipt, finalist id): the public recount
+    receipts: list[tuple[str, int]]  # (receipt, option id): the public recount
 
     @cached_property
     def names(self) -> dict[int, str]:
-        return {entry["finalist_id"]: entry["organisation"] for entry in self.snapshot.ranking}
+        return {entry["option_id"]: entry_label(entry) for entry in self.snapshot.ranking}
+
+
+def entry_label(entry) -> str:
+    """The main line of a result's entry (a stored dict or a Standing), an answer in the
+    reader's language."""
+    if isinstance(entry, dict):
+        answer, main = entry.get("answer"), entry["organisation"]
+    else:
+        answer, main = entry.answer, entry.organisation
+    return str(answer_label(answer)) if answer else main
 
 
 def public_results(event: Event) -> list[PublicResult]:
@@ -144,27 +165,162 @@ def public_results(event: Event) -> list[PublicResult]:
 # --- organiser actions --------------------------------------------------------------------
 
 
-def create_poll(actor, event: Event, title: str, eligibility: str = ELIGIBLE_REGISTERED,
-                cards_may_vote: bool = True) -> Poll:
-    """A draft poll among all of the event's finalists."""
+@dataclass(frozen=True)
+class Person:
+    """A candidate of a people-award, as the organiser enters them."""
+
+    name: str
+    role: str = ""
+    user_id: int | None = None  # their account: their own ballot never shows them
+
+
+def _check_setup(event: Event, title: str, kind: str, eligibility: str,
+                 finalist_ids: list[int] | None, people: list[Person] | None) -> None:
+    """The rules of a poll's set-up, before anything is written."""
+    if not title.strip():
+        raise InvalidInput(_l("Please give the poll a title."))
+    if kind not in POLL_KINDS:
+        raise InvalidInput(_l("Please choose what the poll is about."))
     if eligibility not in POLL_ELIGIBILITIES:
         raise InvalidInput(_l("Please choose who may vote."))
+    if kind == KIND_FINALISTS and finalist_ids is not None:
+        known = {f.id for f in finalists_of(event)}
+        if len(set(finalist_ids)) != len(finalist_ids) or not set(finalist_ids) <= known:
+            raise InvalidInput(_l("Please choose finalists of this event."))
+        if len(finalist_ids) < 2:
+            raise InvalidInput(_l("A vote needs at least two finalists."))
+    if kind == KIND_PEOPLE and len([p for p in people or [] if p.name.strip()]) < 2:
+        raise InvalidInput(_l("An award among people needs at least two people."))
+    if kind == KIND_PEOPLE and any(not p.name.strip() for p in people):
+        raise InvalidInput(_l("Please give every person a name."))
+
+
+def create_poll(actor, event: Event, title: str, eligibility: str = ELIGIBLE_REGISTERED,
+                cards_may_vote: bool = True, kind: str = KIND_FINALISTS,
+                show_counts: bool = True, finalist_ids: list[int] | None = None,
+                people: list[Person] | None = None) -> Poll:
+    """A draft poll: among finalists (the chosen ones in this order; None: all of them as
+    they are when it opens), among people, or a yes/no/abstain question."""
+    _check_setup(event, title, kind, eligibility, finalist_ids, people)
     with write_transaction():
-        poll = Poll(event_id=event.id, title=title, eligibility=eligibility,
-                    cards_may_vote=cards_may_vote)
+        poll = Poll(event_id=event.id, title=title.strip(), eligibility=eligibility,
+                    cards_may_vote=cards_may_vote, kind=kind, show_counts=show_counts)
         db.session.add(poll)
         db.session.flush()
-        _set_candidates(poll, [f.id for f in finalists_of(event)])
-        record(actor, "poll.created", event.id, poll=poll.id, title=title)
+        _set_options(poll, finalist_ids, people)
+        record(actor, "poll.created", event.id, poll=poll.id, title=poll.title, kind=kind)
     return poll
 
 
-def _set_candidates(poll: Poll, finalist_ids: list[int]) -> None:
-    db.session.execute(PollCandidate.__table__.delete().where(PollCandidate.poll_id == poll.id))
-    if finalist_ids:
-        db.session.execute(insert(PollCandidate),
-                           [{"poll_id": poll.id, "finalist_id": f} for f in finalist_ids])
+def update_poll(actor, poll: Poll, title: str, eligibility: str, cards_may_vote: bool,
+                kind: str, show_counts: bool, finalist_ids: list[int] | None = None,
+                people: list[Person] | None = None) -> Poll:
+    """Change a draft poll's set-up (an open or finished poll stays as it was voted)."""
+    if poll.status != POLL_DRAFT or poll.is_runoff:
+        raise Conflict(_l("Only a draft poll can be changed."))
+    _check_setup(poll.event, title, kind, eligibility, finalist_ids, people)
+    with write_transaction():
+        _move(poll, POLL_DRAFT, POLL_DRAFT, title=title.strip(), eligibility=eligibility,
+              cards_may_vote=cards_may_vote, kind=kind, show_counts=show_counts)
+        _set_options(poll, finalist_ids, people)
+        record(actor, "poll.updated", poll.event_id, poll=poll.id, title=title.strip())
+    return poll
+
+
+def delete_poll(actor, poll: Poll) -> None:
+    """Delete a draft poll (nobody has voted in it)."""
+    poll_id, event_id = poll.id, poll.event_id
+    with write_transaction():
+        moved = db.session.execute(
+            Poll.__table__.delete().where(Poll.id == poll_id, Poll.status == POLL_DRAFT))
+        if moved.rowcount != 1:
+            raise Conflict(_l("Only a draft poll can be deleted."))
+        record(actor, "poll.deleted", event_id, poll=poll_id)
+    db.session.expunge(poll)
+
+
+def people_from_lines(event: Event, text: str) -> list[Person]:
+    """The people of a people-award, one a line: "name; role; e-mail of their registration"
+    (role and address optional; the address links the person, who then never sees
+    themselves on their ballot)."""
+    people = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, role, email = ([part.strip() for part in line.split(";")] + ["", ""])[:3]
+        if not name or line.count(";") > 2 or len(name) > 200 or len(role) > 200:
+            raise InvalidInput(_l("Line %(number)d: please write name; role; e-mail address "
+                                  "(role and address may be left out).", number=number))
+        user_id = registered_user(event, email).id if email else None
+        people.append(Person(name, role, user_id))
+    return people
+
+
+def people_as_lines(poll: Poll) -> str:
+    """A people-award's people as the set-up form shows them (the inverse of
+    people_from_lines)."""
+    emails = dict(db.session.execute(
+        select(User.id, User.email).where(User.id.in_(
+            [o.user_id for o in poll.candidates if o.user_id]))).all())
+    return "\n".join("; ".join([o.name, o.role, emails.get(o.user_id, "")]).rstrip("; ")
+                     for o in poll.candidates)
+
+
+def save_poll(actor, event: Event, poll: Poll | None, title: str, kind: str, eligibility: str,
+              cards_may_vote: bool, show_counts: bool, finalist_ids: list[int] | None,
+              people_lines: str) -> Poll:
+    """Create (poll None) or change a draft poll from the organiser's set-up form; no
+    finalist chosen means all of them, as they are when it opens."""
+    people = people_from_lines(event, people_lines) if kind == KIND_PEOPLE else None
+    finalist_ids = (finalist_ids or None) if kind == KIND_FINALISTS else None
+    if poll is None:
+        return create_poll(actor, event, title, eligibility, cards_may_vote, kind, show_counts,
+                           finalist_ids, people)
+    return update_poll(actor, poll, title, eligibility, cards_may_vote, kind, show_counts,
+                       finalist_ids, people)
+
+
+def get_poll(event: Event, poll_id: int) -> Poll:
+    """One poll of the event, or 404."""
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or poll.event_id != event.id:
+        raise NotFound()
+    return poll
+
+
+def get_draft_poll(event: Event, poll_id: int) -> Poll:
+    """One poll of the event that can still be changed (a draft, not a run-off); else 404/409."""
+    poll = get_poll(event, poll_id)
+    if poll.status != POLL_DRAFT or poll.is_runoff:
+        raise Conflict(_l("Only a draft poll can be changed."))
+    return poll
+
+
+def _set_options(poll: Poll, finalist_ids: list[int] | None,
+                 people: list[Person] | None) -> None:
+    """Write the poll's options for its kind (a finalists poll without a choice gets its
+    finalists when it opens)."""
+    if poll.kind == KIND_QUESTION:
+        rows = [{"answer": answer} for answer in ANSWERS]
+    elif poll.kind == KIND_PEOPLE:
+        rows = [{"name": p.name.strip(), "role": p.role.strip(), "user_id": p.user_id}
+                for p in people or []]
+    else:
+        rows = [{"finalist_id": f} for f in finalist_ids or []]
+    _write_options(poll, rows)
+
+
+def _write_options(poll: Poll, rows: list[dict]) -> None:
+    db.session.execute(PollOption.__table__.delete().where(PollOption.poll_id == poll.id))
+    if rows:
+        db.session.execute(insert(PollOption), [
+            {"name": "", "role": "", **row, "poll_id": poll.id, "position": position}
+            for position, row in enumerate(rows, start=1)])
     db.session.expire(poll, ["candidates"])
+
+
+def _all_finalists(poll: Poll) -> None:
+    _write_options(poll, [{"finalist_id": f.id} for f in finalists_of(poll.event)])
 
 
 def _eligible_count(poll: Poll) -> int:
@@ -199,13 +355,17 @@ def _move(poll: Poll, source: str, target: str, **values) -> None:
 
 
 def open_poll(actor, poll: Poll) -> None:
-    """Open a draft poll; the main poll takes the finalists as they are now."""
+    """Open a draft poll and make it the one on screen; a finalists poll without chosen
+    finalists takes all of them as they are now."""
     with write_transaction():
-        if not poll.is_runoff:
-            _set_candidates(poll, [f.id for f in finalists_of(poll.event)])
+        if poll.kind == KIND_FINALISTS and not poll.is_runoff and not poll.candidates:
+            _all_finalists(poll)
         if len(poll.candidates) < 2:
-            raise InvalidInput(_l("A vote needs at least two finalists."))
-        _move(poll, POLL_DRAFT, POLL_OPEN, opened_at=utcnow(),
+            raise InvalidInput(_l("A vote needs at least two finalists.")
+                               if poll.kind == KIND_FINALISTS else
+                               _l("A vote needs at least two options."))
+        now = utcnow()
+        _move(poll, POLL_DRAFT, POLL_OPEN, opened_at=now, on_screen_at=now,
               eligible_count=_eligible_count(poll))
         record(actor, "poll.opened", poll.event_id, poll=poll.id)
 
@@ -221,7 +381,8 @@ def close_poll(actor, poll: Poll) -> None:
 
 
 def start_runoff(actor, poll: Poll) -> Poll:
-    """A draft run-off among the finalists tied at the top of a closed poll."""
+    """A draft run-off among the options tied at the top of a closed poll; it takes the
+    parent's place on the screen."""
     if poll.status != POLL_CLOSED:
         raise Conflict(_l("A run-off can follow only a closed vote."))
     tied = tied_at_top(tally(poll))
@@ -230,10 +391,15 @@ def start_runoff(actor, poll: Poll) -> Poll:
     with write_transaction():
         runoff = Poll(event_id=poll.event_id, parent_id=poll.id,
                       title=str(_l("Run-off: %(title)s", title=poll.title)),
-                      eligibility=poll.eligibility, cards_may_vote=poll.cards_may_vote)
+                      eligibility=poll.eligibility, cards_may_vote=poll.cards_may_vote,
+                      kind=poll.kind, show_counts=poll.show_counts, on_screen_at=utcnow())
         db.session.add(runoff)
         db.session.flush()
-        _set_candidates(runoff, [s.finalist_id for s in tied])
+        tied_ids = {s.option_id for s in tied}
+        _write_options(runoff, [
+            {"finalist_id": o.finalist_id, "name": o.name, "role": o.role,
+             "user_id": o.user_id, "answer": o.answer}
+            for o in poll.candidates if o.id in tied_ids])
         # The tied poll is settled by the run-off; it is announced as it stands.
         _announce(actor, poll)
         record(actor, "poll.runoff_created", poll.event_id, poll=runoff.id, parent=poll.id)

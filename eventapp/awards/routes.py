@@ -34,7 +34,7 @@ def _ballot_page(event, poll, form, card, error=None, status=None):
     error = error or sheet.refusal
     form.finalist.choices = choices((f.id, f.organisation) for f in sheet.choices)
     page = render_template("awards/vote.html", event=event, poll=poll, form=form, card=card,
-                           error=error.message if error else None, own=sheet.own_finalist_ids,
+                           error=error.message if error else None, own=sheet.hides_own,
                            voted=sheet.has_voted)
     return page, status or (error.status_code if error else 200)
 
@@ -108,7 +108,9 @@ def results(slug: str):
     results = polls.public_results(event)
     lookup = ReceiptLookupForm(request.args)
     wanted = ballots.normalise_receipt(lookup.receipt.data or "")
-    found = [r for r in results[0].receipts if r[0] == wanted] if wanted else []
+    # A receipt belongs to one poll of the meeting: the one whose section shows it.
+    found = [(entry.poll.id, r) for entry in results for r in entry.receipts
+             if r[0] == wanted] if wanted else []
     return render_template("awards/results.html", event=event, results=results,
                            lookup=lookup, searched=bool(lookup.receipt.data), found=found)
 

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ..auth.services import create_organiser, find_user_by_email
 from ..awards import ballots, cards, hall_of_fame, polls
 from ..awards import finalists as awards
+from ..awards.models import KIND_FINALISTS, KIND_QUESTION, POLL_DRAFT
 from ..breakouts import services as breakouts
 from ..database import write_transaction
 from ..errors import NotFound
@@ -42,6 +43,8 @@ MEMBER_CONFERENCE_SLUG = "niro-netzwerkkonferenz"
 # People with one role in the demo meeting, to try what each may do (same password).
 DEMO_STAFF = [("checkin@example.org", "Carla Check-in", EVENT_CHECKIN),
               ("presenter@example.org", "Pia Moderation", EVENT_PRESENTER)]
+# The audience question of the demo (an example, in the meeting's language: it is data, not UI).
+DEMO_QUESTION = "Soll das nächste Clustertreffen wieder hybrid stattfinden?"
 FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannes", "Ida", "Jonas",
                "Katrin", "Lukas", "Mara", "Niklas", "Olga", "Paul", "Rieke", "Stefan", "Tanja",
                "Volker"]
@@ -125,6 +128,10 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
         person = create_organiser(email, DEMO_ORGANISER_PASSWORD, name, platform_admin=False)
         networks.give_event_role(organiser, event, person, role)
     _seed_member_conference(organiser, on, zone)
+    # Both kinds of poll, set up beforehand as an organiser would: the award, and a question
+    # to the audience (an example: the 2022 report names none), opened from the live control.
+    polls.create_poll(organiser, event, facts["award"]["name"])
+    polls.create_poll(organiser, event, DEMO_QUESTION, kind=KIND_QUESTION)
     return event, True
 
 
@@ -165,13 +172,16 @@ def vote_demo(event: Event) -> bool:
     """Run the 2022 vote on the demo meeting: every participant votes, NIRO wins, and the big
     screen reveals every place, so that the result and the hall of fame are public.
 
-    Does nothing if the meeting has a poll already; returns whether it voted.
+    Does nothing if a poll was opened already; returns whether it voted. The audience
+    question stays a draft, to be tried from the live control.
     """
-    if polls.current_poll(event) is not None:
+    if any(poll.status != POLL_DRAFT for poll in polls.polls_of(event)):
         return False
     facts = load_facts()
     organiser = find_user_by_email(DEMO_ORGANISER_EMAIL)
-    poll = live.open_vote(organiser, event, facts["award"]["name"])
+    award = next((poll for poll in polls.polls_of(event) if poll.kind == KIND_FINALISTS), None)
+    poll = live.open_vote(organiser, event, facts["award"]["name"],
+                          poll_id=award.id if award else None)
     winner = next(f for f in poll.candidates if f.organisation == facts["award"]["winner"])
     others = [f for f in poll.candidates if f is not winner]
     for number, entry in enumerate(registration.confirmed_registrations(event)):

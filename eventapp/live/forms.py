@@ -1,8 +1,9 @@
 """The organiser's remote: one small form per button."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from ..awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT, ELIGIBLE_REGISTERED
 from ..forms import DATABASE_ID, Form, choices
@@ -28,6 +29,9 @@ class PitchForm(Form):
 
 
 class OpenVoteForm(Form):
+    """Opens a poll set up beforehand (`poll`), or a new one among all finalists."""
+
+    poll = IntegerField(widget=HiddenInput(), validators=[Optional()])
     title = StringField(_l("Title of the vote"), validators=[DataRequired(), Length(max=200)])
     eligibility = RadioField(_l("Who may vote"), default=ELIGIBLE_REGISTERED, choices=choices([
         (ELIGIBLE_REGISTERED, _l("Everyone registered")),

@@ -126,7 +126,8 @@ def _control_page(event, status: int = 200):
     open_form = OpenVoteForm(title=poll.title if poll else _("ClusterERFOLG %(year)s",
                                                              year=event.year))
     return render_template(
-        "live/control.html", event=event, poll=poll, live=services.public_state(event),
+        "live/control.html", event=event, poll=poll, all_polls=polls.polls_of(event),
+        live=services.public_state(event),
         standings=standings, tied=ballots.tied_at_top(standings),
         agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
         action_form=ActionForm(), tag=services.state_tag(event.slug)), status
@@ -141,7 +142,7 @@ ACTIONS = {
         current_user, event, form.finalist.data)),
     "open": (OpenVoteForm, lambda event, form: services.open_vote(
         current_user, event, form.title.data, form.eligibility.data,
-        form.cards_may_vote.data)),
+        form.cards_may_vote.data, poll_id=form.poll.data)),
     "close": (ActionForm, lambda event, form: services.close_vote(current_user, event)),
     "runoff": (ActionForm, lambda event, form: services.start_runoff(current_user, event)),
     "announce": (ActionForm, lambda event, form: services.announce(current_user, event)),

@@ -12,7 +12,14 @@ from sqlalchemy import select, update
 from ..audit.services import record
 from ..awards import polls
 from ..awards.finalists import get_finalist
-from ..awards.models import ELIGIBLE_REGISTERED, POLL_ANNOUNCED, POLL_REVEALED, Finalist, Poll
+from ..awards.models import (
+    ELIGIBLE_REGISTERED,
+    POLL_ANNOUNCED,
+    POLL_OPEN,
+    POLL_REVEALED,
+    Finalist,
+    Poll,
+)
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import STATUS_PUBLISHED, AgendaItem, Event
@@ -23,6 +30,11 @@ from .models import MODE_AGENDA, MODE_PITCH, MODE_RESULTS, MODE_VOTE, MODE_WELCO
 
 class AlreadyAnnounced(Conflict):
     default_message = _l("The award of this event has been announced already.")
+
+
+class VoteRunning(Conflict):
+    default_message = _l("Another vote is open: close it first. The screen shows one vote "
+                         "at a time.")
 
 
 class NothingToReveal(Conflict):
@@ -91,7 +103,8 @@ def public_state(event: Event) -> dict:
                          "seconds": finalist.pitch_seconds}
     if poll is not None:
         data["poll"] = {"id": poll.id, "title": poll.title, "status": poll.status,
-                        "votes": poll.votes_cast, "eligible": poll.eligible_count}
+                        "kind": poll.kind, "votes": poll.votes_cast,
+                        "eligible": poll.eligible_count}
         snapshot = polls.snapshot_of(poll) if poll.status in (POLL_ANNOUNCED, POLL_REVEALED) \
             else None
         if state.mode == MODE_RESULTS and snapshot is not None:
@@ -101,7 +114,9 @@ def public_state(event: Event) -> dict:
                 else state.revealed
             data["results"] = {"revealed": revealed, "votes": snapshot.votes_cast,
                                "eligible": snapshot.eligible_count,
-                               "ranking": revealed_ranking(snapshot.ranking, revealed)}
+                               "show_counts": poll.show_counts,
+                               "ranking": [_public_entry(entry, poll.show_counts) for entry
+                                           in revealed_ranking(snapshot.ranking, revealed)]}
     return data
 
 
@@ -113,6 +128,15 @@ def revealed_ranking(ranking: list[dict], revealed: int) -> list[dict]:
     ranks = sorted({entry["rank"] for entry in ranking}, reverse=True)
     shown = set(ranks[:revealed])
     return [entry for entry in ranking if entry["rank"] in shown]
+
+
+def _public_entry(entry: dict, show_counts: bool) -> dict:
+    """An entry of the result as the screen gets it: its label in the screen's language, its
+    count only if the poll shows counts (a ranking-only result must not leak them in JSON)."""
+    public = {**entry, "label": polls.entry_label(entry)}
+    if not show_counts:
+        public.pop("votes", None)
+    return public
 
 
 def reveal_steps(ranking: list[dict]) -> int:
@@ -169,15 +193,19 @@ def start_pitch(actor, event: Event, finalist_id: int) -> None:
                 pitch_started_at=utcnow())
 
 
-def open_vote(actor, event: Event, title: str, eligibility: str = ELIGIBLE_REGISTERED,
-              cards_may_vote: bool = True) -> Poll:
-    """Open the vote (creating the poll if there is none yet) and show it on the screen."""
+def open_vote(actor, event: Event, title: str = "", eligibility: str = ELIGIBLE_REGISTERED,
+              cards_may_vote: bool = True, poll_id: int | None = None) -> Poll:
+    """Open a vote and show it on the screen: the draft poll `poll_id`, else the current
+    draft, else (no poll set up) a new one among all finalists."""
     with write_transaction():
-        poll = polls.current_poll(event)
+        poll = polls.get_poll(event, poll_id) if poll_id else polls.current_poll(event)
         if poll is None:
             poll = polls.create_poll(actor, event, title, eligibility, cards_may_vote)
         elif poll.status in (POLL_ANNOUNCED, POLL_REVEALED):
             raise AlreadyAnnounced()
+        elif any(other.status == POLL_OPEN for other in polls.polls_of(event)
+                 if other.id != poll.id):
+            raise VoteRunning()
         polls.open_poll(actor, poll)
         _change(actor, event, "vote", mode=MODE_VOTE, poll_id=poll.id)
     return poll

@@ -11,7 +11,9 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     IntegerField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -28,8 +30,17 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..awards.hall_of_fame import FIRST_YEAR, LENGTHS
+from ..awards.models import (
+    ELIGIBLE_CHECKED_IN,
+    ELIGIBLE_PRESENT,
+    ELIGIBLE_REGISTERED,
+    KIND_FINALISTS,
+    KIND_PEOPLE,
+    KIND_QUESTION,
+)
 from ..database import utcnow
 from ..events.models import AGENDA_KINDS, STATUS_ARCHIVED, STATUS_DRAFT, STATUS_PUBLISHED
 from ..forms import Form, choices
@@ -221,4 +232,49 @@ class PastWinnerForm(Form):
     note = TextAreaField(_l("Note (optional)"),
                          validators=[Optional(), Length(max=LENGTHS["note"])])
     network = SelectField(_l("Network"), coerce=int, choices=[])
+    submit = SubmitField(_l("Save"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (the form macro renders it as a fieldset, as radio buttons)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PollForm(Form):
+    """A poll set up beforehand; the live control opens it."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("For example: ClusterERFOLG 2022, Cluster manager of "
+                                       "the year, or the question to answer."))
+    kind = RadioField(_l("What the poll is about"), default=KIND_FINALISTS, choices=choices([
+        (KIND_FINALISTS, _l("An award among finalists")),
+        (KIND_PEOPLE, _l("An award among people")),
+        (KIND_QUESTION, _l("A question: yes, no or abstain")),
+    ]))
+    finalists = MultiCheckboxField(
+        _l("Finalists on the ballot (award among finalists)"), coerce=int,
+        validate_choice=False,
+        description=_l("In pitch order. None ticked: all finalists, as they are when the vote "
+                       "opens."))
+    people = TextAreaField(
+        _l("People on the ballot (award among people)"),
+        validators=[Optional(), Length(max=10000)],
+        description=_l("One person a line, in the order of the ballot: name; role; e-mail "
+                       "address of their registration (optional: then they never see "
+                       "themselves on their ballot)."))
+    eligibility = RadioField(_l("Who may vote"), default=ELIGIBLE_REGISTERED, choices=choices([
+        (ELIGIBLE_REGISTERED, _l("Everyone registered")),
+        (ELIGIBLE_CHECKED_IN, _l("Only who has checked in at the venue")),
+        (ELIGIBLE_PRESENT, _l("Who has checked in or follows the stage page online")),
+    ]))
+    cards_may_vote = BooleanField(
+        _l("Vote cards may vote"), default=True,
+        description=_l("Without: personal links only, whose ballots hide the voter's own "
+                       "finalist (a card cannot know whose team its holder is in)."))
+    show_counts = BooleanField(
+        _l("Show the number of votes with the result"), default=True,
+        description=_l("Without: the screen, the results page and the hall of fame show the "
+                       "ranking only."))
     submit = SubmitField(_l("Save"))

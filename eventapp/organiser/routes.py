@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..audit.services import entries_for_event
 from ..auth.decorators import organiser_required
 from ..awards import finalists as awards
+from ..awards import polls
 from ..breakouts import services as breakouts
 from ..errors import DomainError, NotFound
 from ..events import services as events
@@ -137,14 +138,16 @@ def new_event():
 
 @bp.route("/events/<slug>/")
 def event(slug: str):
-    """One event: status, agenda, breakouts, finalists, counts and the latest audit entries."""
+    """One event: status, agenda, breakouts, finalists, polls, counts and the latest audit
+    entries."""
     return _event_page(_event(slug))
 
 
 def _event_page(event, status: int = 200):
     return render_template(
         "organiser/event.html", event=event, seats=breakouts.seat_overview(event),
-        finalists=awards.finalists_of(event), audit=entries_for_event(event.id, limit=20),
+        finalists=awards.finalists_of(event), polls=polls.polls_of(event),
+        audit=entries_for_event(event.id, limit=20),
         status_form=StatusForm(formdata=None, status=event.status), confirm_form=ConfirmForm(),
         kind_labels=KIND_LABELS), status
 

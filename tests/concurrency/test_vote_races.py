@@ -124,9 +124,9 @@ def test_nothing_in_the_schema_links_a_ballot_to_a_voter(app, open_poll, organis
 
     for table in ("ballots", "ballot_inbox"):
         columns = {c["name"] for c in inspect(db.engine).get_columns(table)}
-        assert columns == {"id", "poll_id", "finalist_id", "receipt"}
+        assert columns == {"id", "poll_id", "option_id", "receipt"}
         foreign = {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys(table)}
-        assert foreign == {"polls", "finalists"}
+        assert foreign == {"polls", "poll_options"}
     participation_columns = {c["name"] for c in inspect(db.engine).get_columns("participations")}
     assert participation_columns == {"poll_id", "user_id"}  # no time, no order to match
     db.session.rollback()

@@ -35,7 +35,9 @@ ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/
              f"/organiser/events/{SLUG}/live", f"/organiser/events/{SLUG}/checkin",
              f"/organiser/events/{SLUG}/dashboard", f"/organiser/events/{SLUG}/audit",
              f"/organiser/events/{SLUG}/message", f"/organiser/events/{SLUG}/guests",
-             "/organiser/hall-of-fame/", "/organiser/hall-of-fame/new"]
+             "/organiser/hall-of-fame/", "/organiser/hall-of-fame/new",
+             f"/organiser/events/{SLUG}/polls/new", f"/organiser/events/{SLUG}/staff",
+             "/organiser/networks/", "/organiser/networks/go-cluster/"]
 axe = Axe()
 
 
