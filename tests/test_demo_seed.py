@@ -17,6 +17,7 @@ from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
 from eventapp.events.models import Event
 from eventapp.events.services import get_event
 from eventapp.extensions import db
+from eventapp.invitations.services import guests_of, reserved_places
 from eventapp.mailing.models import OutgoingMail
 from eventapp.networks.access import may
 from eventapp.registration.models import Registration
@@ -234,3 +235,7 @@ def test_two_networks_each_with_its_meeting_and_people_in_roles(seeded, client):
     assert may(find_user_by_email("presenter@example.org"), seeded, "live")
     page = client.get("/networks/go-cluster/").get_data(as_text=True)
     assert seeded.title in page and conference.title not in page
+    guests = guests_of(conference)
+    assert len(guests) == 6 and {g.category for g in guests} >= {"vip", "press", "member"}
+    assert {category: r.places for category, r in reserved_places(conference).items()} == {
+        "vip": 5, "press": 5}

@@ -23,6 +23,7 @@ from ..database import write_transaction
 from ..errors import NotFound
 from ..events import services as events
 from ..events.models import STATUS_PUBLISHED, Event
+from ..invitations import services as invitations
 from ..live import services as live
 from ..networks import services as networks
 from ..networks.models import DEFAULT_COLOUR, EVENT_CHECKIN, EVENT_PRESENTER
@@ -40,6 +41,17 @@ DEMO_NETWORK = {"slug": "go-cluster", "name": "go-cluster", "short_name": "go-cl
 MEMBER_NETWORK = {"slug": "niro", "name": "Netzwerk Industrie RuhrOst e. V.",
                   "short_name": "NIRO", "colour": "#7a1f3d"}
 MEMBER_CONFERENCE_SLUG = "niro-netzwerkkonferenz"
+# Its guest list (made-up addresses; not yet invited, so the organiser can try sending) and
+# the places kept for guests of honour and the press.
+MEMBER_GUESTS = """Name;E-Mail;Organisation;Kategorie;Sprache
+Dr. Petra Lang;petra.lang@example.org;Ministerium für Wirtschaft NRW;VIP;de
+Jan Kowalski;jan.kowalski@example.org;Westfälische Rundschau;Presse;de
+Sofia Rossi;sofia.rossi@example.org;Cluster Lombardia;Gast;en
+Heike Brandt;heike.brandt@example.org;Brandt Metallbau GmbH;Mitglied;de
+Ömer Yıldız;oemer.yildiz@example.org;Yıldız Logistik;Mitglied;de
+Prof. Lena Vogt;lena.vogt@example.org;Hochschule Hamm-Lippstadt;Speaker;de
+"""
+MEMBER_RESERVED = {"vip": 5, "press": 5}
 # People with one role in the demo meeting, to try what each may do (same password).
 DEMO_STAFF = [("checkin@example.org", "Carla Check-in", EVENT_CHECKIN),
               ("presenter@example.org", "Pia Moderation", EVENT_PRESENTER)]
@@ -165,6 +177,9 @@ def _seed_member_conference(organiser, on: date, zone: ZoneInfo) -> Event:
         events.add_agenda_item(organiser, event, starts_at=at(start), ends_at=at(end),
                                kind=kind, title=title, speaker=speaker, affiliation="")
     events.set_event_status(organiser, event, STATUS_PUBLISHED)
+    invitations.add_guests(organiser, event, text=MEMBER_GUESTS)
+    invitations.update_settings(organiser, event, invitation_only=False,
+                                reserved=MEMBER_RESERVED)
     return event
 
 
