@@ -1,13 +1,16 @@
 """What every feature's forms share: the base form and choice lists."""
 
 import re
+from datetime import UTC
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel.support import Translations
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, TextAreaField
+from wtforms import DateTimeLocalField, PasswordField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import NumberRange
@@ -71,3 +74,27 @@ def read_upload(upload) -> bytes | None:
         return upload.read()
     finally:
         upload.close()
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A datetime-local input read and shown in the event's time zone (Europe/Berlin), stored
+    in UTC."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, format="%Y-%m-%dT%H:%M", **kwargs)
+
+    @staticmethod
+    def _zone() -> ZoneInfo:
+        return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        return self.data.astimezone(self._zone()).strftime("%Y-%m-%dT%H:%M")

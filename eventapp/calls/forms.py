@@ -1,14 +1,10 @@
 """Forms of the call: the organiser's settings and jury, the application, a juror's scores."""
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     SelectMultipleField,
@@ -19,32 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form
+from ..forms import Form, LocalDateTimeField
 from .services import MAX_ANSWER_LENGTH
-
-
-class LocalDateTimeField(DateTimeLocalField):
-    """A datetime-local input read and shown in Europe/Berlin, stored in UTC (as the
-    organiser's event form does; organiser/forms.py sits above this package)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, format="%Y-%m-%dT%H:%M", **kwargs)
-
-    @staticmethod
-    def _zone() -> ZoneInfo:
-        return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None:
-            self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        if self.data is None:
-            return ""
-        return self.data.astimezone(self._zone()).strftime("%Y-%m-%dT%H:%M")
 
 
 class CallForm(Form):

@@ -1,14 +1,10 @@
 """Organiser forms: events, agenda items, breakout sessions, finalists, past winners."""
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     RadioField,
@@ -43,7 +39,7 @@ from ..awards.models import (
 )
 from ..database import utcnow
 from ..events.models import AGENDA_KINDS, STATUS_ARCHIVED, STATUS_DRAFT, STATUS_PUBLISHED
-from ..forms import Form, choices
+from ..forms import Form, LocalDateTimeField, choices
 
 FORMAT_CHOICES = [("in_person", _l("In person")), ("online", _l("Online")),
                   ("hybrid", _l("Hybrid"))]
@@ -52,29 +48,6 @@ KIND_LABELS = {
     "pitches": _l("Finalist pitches"), "vote": _l("Vote"), "award": _l("Award ceremony"),
     "break": _l("Break"), "closing": _l("Closing"),
 }
-
-
-class LocalDateTimeField(DateTimeLocalField):
-    """A datetime-local input read and shown in the event's time zone, stored in UTC."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, format="%Y-%m-%dT%H:%M", **kwargs)
-
-    @staticmethod
-    def _zone() -> ZoneInfo:
-        return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None:
-            self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        if self.data is None:
-            return ""
-        return self.data.astimezone(self._zone()).strftime("%Y-%m-%dT%H:%M")
 
 
 def _after(earlier, message):
