@@ -25,7 +25,8 @@ from .conftest import PHONE, confirmation_link
 pytestmark = pytest.mark.slow
 SLUG = "clustertreffen-2022"
 PUBLIC = ["/", "/hall-of-fame", f"/events/{SLUG}/", f"/events/{SLUG}/register",
-          "/auth/sign-in", "/auth/login", f"/events/{SLUG}/register/done", "/nowhere"]
+          "/auth/sign-in", "/auth/login", f"/events/{SLUG}/register/done", "/nowhere",
+          "/networks/niro/", "/events/niro-netzwerkkonferenz/"]
 PARTICIPANT = [f"/events/{SLUG}/me", f"/events/{SLUG}/vote", f"/events/{SLUG}/stage",
                f"/events/{SLUG}/me/ticket",
                "/me/privacy"]
