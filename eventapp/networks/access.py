@@ -75,8 +75,9 @@ def event_capabilities(user, event) -> frozenset:
     key = (user.id, event.id)
     if key not in cache:
         capabilities = network_capabilities(user, event.network_id)
-        cache[key] = capabilities | EVENT_ROLE_CAPABILITIES.get(event_role_of(user, event),
-                                                                frozenset())
+        if capabilities != EVERYTHING:  # an event role adds nothing to everything: no query
+            capabilities |= EVENT_ROLE_CAPABILITIES.get(event_role_of(user, event), frozenset())
+        cache[key] = capabilities
     return cache[key]
 
 

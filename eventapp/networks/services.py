@@ -337,7 +337,7 @@ def accept_invitation(token: str, name: str, password: str) -> User:
         user.password_hash = generate_password_hash(password)
         user.session_generation += 1  # a new password ends the sessions of the old one
         user.sign_in_token_hash = None  # staff sign in with the password, not with links
-        _give_role(user, invitation)
+        _give_role(user, invitation.role, invitation.network_id, invitation.event_id)
         invitation.accepted_at = utcnow()
         record(user, "staff.joined", invitation.event_id,
                network=invitation.network.slug, role=invitation.role)
@@ -345,15 +345,15 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     return user
 
 
-def _give_role(user: User, invitation: StaffInvitation) -> None:
-    model, where = (EventStaff, {"event_id": invitation.event_id}) \
-        if invitation.event_id is not None else (NetworkMember,
-                                                 {"network_id": invitation.network_id})
+def _give_role(user: User, role: str, network_id: int, event_id: int | None) -> None:
+    """The role in the event if one is named, else in the network (replacing another)."""
+    model, where = (EventStaff, {"event_id": event_id}) if event_id is not None \
+        else (NetworkMember, {"network_id": network_id})
     existing = db.session.get(model, {**where, "user_id": user.id})
     if existing is not None:
-        existing.role = invitation.role
+        existing.role = role
     else:
-        db.session.add(model(**where, user_id=user.id, role=invitation.role))
+        db.session.add(model(**where, user_id=user.id, role=role))
     try:
         db.session.flush()
     except IntegrityError as error:  # the same invitation accepted twice at once
@@ -363,7 +363,7 @@ def _give_role(user: User, invitation: StaffInvitation) -> None:
 def set_event_role(event, user: User, role: str) -> None:
     """Give the user this role in the event (replacing another); joins the caller's
     transaction. For the event's own pages that pick people directly (the call's jury)."""
-    _give_role(user, StaffInvitation(network_id=event.network_id, event_id=event.id, role=role))
+    _give_role(user, role, event.network_id, event.id)
     forget_capabilities()
 
 
@@ -382,7 +382,7 @@ def give_network_role(actor, network: Network, user: User, role: str) -> None:
         _check_may_give(actor, network)
     _check_role(role, None)
     with write_transaction():
-        _give_role(user, StaffInvitation(network_id=network.id, event_id=None, role=role))
+        _give_role(user, role, network.id, None)
         record(actor, "staff.role_given", network=network.slug, email=user.email, role=role)
     forget_capabilities()
 
@@ -393,8 +393,7 @@ def give_event_role(actor, event, user: User, role: str) -> None:
         _check_may_give(actor, get_network_by_id(event.network_id))
     _check_role(role, event)
     with write_transaction():
-        _give_role(user, StaffInvitation(network_id=event.network_id, event_id=event.id,
-                                         role=role))
+        _give_role(user, role, event.network_id, event.id)
         record(actor, "staff.role_given", event.id, email=user.email, role=role)
     forget_capabilities()
 
