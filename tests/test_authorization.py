@@ -38,6 +38,7 @@ MATRIX = {
     ("events.show", "GET"): everyone(200),
     ("awards.hall_of_fame", "GET"): everyone(200),
     ("awards.logo", "GET"): everyone(200),
+    ("awards.photo", "GET"): everyone(NOT_FOUND),  # a finalist's option has no photo
     ("awards.results", "GET"): everyone(NOT_FOUND),  # not announced yet
     ("live.state", "GET"): everyone(200),
     ("live.show", "GET"): everyone(200),
@@ -177,6 +178,7 @@ MATRIX = {
     ("organiser.edit_poll", "GET"): organisers_only(409),
     ("organiser.edit_poll", "POST"): organisers_only(409),
     ("organiser.delete_poll", "POST"): organisers_only(NOT_FOUND),
+    ("organiser.person_photo", "POST"): organisers_only(409),
 }
 # Deleting routes get an id that does not exist, so that the matrix changes nothing.
 MISSING = 999_999
@@ -219,7 +221,8 @@ def world(app, create_event, register, organiser):
               "application_id": application.id,
               "code": "unknown", "action": "welcome", "table": "registrations",
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
-              "network": event.network.slug, "invitation_id": MISSING, "poll_id": poll.id}
+              "network": event.network.slug, "invitation_id": MISSING, "poll_id": poll.id,
+              "option_id": poll.candidates[0].id}
     return {"values": values, "participant": participant, "other_participant": other}
 
 

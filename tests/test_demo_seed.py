@@ -205,9 +205,12 @@ def test_voted_runs_the_award_vote_once(runner, client, mailbox):
     results = client.get(f"/events/{SLUG}/results").get_data(as_text=True)
     assert NIRO in results
     assert mailbox == []
-    # The award is over; the audience question waits for a newcomer to open it.
-    assert [(poll.kind, poll.status) for poll in polls_of(_event())] == [
-        ("finalists", POLL_REVEALED), ("question", "draft")]
+    # The award is over; the audience question and the award among people (each with a
+    # photo) wait for a newcomer to open them.
+    award, question, people = polls_of(_event())
+    assert [(poll.kind, poll.status) for poll in (award, question, people)] == [
+        ("finalists", POLL_REVEALED), ("question", "draft"), ("people", "draft")]
+    assert len(people.candidates) == 3 and all(o.has_photo for o in people.candidates)
     hall = client.get("/hall-of-fame").get_data(as_text=True)
     assert hall.index(NIRO) < hall.index("Beispielcluster C (example)")  # newest first
 

@@ -80,6 +80,7 @@ NEEDS = {
     "calls.applications": "organise", "calls.choose_finalists": "organise",
     "calls.organiser_logo": "organise",
     "organiser.new_poll": "organise", "organiser.edit_poll": "organise",
+    "organiser.person_photo": "organise",
     "organiser.delete_poll": "delete",
     "invitations.guests": "organise", "invitations.send": "organise",
     "invitations.remind": "organise", "invitations.settings": "organise",
@@ -155,7 +156,8 @@ def test_every_organiser_route_answers_every_role_in_its_own_and_a_foreign_netwo
               "finalist_id": finalist.id, "user_id": MISSING, "action": "welcome",
               "table": "registrations", "file_format": "csv", "kind": "vote_open",
               "winner_id": winner.id, "network": two_networks["ours"].slug,
-              "invitation_id": MISSING, "application_id": MISSING, "poll_id": MISSING}
+              "invitation_id": MISSING, "application_id": MISSING, "poll_id": MISSING,
+              "option_id": MISSING}
 
     def answers():
         statuses = {}

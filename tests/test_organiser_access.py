@@ -66,7 +66,8 @@ def world(organiser, create_event, register):
               "finalist_id": finalist.id, "user_id": participant.id, "action": "welcome",
               "table": "registrations", "file_format": "csv", "kind": "reminder",
               "winner_id": winner.id, "network": event.network.slug, "invitation_id": 999_999,
-              "application_id": application.id, "poll_id": poll.id}
+              "application_id": application.id, "poll_id": poll.id,
+              "option_id": poll.candidates[0].id}
     return {"values": values, "participant": participant, "event": event}
 
 

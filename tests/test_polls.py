@@ -2,7 +2,10 @@
 state, announcement, reveal, results and hall-of-fame entry; the live control drives one at
 a time and the ballot, the screen and the phones follow the poll on screen."""
 
+import io
+
 import pytest
+from sqlalchemy import select
 
 from eventapp.awards import ballots, cards, polls
 from eventapp.awards.finalists import finalists_of
@@ -16,11 +19,13 @@ from eventapp.awards.models import (
     POLL_REVEALED,
     Poll,
 )
-from eventapp.errors import Conflict, InvalidInput
+from eventapp.errors import Conflict, InvalidInput, NotFound
 from eventapp.extensions import db
 from eventapp.live import services as live
+from eventapp.mailing.meeting_mails import queue_result
+from eventapp.mailing.models import OutgoingMail
 
-from .helpers import reloaded
+from .helpers import image_bytes, reloaded
 
 
 def _ballot_names(client, slug: str) -> str:
@@ -113,6 +118,13 @@ def test_the_organiser_sets_up_two_polls_and_announces_each_on_its_own(
     # The hall of fame lists the award, not the question.
     assert [(e.award, e.winners) for e in hall_of_fame()] == [
         ("ClusterERFOLG", [(first.organisation, first.project_title)])]
+    # The result mail names both results, in the order they were set up.
+    assert queue_result(organiser, event) == 3
+    mail = db.session.scalars(select(OutgoingMail).where(OutgoingMail.kind == "result")).first()
+    assert mail.subject == f"Die Ergebnisse: {event.title}"
+    text = mail.body_text
+    assert text.index("ClusterERFOLG") < text.index(first.organisation) \
+        < text.index("Wieder hybrid?") < text.index("Ja", text.index("Wieder hybrid?"))
 
 
 def test_a_people_award_hides_the_person_from_their_own_ballot(
@@ -206,3 +218,86 @@ def test_the_live_control_still_opens_a_vote_among_all_finalists_without_set_up(
     poll = polls.current_poll(event)
     assert poll.status == POLL_OPEN and poll.kind == KIND_FINALISTS
     assert [o.finalist_id for o in poll.candidates] == [f.id for f in finalists_of(event)]
+
+
+def _photo(client, event, poll, person, **data):
+    return client.post(
+        f"/organiser/events/{event.slug}/polls/{poll.id}/people/{person.id}/photo",
+        data={f"person-{person.id}-{key}": value for key, value in data.items()},
+        content_type="multipart/form-data")
+
+
+def test_each_person_of_a_people_award_has_their_photo_on_the_ballot_and_the_screen(
+        app, client, auth, create_event, register, organiser):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event = create_event(finalists=0)
+    voter = register(event).user
+    auth.login_organiser()
+    created = client.post(f"/organiser/events/{event.slug}/polls/new", data={
+        "title": "Clustermanager des Jahres", "kind": KIND_PEOPLE, "eligibility": "registered",
+        "people": "Anna Beispiel; Clustermanagerin\nCarl Muster; Sprecher", "show_counts": "y"})
+    assert created.status_code == 303 and created.location.endswith("/edit#photos")
+    (poll,) = polls.polls_of(event)
+    anna = poll.candidates[0]
+    assert _photo(client, event, poll, anna, photo=(io.BytesIO(image_bytes("JPEG")), "a.jpg"),
+                  submit="y").status_code == 303
+    assert reloaded(anna).has_photo and anna.photo_png.startswith(b"\x89PNG")  # re-encoded
+    photo_url = f"/polls/options/{anna.id}/photo.png?v=1"
+    edit = client.get(f"/organiser/events/{event.slug}/polls/{poll.id}/edit")
+    assert photo_url in edit.get_data(as_text=True)
+    # Not an image: a clear message beside the field, and the photo already saved stays.
+    refused = _photo(client, event, poll, anna, photo=(io.BytesIO(b"%PDF-1.4"), "a.png"),
+                     submit="y")
+    assert refused.status_code == 422
+    assert "Das Foto muss ein PNG- oder JPEG-Bild sein." in refused.get_data(as_text=True)
+    assert reloaded(anna).has_photo and anna.photo_version == 1
+    # Before the poll opens only the event's staff sees it (a shortlist may be a secret).
+    response = client.get(photo_url)
+    assert response.status_code == 200 and "private" in response.headers["Cache-Control"]
+    client.post("/auth/logout", data={})
+    assert client.get(photo_url).status_code == 404
+
+    # Saving the poll again with one more person keeps Anna's photo.
+    auth.login_organiser()
+    assert client.post(f"/organiser/events/{event.slug}/polls/{poll.id}/edit", data={
+        "title": poll.title, "kind": KIND_PEOPLE, "eligibility": "registered",
+        "people": "Anna Beispiel; Clustermanagerin\nCarl Muster; Sprecher\nDora Neu; Gast",
+        "show_counts": "y"}).status_code == 303
+    anna, carl, _dora = reloaded(poll).candidates
+    assert anna.has_photo and not carl.has_photo
+    photo_url = f"/polls/options/{anna.id}/photo.png?v=1"
+    assert _control(client, event.slug, "open", poll=poll.id, title=poll.title).status_code == 303
+    assert _photo(client, event, poll, anna, remove="y").status_code == 409  # open: as voted
+
+    auth.login_participant(voter)
+    assert photo_url in _ballot_names(client, event.slug)
+    client.post("/auth/logout", data={})
+    response = client.get(photo_url)
+    assert response.status_code == 200 and "public" in response.headers["Cache-Control"]
+    ballots.cast_vote(poll, voter, anna.id)
+    polls.close_poll(organiser, poll)
+    live.announce(organiser, event)
+    live.publish_results(organiser, event)
+    ranking = live.public_state(event)["results"]["ranking"]
+    assert [entry["label"] for entry in ranking][:2] == ["Anna Beispiel", "Carl Muster"]
+    assert ranking[0]["image"].endswith(photo_url) and ranking[1]["image"] is None
+    stage = client.get(f"/screen/{event.slug}/stage").get_data(as_text=True)
+    assert f'src="{photo_url}"' in stage
+
+
+def test_a_person_loses_their_photo_only_when_the_organiser_removes_it(
+        client, auth, create_event, organiser):
+    event = create_event(finalists=0)
+    poll = polls.create_poll(organiser, event, "Preis", kind=KIND_PEOPLE,
+                             people=[polls.Person("Anna"), polls.Person("Ben")])
+    anna = poll.candidates[0]
+    polls.set_photo(organiser, poll, anna.id, image_bytes())
+    auth.login_organiser()
+    assert _photo(client, event, poll, anna).status_code == 422  # neither photo nor remove
+    assert _photo(client, event, poll, anna, remove="y").status_code == 303
+    assert not reloaded(anna).has_photo and anna.photo_png is None
+    assert client.get(f"/polls/options/{anna.id}/photo.png").status_code == 404
+    # Only people have photos; a question's answers do not.
+    question = polls.create_poll(organiser, event, "Frage?", kind=KIND_QUESTION)
+    with pytest.raises(NotFound):
+        polls.set_photo(organiser, question, question.candidates[0].id, image_bytes())

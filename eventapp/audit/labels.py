@@ -88,14 +88,16 @@ ACTION_LABELS = {
     "poll.created": _l("Vote set up"),
     "poll.deleted": _l("Vote deleted"),
     "poll.opened": _l("Vote opened"),
+    "poll.photo_removed": _l("Photo of a person on a ballot removed"),
+    "poll.photo_set": _l("Photo of a person on a ballot set"),
     "poll.revealed": _l("Result made public"),
     "poll.runoff_created": _l("Run-off set up"),
+    "poll.updated": _l("Vote changed"),
     "staff.invitation_withdrawn": _l("Invitation withdrawn"),
     "staff.invited": _l("Invited to a role"),
     "staff.joined": _l("Invitation accepted"),
     "staff.revoked": _l("Role revoked"),
     "staff.role_given": _l("Role given"),
-    "poll.updated": _l("Vote changed"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Logo uploads: accepted by content (PNG or JPEG), size-capped, and re-encoded as PNG.
+"""Image uploads (finalists' logos, people's photos): accepted by content (PNG or JPEG),
+size-capped, and re-encoded as PNG.
 
 Re-encoding drops whatever else the file carried (metadata, appended payloads).
 """
@@ -12,26 +13,43 @@ from ..errors import InvalidInput
 
 ACCEPTED_FORMATS = {"PNG", "JPEG"}
 MAX_PIXELS = 4096 * 4096  # refuses decompression bombs before any pixel is decoded
-LOGO_BOX = (600, 600)
+IMAGE_BOX = (600, 600)
+
+# What the uploader is told, in the words of what they upload.
+_REFUSALS = {
+    "logo": {"size": _l("The logo may be at most %(mb)d MB."),
+             "format": _l("The logo must be a PNG or JPEG image."),
+             "pixels": _l("The logo has too many pixels.")},
+    "photo": {"size": _l("The photo may be at most %(mb)d MB."),
+              "format": _l("The photo must be a PNG or JPEG image."),
+              "pixels": _l("The photo has too many pixels.")},
+}
 
 
 def reencode_logo(data: bytes, max_bytes: int) -> bytes:
-    """The uploaded image as a PNG of at most 600×600 px; InvalidInput for anything else."""
+    """The uploaded logo as a PNG of at most 600×600 px; InvalidInput for anything else."""
+    return reencode_image(data, max_bytes, "logo")
+
+
+def reencode_image(data: bytes, max_bytes: int, what: str) -> bytes:
+    """The uploaded image (`what`: logo or photo) as a PNG of at most 600×600 px;
+    InvalidInput, in the words of `what`, for anything else."""
+    refusal = _REFUSALS[what]
     if len(data) > max_bytes:
-        raise InvalidInput(_l("The logo may be at most %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
+        raise InvalidInput(str(refusal["size"]) % {"mb": max_bytes // (1024 * 1024)})
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ACCEPTED_FORMATS:
-                raise InvalidInput(_l("The logo must be a PNG or JPEG image."))
+                raise InvalidInput(refusal["format"])
             if image.width * image.height > MAX_PIXELS:
-                raise InvalidInput(_l("The logo has too many pixels."))
+                raise InvalidInput(refusal["pixels"])
             image.load()
             image = image.convert("RGBA")
-            image.thumbnail(LOGO_BOX)
+            image.thumbnail(IMAGE_BOX)
             out = io.BytesIO()
             image.save(out, format="PNG", optimize=True)
             return out.getvalue()
     except Image.DecompressionBombError as exc:  # Pillow's own limit, far above ours
-        raise InvalidInput(_l("The logo has too many pixels.")) from exc
+        raise InvalidInput(refusal["pixels"]) from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise InvalidInput(_l("The logo must be a PNG or JPEG image.")) from exc
+        raise InvalidInput(refusal["format"]) from exc

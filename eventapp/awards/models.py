@@ -140,6 +140,11 @@ class PollOption(db.Model):
     role: Mapped[str] = mapped_column(String(200), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     answer: Mapped[str | None] = mapped_column(String(10))
+    # A person's photo, kept like a finalist's logo: a re-encoded PNG in the database,
+    # deferred, its version in its address.
+    photo_png: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    photo_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    has_photo: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     finalist: Mapped["Finalist | None"] = relationship(lazy="joined")
 

@@ -29,6 +29,7 @@ from ..registration.models import STATUS_CONFIRMED, Registration
 from ..registration.services import registered_user
 from .ballots import mix_at_close, receipts_of, tally, tied_at_top
 from .finalists import finalists_of
+from .logos import reencode_image
 from .models import (
     ANSWERS,
     ELIGIBLE_CHECKED_IN,
@@ -303,8 +304,10 @@ def _set_options(poll: Poll, finalist_ids: list[int] | None,
     if poll.kind == KIND_QUESTION:
         rows = [{"answer": answer} for answer in ANSWERS]
     elif poll.kind == KIND_PEOPLE:
-        rows = [{"name": p.name.strip(), "role": p.role.strip(), "user_id": p.user_id}
-                for p in people or []]
+        # A person who stays on the ballot keeps their photo (found by name).
+        photos = {option.name: photo for option, photo in _photos_of(poll).items()}
+        rows = [{"name": p.name.strip(), "role": p.role.strip(), "user_id": p.user_id,
+                 **photos.get(p.name.strip(), {})} for p in people or []]
     else:
         rows = [{"finalist_id": f} for f in finalist_ids or []]
     _write_options(poll, rows)
@@ -314,9 +317,61 @@ def _write_options(poll: Poll, rows: list[dict]) -> None:
     db.session.execute(PollOption.__table__.delete().where(PollOption.poll_id == poll.id))
     if rows:
         db.session.execute(insert(PollOption), [
-            {"name": "", "role": "", **row, "poll_id": poll.id, "position": position}
+            {"name": "", "role": "", **_NO_PHOTO, **row, "poll_id": poll.id,
+             "position": position}
             for position, row in enumerate(rows, start=1)])
     db.session.expire(poll, ["candidates"])
+
+
+_NO_PHOTO = {"photo_png": None, "photo_version": 0, "has_photo": False}
+
+
+def _photos_of(poll: Poll) -> dict[PollOption, dict]:
+    """The photos of the poll's options that have one, as option rows carry them."""
+    rows = db.session.execute(
+        select(PollOption.id, PollOption.photo_png, PollOption.photo_version)
+        .where(PollOption.poll_id == poll.id, PollOption.has_photo)).all()
+    by_id = {o.id: o for o in poll.candidates}
+    return {by_id[row.id]: {"photo_png": row.photo_png, "photo_version": row.photo_version,
+                            "has_photo": True} for row in rows if row.id in by_id}
+
+
+def set_photo(actor, poll: Poll, option_id: int, photo: bytes | None,
+              remove: bool = False) -> None:
+    """Give a person of a draft people-award a photo (checked and re-encoded), or take it
+    away; a new photo gets a new address, so no browser shows the old one."""
+    if poll.status != POLL_DRAFT or poll.is_runoff:
+        raise Conflict(_l("Only a draft poll can be changed."))
+    option = next((o for o in poll.candidates if o.id == option_id), None)
+    if option is None or poll.kind != KIND_PEOPLE:
+        raise NotFound()
+    if photo:
+        values = {"photo_png": reencode_image(photo, current_app.config["LOGO_MAX_BYTES"],
+                                              "photo"),
+                  "photo_version": option.photo_version + 1, "has_photo": True}
+    elif remove:
+        values = {"photo_png": None, "has_photo": False}
+    else:
+        raise InvalidInput(_l("Please choose a photo."))
+    with write_transaction():
+        db.session.execute(update(PollOption).where(PollOption.id == option.id).values(**values)
+                           .execution_options(synchronize_session=False))
+        record(actor, "poll.photo_removed" if remove and not photo else "poll.photo_set",
+               poll.event_id, poll=poll.id, person=option.name)
+    db.session.expire(option)
+
+
+def photo_of(option_id: int) -> tuple[bytes, int, Event, bool]:
+    """A person's photo as PNG bytes, its version, its event, and whether it is public (the
+    event published and the poll no longer a draft); 404 without a photo."""
+    row = db.session.execute(
+        select(PollOption.photo_png, PollOption.photo_version, Poll.status, Poll.event_id)
+        .join(Poll).where(PollOption.id == option_id, PollOption.has_photo)).first()
+    if row is None:
+        raise NotFound()
+    event = db.session.get(Event, row.event_id)
+    public = event.status == STATUS_PUBLISHED and row.status != POLL_DRAFT
+    return row.photo_png, row.photo_version, event, public
 
 
 def _all_finalists(poll: Poll) -> None:
@@ -396,9 +451,10 @@ def start_runoff(actor, poll: Poll) -> Poll:
         db.session.add(runoff)
         db.session.flush()
         tied_ids = {s.option_id for s in tied}
+        photos = _photos_of(poll)
         _write_options(runoff, [
             {"finalist_id": o.finalist_id, "name": o.name, "role": o.role,
-             "user_id": o.user_id, "answer": o.answer}
+             "user_id": o.user_id, "answer": o.answer, **photos.get(o, {})}
             for o in poll.candidates if o.id in tied_ids])
         # The tied poll is settled by the run-off; it is announced as it stands.
         _announce(actor, poll)

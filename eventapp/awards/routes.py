@@ -3,10 +3,11 @@
 from flask import g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..events.services import get_event
 from ..extensions import failed_attempt, limiter, user_or_address
 from ..forms import choices
+from ..networks.access import event_capabilities
 from . import ballots, bp, cards, polls
 from .finalists import logo_of
 from .forms import BallotForm, CardCodeForm, ReceiptLookupForm
@@ -18,13 +19,29 @@ def logo(finalist_id: int):
     """A finalist's logo; cached for long, since its URL changes with every new version."""
     organiser = current_user.is_authenticated and current_user.is_organiser
     png, version = logo_of(finalist_id, include_unpublished=organiser)
+    # Organisers may see drafts' logos: those must not stay in a shared cache.
+    return _image_response(png, f"logo-{finalist_id}-{version}", public=not organiser)
+
+
+@bp.route("/polls/options/<id:option_id>/photo.png")
+def photo(option_id: int):
+    """A person's photo on a people-award's ballot; before the poll opens (or its event is
+    published), for the event's staff only."""
+    png, version, event, public = polls.photo_of(option_id)
+    if not public and not event_capabilities(current_user, event):
+        raise NotFound()
+    return _image_response(png, f"photo-{option_id}-{version}", public)
+
+
+def _image_response(png: bytes, etag: str, public: bool):
+    """An image whose address changes with every new version: cached for long, in shared
+    caches only when everyone may see it."""
     response = make_response(png)
     response.headers["Content-Type"] = "image/png"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    # Organisers may see drafts' logos: those must not stay in a shared cache.
-    scope = "private" if organiser else "public"
+    scope = "public" if public else "private"
     response.headers["Cache-Control"] = f"{scope}, max-age=31536000, immutable"
-    response.set_etag(f"logo-{finalist_id}-{version}")
+    response.set_etag(etag)
     return response.make_conditional(request)
 
 

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ..auth.services import create_organiser, find_user_by_email
 from ..awards import ballots, cards, hall_of_fame, polls
 from ..awards import finalists as awards
-from ..awards.models import KIND_FINALISTS, KIND_QUESTION, POLL_DRAFT
+from ..awards.models import KIND_FINALISTS, KIND_PEOPLE, KIND_QUESTION, POLL_DRAFT
 from ..breakouts import services as breakouts
 from ..database import write_transaction
 from ..errors import NotFound
@@ -57,6 +57,10 @@ DEMO_STAFF = [("checkin@example.org", "Carla Check-in", EVENT_CHECKIN),
               ("presenter@example.org", "Pia Moderation", EVENT_PRESENTER)]
 # The audience question of the demo (an example, in the meeting's language: it is data, not UI).
 DEMO_QUESTION = "Soll das nächste Clustertreffen wieder hybrid stattfinden?"
+DEMO_PEOPLE_AWARD = "Clustermanager:in des Jahres (Beispiel)"
+DEMO_PEOPLE = [("Anna Beispiel", "Clustermanagerin, Beispielcluster Nord"),
+               ("Ben Muster", "Clustermanager, Musternetz Süd"),
+               ("Clara Probe", "Geschäftsführerin, Probecluster West")]
 FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannes", "Ida", "Jonas",
                "Katrin", "Lukas", "Mara", "Niklas", "Olga", "Paul", "Rieke", "Stefan", "Tanja",
                "Volker"]
@@ -144,7 +148,19 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     # to the audience (an example: the 2022 report names none), opened from the live control.
     polls.create_poll(organiser, event, facts["award"]["name"])
     polls.create_poll(organiser, event, DEMO_QUESTION, kind=KIND_QUESTION)
+    _seed_people_award(organiser, event)
     return event, True
+
+
+def _seed_people_award(organiser, event: Event) -> None:
+    """An award among people with their photos, as the European conference of 2020 voted one
+    (made-up people: the 2022 report names none)."""
+    people = [polls.Person(name, role) for name, role in DEMO_PEOPLE]
+    award = polls.create_poll(organiser, event, DEMO_PEOPLE_AWARD, kind=KIND_PEOPLE,
+                              people=people)
+    for order, option in enumerate(award.candidates):
+        initials = "".join(part[0] for part in option.name.split()[:2])
+        polls.set_photo(organiser, award, option.id, _demo_logo(initials, order + 1))
 
 
 def _network(organiser, values: dict):

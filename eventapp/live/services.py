@@ -112,11 +112,13 @@ def public_state(event: Event) -> dict:
             # (published without a show).
             revealed = reveal_steps(snapshot.ranking) if poll.status == POLL_REVEALED \
                 else state.revealed
+            images = _images_of(poll)
             data["results"] = {"revealed": revealed, "votes": snapshot.votes_cast,
                                "eligible": snapshot.eligible_count,
                                "show_counts": poll.show_counts,
-                               "ranking": [_public_entry(entry, poll.show_counts) for entry
-                                           in revealed_ranking(snapshot.ranking, revealed)]}
+                               "ranking": [_public_entry(entry, poll.show_counts, images)
+                                           for entry in revealed_ranking(snapshot.ranking,
+                                                                         revealed)]}
     return data
 
 
@@ -130,13 +132,28 @@ def revealed_ranking(ranking: list[dict], revealed: int) -> list[dict]:
     return [entry for entry in ranking if entry["rank"] in shown]
 
 
-def _public_entry(entry: dict, show_counts: bool) -> dict:
+def _public_entry(entry: dict, show_counts: bool, images: dict[int, str]) -> dict:
     """An entry of the result as the screen gets it: its label in the screen's language, its
-    count only if the poll shows counts (a ranking-only result must not leak them in JSON)."""
-    public = {**entry, "label": polls.entry_label(entry)}
+    picture, its count only if the poll shows counts (a ranking-only result must not leak
+    them in JSON)."""
+    public = {**entry, "label": polls.entry_label(entry), "image": images.get(entry["option_id"])}
     if not show_counts:
         public.pop("votes", None)
     return public
+
+
+def _images_of(poll: Poll) -> dict[int, str]:
+    """The picture of each option of the poll that has one: a finalist's logo, a person's
+    photo."""
+    images = {}
+    for option in poll.candidates:
+        if option.finalist is not None and option.finalist.has_logo:
+            images[option.id] = url_for("awards.logo", finalist_id=option.finalist_id,
+                                        v=option.finalist.logo_version)
+        elif option.has_photo:
+            images[option.id] = url_for("awards.photo", option_id=option.id,
+                                        v=option.photo_version)
+    return images
 
 
 def reveal_steps(ranking: list[dict]) -> int:

@@ -251,3 +251,13 @@ class PollForm(Form):
         description=_l("Without: the screen, the results page and the hall of fame show the "
                        "ranking only."))
     submit = SubmitField(_l("Save"))
+
+
+class PersonPhotoForm(Form):
+    """The photo of one person on a people-award's ballot (one form per person, prefixed)."""
+
+    photo = FileField(_l("Photo (PNG or JPEG, at most 2 MB)"),
+                      validators=[FileAllowed(["png", "jpg", "jpeg"],
+                                              _l("The photo must be a PNG or JPEG image."))])
+    remove = SubmitField(_l("Remove the photo"))
+    submit = SubmitField(_l("Upload the photo"))
