@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from eventapp.awards import ballots, polls
-from eventapp.awards.models import Ballot, Participation
+from eventapp.awards import ballots, cards, polls
+from eventapp.awards.models import Ballot
 from eventapp.extensions import db
 
 VOTERS = 60
@@ -29,33 +29,40 @@ MAX_RHO = 0.5
 
 
 class Election:
-    """Sixty voters of an open poll, in a random order, each with a random choice."""
+    """Sixty voters of an open poll, in a random order, each with a random choice: people
+    with their personal link, or vote cards (whose participations name the card)."""
 
-    def __init__(self, poll, voters, organiser):
+    def __init__(self, poll, voters, organiser, by_card=False):
         self.poll, self.voters, self.organiser = poll, voters, organiser
-        self.receipts: dict[int, str] = {}  # user id -> receipt: what a reader wants to link
+        self.cast = ballots.cast_card_vote if by_card else ballots.cast_vote
+        # Where a reader finds who voted: the person's participation, or the card's.
+        self.participations = ("card_participations", "card_id") if by_card else (
+            "participations", "user_id")
+        self.receipts: dict[int, str] = {}  # voter id -> receipt: what a reader wants to link
 
     def vote(self, after_each=lambda: None):
         chance = random.SystemRandom()
         for voter in self.voters:
             finalist = chance.choice(self.poll.candidates)
-            self.receipts[voter.id] = ballots.cast_vote(self.poll, voter, finalist.id)
+            self.receipts[voter.id] = self.cast(self.poll, voter, finalist.id)
             after_each()
 
     def close(self):
         polls.close_poll(self.organiser, self.poll)
 
 
-@pytest.fixture
-def election(app, create_event, register, organiser):
+@pytest.fixture(params=["link", "card"])
+def election(request, app, create_event, register, organiser):
     app.config["MAIL_SUPPRESS_SEND"] = True
     app.config["BALLOT_MIX_BATCH"] = BATCH
+    by_card = request.param == "card"
     event = create_event(finalists=3, sessions=())
-    voters = [register(event, email=f"secret{i}@example.org").user for i in range(VOTERS)]
+    voters = cards.create_cards(organiser, event, VOTERS) if by_card else [
+        register(event, email=f"secret{i}@example.org").user for i in range(VOTERS)]
     random.SystemRandom().shuffle(voters)
     poll = polls.create_poll(organiser, event, "ClusterERFOLG")
     polls.open_poll(organiser, poll)
-    return Election(poll, voters, organiser)
+    return Election(poll, voters, organiser, by_card)
 
 
 def _is_postgresql() -> bool:
@@ -67,14 +74,24 @@ def _rows(sql: str, poll_id: int) -> list:
     return db.session.execute(text(sql), {"poll": poll_id}).all()
 
 
-def _participation_orders(poll_id: int) -> dict[str, list[int]]:
-    """The voters (user ids) as a reader can order them: physically and, on PostgreSQL, by xmin."""
+def _participation_orders(election) -> dict[str, list[int]]:
+    """The voters (user or card ids) as a reader can order them: physically and, on
+    PostgreSQL, by xmin."""
+    table, voter = election.participations
     orders = {"physical": "ctid" if _is_postgresql() else "rowid"}
     if _is_postgresql():
         orders["xmin"] = "xmin::text::bigint, ctid"
     return {name: [row[0] for row in _rows(
-        f"SELECT user_id FROM participations WHERE poll_id = :poll ORDER BY {order}", poll_id)]
-        for name, order in orders.items()}
+        f"SELECT {voter} FROM {table} WHERE poll_id = :poll ORDER BY {order}",
+        election.poll.id)] for name, order in orders.items()}
+
+
+def _joined_by_xmin(election) -> list:
+    """The join of issue 15: rows written in one transaction share xmin (PostgreSQL)."""
+    table, voter = election.participations
+    return _rows(f"SELECT p.{voter}, b.receipt FROM {table} p JOIN ballots b "
+                 "ON b.xmin = p.xmin AND b.poll_id = p.poll_id WHERE p.poll_id = :poll",
+                 election.poll.id)
 
 
 def _ballot_orders(poll_id: int) -> dict[str, list[str]]:
@@ -110,7 +127,7 @@ def test_after_the_close_no_reading_of_the_database_links_voters_to_ballots(elec
     election.close()
     poll_id, receipts = election.poll.id, election.receipts
 
-    voter_orders = _participation_orders(poll_id)
+    voter_orders = _participation_orders(election)
     ballot_orders = _ballot_orders(poll_id)
     assert all(len(order) == VOTERS for order in [*voter_orders.values(),
                                                   *ballot_orders.values()])
@@ -121,11 +138,7 @@ def test_after_the_close_no_reading_of_the_database_links_voters_to_ballots(elec
             assert links <= MAX_LINKS, attack
             assert abs(_rank_correlation(voters, receipts_in_order, receipts)) < MAX_RHO, attack
     if _is_postgresql():
-        # The join of issue 15: rows written in one transaction share xmin.
-        joined = _rows("SELECT p.user_id, b.receipt FROM participations p JOIN ballots b "
-                       "ON b.xmin = p.xmin AND b.poll_id = p.poll_id WHERE p.poll_id = :poll",
-                       poll_id)
-        assert _correct_links(joined, receipts) <= MAX_LINKS
+        assert _correct_links(_joined_by_xmin(election), receipts) <= MAX_LINKS
 
 
 def test_the_close_counts_every_receipt_and_leaves_no_ballot_waiting(election):
@@ -151,10 +164,7 @@ def test_during_the_vote_at_most_the_last_batch_is_linkable(election):
         waiting.append(_rows("SELECT count(*) FROM ballot_inbox WHERE poll_id = :poll",
                              poll_id)[0][0])
         if _is_postgresql():
-            linked = _rows("SELECT p.user_id, b.receipt FROM participations p JOIN ballots b "
-                           "ON b.xmin = p.xmin AND b.poll_id = p.poll_id "
-                           "WHERE p.poll_id = :poll", poll_id)
-            assert not linked
+            assert not _joined_by_xmin(election)
 
     election.vote(after_each=look)
 
@@ -221,4 +231,5 @@ def test_a_copied_sqlite_file_holds_each_ballot_once(app, election):
     copies = {receipt: content.count(receipt.encode()) for receipt in election.receipts.values()}
     assert set(copies.values()) == {2}
     assert len(copies) == VOTERS
-    assert db.session.scalar(select(func.count()).select_from(Participation)) == VOTERS
+    table, _voter = election.participations
+    assert db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() == VOTERS

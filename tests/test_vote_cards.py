@@ -175,9 +175,10 @@ def test_the_organiser_makes_prints_and_voids_cards(orga, create_event):
     assert sheet.count('class="vote-card"') == 9 and sheet.count('class="sheet"') == 2
     codes = re.findall(r'class="vote-card-code">([^<]+)<', sheet)
     assert all(CODE.match(code) for code in codes)
-    # Printed again, the same cards carry the same codes.
+    # Printed again, the same cards carry the same codes (in another order).
     again = orga.get(f"/organiser/events/{event.slug}/vote-cards/sheet?first=1&last=9")
-    assert re.findall(r'class="vote-card-code">([^<]+)<', again.get_data(as_text=True)) == codes
+    assert sorted(re.findall(r'class="vote-card-code">([^<]+)<',
+                             again.get_data(as_text=True))) == sorted(codes)
     assert orga.post(f"/organiser/events/{event.slug}/vote-cards/void",
                      data={"number": "3"}).status_code == 303
     assert orga.post(f"/organiser/events/{event.slug}/vote-cards/void",
@@ -199,3 +200,82 @@ def test_card_votes_are_as_secret_as_personal_ones(client, hall, organiser):
     assert db.session.scalar(select(func.count()).select_from(CardParticipation)) == 4
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 0
     assert [s.votes for s in ballots.tally(poll)][0] == 4
+
+
+def test_who_voted_by_link_gets_a_card_only_once_that_vote_has_closed(orga, hall, register,
+                                                                       organiser):
+    # Else the card would vote a second time in the poll the link voted in already.
+    event, poll, _printed = hall
+    person = register(event, name="Lina Link")
+    ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+    orga.post(f"/organiser/events/{event.slug}/checkin", data={"registration_id": person.id})
+    card_url = f"/organiser/events/{event.slug}/checkin/card"
+
+    refused = orga.post(card_url, data={"registration_id": person.id})
+    assert refused.status_code == 409
+    assert "nach dem Ende der Abstimmung" in refused.get_data(as_text=True)
+    assert reloaded(person).vote_card_received is False
+    assert audit_rows("cards.handed_out") == []
+
+    live.close_vote(organiser, event)
+    assert orga.post(card_url, data={"registration_id": person.id}).status_code == 303
+    assert reloaded(person).vote_card_received is True
+
+
+def test_a_link_vote_in_a_poll_cards_may_not_vote_in_does_not_hold_up_the_card(
+        orga, create_event, register, organiser):
+    event = create_event(finalists=2, format="in_person", venue="Berlin", sessions=())
+    cards.create_cards(organiser, event, 1)
+    poll = live.open_vote(organiser, event, "Strict", cards_may_vote=False)
+    person = register(event)
+    ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+    check_in(organiser, event, person)
+    assert orga.post(f"/organiser/events/{event.slug}/checkin/card",
+                     data={"registration_id": person.id}).status_code == 303
+
+
+def test_a_card_ballot_of_a_people_award_asks_its_people_not_to_vote_for_themselves(
+        client, create_event, organiser):
+    event = create_event(format="in_person", venue="Berlin", sessions=())
+    (card,) = cards.create_cards(organiser, event, 1)
+    award = polls.create_poll(organiser, event, "Clustermanager des Jahres", kind="people",
+                              people=[polls.Person("Ada Muster"), polls.Person("Bo Beispiel")])
+    live.open_vote(organiser, event, poll_id=award.id)
+    client.get(f"/c/{cards.code_of(card)}")
+    ballot = client.get(f"/events/{event.slug}/vote").get_data(as_text=True)
+    assert "Ada Muster" in ballot and "Bo Beispiel" in ballot
+    assert "nicht für sich selbst" in ballot
+
+
+def test_each_printing_lays_the_cards_out_in_a_new_random_order(orga, create_event):
+    # The desk hands cards out from the top of the stack: were the stack in number order, the
+    # order of check-ins in the audit log would tell which number went to whom.
+    event = create_event(sessions=())
+    orga.post(f"/organiser/events/{event.slug}/vote-cards", data={"count": "16"})
+    url = f"/organiser/events/{event.slug}/vote-cards/sheet?first=1&last=16"
+    printings = [re.findall(r"Stimmkarte Nr\. (\d+)<", orga.get(url).get_data(as_text=True))
+                 for _ in range(3)]
+    assert all(sorted(map(int, numbers)) == list(range(1, 17)) for numbers in printings)
+    assert len({tuple(numbers) for numbers in printings}) == 3
+    page = orga.get(f"/organiser/events/{event.slug}/vote-cards").get_data(as_text=True)
+    assert "mischen" in page
+
+
+def test_the_vote_start_page_sends_the_personal_link_back_to_the_ballot(
+        client, hall, register, mailbox):
+    event, poll, _printed = hall
+    person = register(event, email="ohne.karte@example.org")
+    start = client.get(f"/events/{event.slug}/vote").get_data(as_text=True)
+    link = re.search(r'href="([^"]*sign-in[^"]*)"[^>]*>Persönlichen Link zusenden', start).group(1)
+    assert client.get(link).status_code == 200
+    # The form posts to its own address, which carries where the link leads.
+    assert client.post(link, data={"email": person.user.email}).status_code in (302, 303)
+    bodies = [m.get_body(("plain",)).get_content() for m in mailbox
+              if m["To"] == person.user.email]
+    mailed = next(found.group(0) for body in bodies
+                  if (found := re.search(r"https?://\S+/auth/link/\S+next=\S+", body)))
+    signed_in = client.get(mailed)
+    assert signed_in.status_code in (302, 303)
+    assert signed_in.headers["Location"].endswith(f"/events/{event.slug}/vote")
+    assert f'value="{poll.candidates[0].id}"' in client.get(
+        f"/events/{event.slug}/vote").get_data(as_text=True)

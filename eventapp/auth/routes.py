@@ -43,11 +43,13 @@ def _entered_email() -> str:
 def sign_in():
     """Ask for a personal sign-in link by email (the same answer whether or not we know it)."""
     form = SignInLinkForm()
+    # Where the link leads once opened (the ballot, for a phone in the hall), if on this site.
+    next_page = safe_next(request.args.get("next"), "") or None
     if form.validate_on_submit():
-        send_sign_in_link(form.email.data)
+        send_sign_in_link(form.email.data, next_page)
         flash(_("If we know this address, a sign-in link is on its way. It works once "
                 "within 30 minutes."), "success")
-        return redirect(url_for("auth.sign_in"))
+        return redirect(url_for("auth.sign_in", next=next_page))
     status = 422 if form.errors else 200
     return render_template("auth/sign_in.html", form=form), status
 

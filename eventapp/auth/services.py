@@ -177,8 +177,9 @@ def issue_sign_in_token(user: User, expires_at: datetime, single_use: bool) -> s
     return token
 
 
-def send_sign_in_link(email: str) -> None:
-    """Queue a single-use sign-in link for a known address; do nothing for an unknown one."""
+def send_sign_in_link(email: str, next_page: str | None = None) -> None:
+    """Queue a single-use sign-in link for a known address; do nothing for an unknown one.
+    `next_page`: a path on this site the link leads to once it has signed in."""
     ensure_deliverable(email)  # refused whether known or not: tells nobody who is
     user = find_user_by_email(email)
     if user is None:
@@ -187,7 +188,8 @@ def send_sign_in_link(email: str) -> None:
     with write_transaction():
         token = issue_sign_in_token(user, utcnow() + timedelta(minutes=minutes), single_use=True)
         queue_mail("sign_in_link", user, _l("Your sign-in link"), "sign_in_link",
-                   minutes=minutes, link=external_url("auth.sign_in_with_link", token=token))
+                   minutes=minutes, link=external_url("auth.sign_in_with_link", token=token,
+                                                    next=next_page))
 
 
 def redeem_sign_in_token(token: str) -> User | None:

@@ -19,6 +19,7 @@ counted. What remains readable during the vote is in docs/security.md.
 import logging
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -125,6 +126,10 @@ _VOTER = (
     .outerjoin(_TEAM, _TEAM.c.user_id == Registration.user_id)
     .where(Registration.event_id == bindparam("event_id"),
            Registration.user_id == bindparam("user_id")))
+# The same for casting: it holds the registration until the vote commits, so that the desk
+# cannot hand its holder a vote card meanwhile (checkin/services.py waits for it and then
+# sees the vote), nor a vote go through after the card was handed out.
+_VOTER_HELD = _VOTER.with_for_update(read=True, of=Registration.__table__)
 _INSERT_PARTICIPATION = insert(Participation.__table__)
 _INSERT_CARD_PARTICIPATION = insert(CardParticipation.__table__)
 _CARD_HAS_VOTED = (select(CardParticipation.card_id)
@@ -168,10 +173,11 @@ class Voter:
     own_finalist_ids: frozenset[int]
 
 
-def voter_in(poll: Poll, user: User) -> Voter:
-    """The user's registration, team memberships and participation in the poll, at once."""
-    rows = db.session.execute(_VOTER, {"event_id": poll.event_id, "poll_id": poll.id,
-                                       "user_id": user.id}).all()
+def voter_in(poll: Poll, user: User, hold: bool = False) -> Voter:
+    """The user's registration, team memberships and participation in the poll, at once;
+    `hold`: the registration stays as read until the transaction ends (PostgreSQL)."""
+    rows = db.session.execute(_VOTER_HELD if hold else _VOTER, {
+        "event_id": poll.event_id, "poll_id": poll.id, "user_id": user.id}).all()
     if not rows:
         return Voter(None, False, False, False, False, frozenset())
     status, checked_in_at, present_online, has_card, has_voted_already, _ = rows[0]
@@ -229,15 +235,17 @@ def ballot_sheet(poll: Poll | None, user: User) -> BallotSheet:
 # --- casting a vote -----------------------------------------------------------------------
 
 
-def check_vote(poll: Poll | None, user: User, option_id: int) -> PollOption:
+def check_vote(poll: Poll | None, user: User, option_id: int,
+               casting: bool = False) -> PollOption:
     """Every rule a vote must pass before it is cast; the chosen option, or the first error.
 
     Whether the user voted already is read here for the message; when the vote is cast,
     the unique key of participations decides, however many votes arrive at once.
+    `casting`: inside the vote's transaction, holding the registration (see _VOTER_HELD).
     """
     if poll is None or poll.status != POLL_OPEN:
         raise PollNotOpen()
-    voter = voter_in(poll, user)
+    voter = voter_in(poll, user, hold=casting and poll.cards_may_vote)
     check_eligible(poll, voter)
     chosen = next((o for o in poll.candidates if o.id == option_id), None)
     if chosen is None:
@@ -251,6 +259,15 @@ def check_vote(poll: Poll | None, user: User, option_id: int) -> PollOption:
     return chosen
 
 
+def open_poll_voted_by_link(event_id: int, user_id: int) -> Poll | None:
+    """The event's open poll that cards may vote in and this person voted in by link: a card
+    handed to them now would vote a second time in it. Joins the caller's transaction."""
+    return db.session.scalar(
+        select(Poll).join(Participation, Participation.poll_id == Poll.id)
+        .where(Poll.event_id == event_id, Poll.status == POLL_OPEN, Poll.cards_may_vote,
+               Participation.user_id == user_id))
+
+
 def _new_receipt() -> str:
     symbols = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
     return f"{symbols[:5]}-{symbols[5:]}"
@@ -258,9 +275,10 @@ def _new_receipt() -> str:
 
 def cast_vote(poll: Poll | None, user: User, option_id: int) -> str:
     """Cast the user's one vote and return the receipt code (shown once, stored nowhere else)."""
-    check_vote(poll, user, option_id)
+    if poll is None or poll.status != POLL_OPEN:
+        raise PollNotOpen()
     return _cast(poll, _INSERT_PARTICIPATION, {"poll_id": poll.id, "user_id": user.id},
-                 option_id)
+                 option_id, check=lambda: check_vote(poll, user, option_id, casting=True))
 
 
 # --- voting with a card ---------------------------------------------------------------------
@@ -301,8 +319,10 @@ def cast_card_vote(poll: Poll | None, card: VoteCard, option_id: int) -> str:
                  option_id)
 
 
-def _cast(poll: Poll, participation, voter: dict, option_id: int) -> str:
-    """Write who voted (a person or a card) and what, count it while the poll is open."""
+def _cast(poll: Poll, participation, voter: dict, option_id: int,
+          check: Callable[[], object] = lambda: None) -> str:
+    """Write who voted (a person or a card) and what, count it while the poll is open;
+    `check` runs the rules inside the transaction, where what they read holds."""
     receipt = _new_receipt()
     try:
         # Only Core statements below: nothing loaded needs reading again after the commit.
@@ -310,6 +330,7 @@ def _cast(poll: Poll, participation, voter: dict, option_id: int) -> str:
             # An organiser's transaction holding the poll row makes this a 503, not a queue.
             limit_waiting(current_app.config["VOTE_LOCK_TIMEOUT_MS"],
                           current_app.config["VOTE_STATEMENT_TIMEOUT_MS"])
+            check()
             db.session.execute(participation, voter)
             db.session.execute(_INSERT_INTO_INBOX, {
                 "id": secrets.token_hex(16), "poll_id": poll.id, "option_id": option_id,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..auth.models import User
-from ..awards import polls
+from ..awards import ballots, polls
 from ..awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT
 from ..database import write_transaction
 from ..errors import Conflict, NotFound
@@ -76,7 +76,12 @@ def check_in(actor, event: Event, registration: Registration) -> Registration:
 
 def hand_out_card(actor, event: Event, registration: Registration) -> None:
     """Record that the desk gave this checked-in person a vote card: only that, never which
-    card (so that nobody, the app included, can tell whose card voted what)."""
+    card (so that nobody, the app included, can tell whose card voted what).
+
+    Not while a poll the card could vote in holds their vote by link: the card would vote
+    again. The registration's row, changed first, waits for such a vote in flight (it holds
+    the row, see awards/ballots.py), so the check after it sees that vote.
+    """
     if registration.event_id != event.id or registration.status != STATUS_CONFIRMED:
         raise UnknownTicket()
     with write_transaction():
@@ -85,6 +90,12 @@ def hand_out_card(actor, event: Event, registration: Registration) -> None:
                 _l("%(name)s has a vote card already.", name=registration.user.name)
                 if registration.vote_card_received else
                 _l("Please check %(name)s in first.", name=registration.user.name))
+        voted = ballots.open_poll_voted_by_link(event.id, registration.user_id)
+        if voted is not None:
+            raise CardNotHandedOut(_l(
+                "%(name)s has voted with their personal link in the open vote “%(title)s”: "
+                "please hand out the card once that vote has closed.",
+                name=registration.user.name, title=voted.title))
         record(actor, "cards.handed_out", event.id, registration=registration.id)
 
 
@@ -121,5 +132,6 @@ def register_walk_in(actor, event: Event, *, name: str, email: str, organisation
         if not result.created:
             raise AlreadyRegistered()
         registrations.mark_checked_in(result.registration)
+        polls.count_newly_eligible(event.id, (ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT))
         record(actor, "checkin.walk_in", event.id, registration=result.registration.id)
     return result.registration

@@ -1,5 +1,7 @@
 """The organiser's vote cards: print them, print them again, void a lost one."""
 
+import random
+
 import segno
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -57,7 +59,8 @@ def void_vote_card(slug: str):
     except DomainError as error:
         flash(error.message, "warning")
         return _page(event, error.status_code, void_form=form)
-    flash(_("Card %(number)d no longer counts.", number=form.number.data), "success")
+    flash(_("Card %(number)d no longer counts. Hand the person a new card.",
+            number=form.number.data), "success")
     return redirect(url_for("organiser.vote_cards", slug=slug), 303)
 
 
@@ -71,6 +74,9 @@ def vote_cards_sheet(slug: str):
     last = max(first, min(last, first + cards.MAX_CARDS_AT_ONCE - 1))
     printable = [(card, cards.code_of(card), _qr(card)) for card in
                  cards.cards_of(event, range(first, last + 1)) if card.voided_at is None]
+    # A stack in number order, handed out from the top, would match the numbers to the order
+    # of check-ins in the audit log; this order is stored nowhere.
+    random.SystemRandom().shuffle(printable)
     sheets = [printable[i:i + CARDS_PER_SHEET]
               for i in range(0, len(printable), CARDS_PER_SHEET)]
     return render_template("organiser/vote_cards_sheet.html", event=event, sheets=sheets,

@@ -87,8 +87,16 @@ def test_hundred_submissions_with_fifty_cards_make_fifty_votes(app, open_poll, o
     assert db.session.get(Poll, poll_id).votes_cast == 50
 
 
-def test_votes_racing_the_close_count_exactly_when_they_got_a_receipt(app, open_poll, organiser):
-    poll_id, user_ids, finalist_ids = open_poll(60)
+@pytest.mark.parametrize("by_card", [False, True], ids=["link", "card"])
+def test_votes_racing_the_close_count_exactly_when_they_got_a_receipt(app, open_poll, organiser,
+                                                                      by_card):
+    poll_id, user_ids, finalist_ids = open_poll(0 if by_card else 60)
+    if by_card:
+        event = db.session.get(Poll, poll_id).event
+        voter_ids = [card.id for card in cards.create_cards(organiser, event, 60)]
+    else:
+        voter_ids = user_ids
+    cast = _vote_with_card if by_card else _vote
     organiser_id = organiser.id
     halfway = threading.Event()
 
@@ -101,7 +109,7 @@ def test_votes_racing_the_close_count_exactly_when_they_got_a_receipt(app, open_
             return "closed"
         if index == 20:
             halfway.set()
-        return _vote(app, poll_id, user_ids[index], finalist_ids[index % 3])
+        return cast(app, poll_id, voter_ids[index], finalist_ids[index % 3])
 
     results = run_in_threads(61, attempt)
 
@@ -112,7 +120,7 @@ def test_votes_racing_the_close_count_exactly_when_they_got_a_receipt(app, open_
     db.session.rollback()
     stored = set(db.session.scalars(select(Ballot.receipt).where(Ballot.poll_id == poll_id)))
     assert stored == receipts  # every receipt counted, no ballot without one
-    assert count_rows(Participation) == len(receipts)
+    assert count_rows(CardParticipation if by_card else Participation) == len(receipts)
     assert db.session.get(Poll, poll_id).votes_cast == len(receipts)
 
 
@@ -132,3 +140,45 @@ def test_nothing_in_the_schema_links_a_ballot_to_a_voter(app, open_poll, organis
     db.session.rollback()
     ids = set(db.session.scalars(select(Ballot.id)))
     assert len(ids) == 5 and all(len(i) == 32 and int(i, 16) for i in ids)  # random, no order
+
+
+def test_a_link_vote_and_a_card_handed_out_at_once_never_both_go_through(
+        app, create_event, register, organiser):
+    # Both would give one person two votes in the open poll: the link's and the card's.
+    from eventapp.checkin.services import check_in, hand_out_card
+    from eventapp.registration.models import Registration
+
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event = create_event(finalists=2, format="in_person", venue="Berlin", sessions=())
+    cards.create_cards(organiser, event, 1)
+    people = [register(event, email=f"both{i}@example.org") for i in range(20)]
+    for person in people:
+        check_in(organiser, event, person)
+    poll = polls.create_poll(organiser, event, "ClusterERFOLG")
+    polls.open_poll(organiser, poll)
+    poll_id, event_id, organiser_id = poll.id, event.id, organiser.id
+    option_id = poll.candidates[0].id
+    registrations = [(person.id, person.user_id) for person in people]
+
+    def attempt(index):
+        registration_id, user_id = registrations[index // 2]
+        if index % 2:
+            return _vote(app, poll_id, user_id, option_id)
+        with app.app_context():
+            try:
+                hand_out_card(db.session.get(User, organiser_id),
+                              db.session.get(Poll, poll_id).event,
+                              db.session.get(Registration, registration_id))
+                return "card"
+            except DomainError as error:
+                return error
+
+    results = run_in_threads(2 * len(people), attempt)
+
+    db.session.rollback()
+    voted = set(db.session.scalars(select(Participation.user_id)
+                                   .where(Participation.poll_id == poll_id)))
+    carded = set(db.session.scalars(select(Registration.user_id).where(
+        Registration.event_id == event_id, Registration.vote_card_received)))
+    assert not voted & carded, results
+    assert len(voted | carded) == len(people)  # one of the two, never neither
