@@ -14,6 +14,7 @@ from eventapp.awards.models import (
     KIND_FINALISTS,
     KIND_PEOPLE,
     KIND_QUESTION,
+    POLL_ANNOUNCED,
     POLL_DRAFT,
     POLL_OPEN,
     POLL_REVEALED,
@@ -301,3 +302,91 @@ def test_a_person_loses_their_photo_only_when_the_organiser_removes_it(
     question = polls.create_poll(organiser, event, "Frage?", kind=KIND_QUESTION)
     with pytest.raises(NotFound):
         polls.set_photo(organiser, question, question.candidates[0].id, image_bytes())
+
+
+def _two_announced_polls(create_event, register, organiser):
+    """An award and a question of one event, both voted, closed and announced; the question,
+    opened second, is on the screen."""
+    event = create_event(finalists=2)
+    voters = [register(event).user for _ in range(2)]
+    award = polls.create_poll(organiser, event, "ClusterERFOLG")
+    question = polls.create_poll(organiser, event, "Wieder hybrid?", kind=KIND_QUESTION)
+    for poll in (award, question):
+        live.open_vote(organiser, event, poll_id=poll.id)
+        for voter in voters:
+            ballots.cast_vote(poll, voter, poll.candidates[0].id)
+        live.close_vote(organiser, event)
+        live.announce(organiser, event)
+    return event, award, question
+
+
+def test_revealing_one_poll_keeps_another_announced_one_unpublished(
+        app, client, create_event, register, organiser):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event, award, question = _two_announced_polls(create_event, register, organiser)
+
+    live.publish_results(organiser, event)  # the question, on the screen
+
+    assert reloaded(question).status == POLL_REVEALED
+    assert reloaded(award).status == POLL_ANNOUNCED  # its own show is still to come
+    results = client.get(f"/events/{event.slug}/results").get_data(as_text=True)
+    assert "Wieder hybrid?" in results and "ClusterERFOLG" not in results
+
+
+def test_the_live_control_brings_an_earlier_poll_back_to_the_screen(
+        app, client, auth, create_event, register, organiser):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event, award, question = _two_announced_polls(create_event, register, organiser)
+    live.publish_results(organiser, event)
+    auth.login_organiser()
+    control = client.get(f"/organiser/events/{event.slug}/live").get_data(as_text=True)
+    assert f'name="poll" value="{award.id}"' in control
+
+    assert _control(client, event.slug, "show_poll", poll=award.id).status_code == 303
+    assert polls.current_poll(event).id == award.id
+    state = live.public_state(event)
+    assert state["poll"]["id"] == award.id and state["mode"] == "results"
+    assert state["results"]["ranking"] == []  # its reveal starts from the last place
+    _reveal_all(client, event.slug, 2)  # the finalist without a vote, then the winner
+    assert reloaded(award).status == POLL_REVEALED
+    # A draft is opened, not shown; another event's poll is not this event's.
+    other = polls.create_poll(organiser, create_event(finalists=2), "Fremd")
+    assert _control(client, event.slug, "show_poll", poll=other.id).status_code == 404
+
+
+def test_a_ranking_only_result_publishes_no_choice_next_to_the_receipts(
+        app, client, create_event, register, organiser):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event = create_event(finalists=2)
+    question = polls.create_poll(organiser, event, "Wieder hybrid?", kind=KIND_QUESTION,
+                                 show_counts=False)
+    live.open_vote(organiser, event, poll_id=question.id)
+    receipts = [ballots.cast_vote(question, register(event).user, question.candidates[0].id)
+                for _ in range(3)]
+    live.close_vote(organiser, event)
+    live.announce(organiser, event)
+    live.publish_results(organiser, event)
+
+    page = client.get(f"/events/{event.slug}/results").get_data(as_text=True)
+    assert "Wieder hybrid?" in page and "receipts-table" not in page
+    assert not any(receipt in page for receipt in receipts)  # nothing to count by
+    # Each voter still checks their own vote.
+    lookup = client.get(f"/events/{event.slug}/results?receipt={receipts[1]}")
+    found = lookup.get_data(as_text=True)
+    assert receipts[1] in found and "gezählt" in found and "Ja" in found
+
+
+def test_who_registers_or_walks_in_during_a_vote_counts_among_the_eligible(
+        app, orga, create_event, register, organiser, mailbox):
+    event = create_event(finalists=2, format="in_person", venue="Berlin")
+    for _ in range(2):
+        register(event)
+    poll = live.open_vote(organiser, event, "ClusterERFOLG")
+    assert reloaded(poll).eligible_count == 2
+
+    register(event)  # confirmed while the vote is open
+    assert orga.post(f"/organiser/events/{event.slug}/checkin/walk-in", data={
+        "name": "Wanda Walk-in", "email": "wanda@example.org", "consent": "y"}
+    ).status_code == 303
+
+    assert reloaded(poll).eligible_count == 4

@@ -125,7 +125,7 @@ def test_tie_at_the_top_leads_to_a_runoff_among_the_tied(poll_with_voters, organ
     ballots.cast_vote(runoff, users[0], runoff.candidates[1].id)
     polls.close_poll(organiser, runoff)
     polls.announce(organiser, runoff)
-    polls.reveal_results(organiser, poll.event, show=True)
+    polls.reveal_results(organiser, runoff, show=True)
     (entry,) = hall_of_fame()
     # The award keeps its own title in the hall of fame, not the run-off's.
     assert entry.award == poll.title and entry.winners == [(b.organisation, b.project_title)]
@@ -142,5 +142,5 @@ def test_no_runoff_without_a_tie_and_announced_results_never_change(poll_with_vo
     assert snapshot.ranking[0]["organisation"] == a.organisation
     with pytest.raises(Conflict):
         polls.announce(organiser, poll)
-    polls.reveal_results(organiser, poll.event, show=False)
+    polls.reveal_results(organiser, poll, show=False)
     assert ballots.receipts_of(poll)[0][1] == a.id

@@ -5,8 +5,8 @@ A poll goes draft → open → closed → announced → revealed. Closing is
 flight (each holds the poll row until its commit, see ballots.py) and stops every later one;
 the same transaction then mixes the last ballots in, so a closed poll is a counted one.
 Announcing stores the result; only revealing (the big screen reaching the winner, or the
-organiser publishing without a show) makes it public, for every announced poll of the event
-at once, so that no page, mail or phone spoils the ceremony.
+organiser publishing without a show) makes it public, poll by poll (a run-off with the tie
+it settled), so that no page, mail or phone spoils the ceremony.
 """
 
 from dataclasses import asdict, dataclass
@@ -27,6 +27,7 @@ from ..events.services import EventNotFound
 from ..extensions import db
 from ..registration.models import STATUS_CONFIRMED, Registration
 from ..registration.services import registered_user
+from ..registration.signals import place_taken
 from .ballots import mix_at_close, receipts_of, tally, tied_at_top
 from .finalists import finalists_of
 from .logos import reencode_image
@@ -399,6 +400,12 @@ def count_newly_eligible(event_id: int, eligibilities: tuple[str, ...]) -> None:
         .execution_options(synchronize_session=False))
 
 
+@place_taken.connect
+def _count_registered(event_id: int) -> None:
+    # Whoever gets a place during a vote for everyone registered may vote in it too.
+    count_newly_eligible(event_id, (ELIGIBLE_REGISTERED,))
+
+
 def _move(poll: Poll, source: str, target: str, **values) -> None:
     """Change the poll's status if it is still `source` (one conditional UPDATE)."""
     moved = db.session.execute(
@@ -423,6 +430,14 @@ def open_poll(actor, poll: Poll) -> None:
         _move(poll, POLL_DRAFT, POLL_OPEN, opened_at=now, on_screen_at=now,
               eligible_count=_eligible_count(poll))
         record(actor, "poll.opened", poll.event_id, poll=poll.id)
+
+
+def put_on_screen(poll: Poll) -> None:
+    """Make the poll the one the screen, the ballot and the phones follow (joins the caller's
+    transaction)."""
+    db.session.execute(update(Poll).where(Poll.id == poll.id).values(on_screen_at=utcnow())
+                       .execution_options(synchronize_session=False))
+    db.session.expire(poll)
 
 
 def close_poll(actor, poll: Poll) -> None:
@@ -482,22 +497,25 @@ def _announce(actor, poll: Poll) -> ResultSnapshot:
     return snapshot
 
 
-def reveal_results(actor, event: Event, show: bool) -> int:
-    """Make every announced result of the event public at once; returns how many polls.
+def reveal_results(actor, poll: Poll, show: bool) -> int:
+    """Make the poll's announced result public, with those of the polls it settled as their
+    run-off (a tie is published with its decision); returns how many polls.
 
-    `show`: whether the big screen revealed the winner (else: published without a show).
+    Another announced poll of the event waits for its own reveal. `show`: whether the big
+    screen revealed the winner (else: published without a show).
     """
     with write_transaction():
-        announced = [poll for poll in polls_of(event) if poll.status == POLL_ANNOUNCED]
+        settled = [poll]
+        while settled[-1].parent_id is not None:
+            settled.append(db.session.get(Poll, settled[-1].parent_id))
+        announced = [p.id for p in settled if p.status == POLL_ANNOUNCED]
         if not announced:
             return 0
         moved = db.session.execute(
-            update(Poll).where(Poll.id.in_([poll.id for poll in announced]),
-                               Poll.status == POLL_ANNOUNCED)
+            update(Poll).where(Poll.id.in_(announced), Poll.status == POLL_ANNOUNCED)
             .values(status=POLL_REVEALED).execution_options(synchronize_session=False)).rowcount
-        for poll in announced:
-            db.session.expire(poll)
+        for revealed in settled:
+            db.session.expire(revealed)
         if moved:
-            record(actor, "poll.revealed", event.id, polls=[poll.id for poll in announced],
-                   show=show)
+            record(actor, "poll.revealed", poll.event_id, polls=announced, show=show)
     return moved

@@ -28,10 +28,17 @@ class PitchForm(Form):
     submit = SubmitField(_l("Start pitch"))
 
 
+class PollForm(Form):
+    """Brings a poll opened earlier back to the screen."""
+
+    poll = IntegerField(widget=HiddenInput(), validators=[DataRequired(), DATABASE_ID])
+    submit = SubmitField(_l("Put on the screen"))
+
+
 class OpenVoteForm(Form):
     """Opens a poll set up beforehand (`poll`), or a new one among all finalists."""
 
-    poll = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    poll = IntegerField(widget=HiddenInput(), validators=[Optional(), DATABASE_ID])
     title = StringField(_l("Title of the vote"), validators=[DataRequired(), Length(max=200)])
     eligibility = RadioField(_l("Who may vote"), default=ELIGIBLE_REGISTERED, choices=choices([
         (ELIGIBLE_REGISTERED, _l("Everyone registered")),

@@ -18,7 +18,7 @@ from ..mailing.compose import external_url
 from ..networks.access import LIVE
 from ..site import allow_frames_from
 from . import bp, online, services
-from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm
+from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm, PollForm
 from .state_cache import POLLED_ENDPOINTS, state_headers, state_tags
 
 
@@ -143,6 +143,8 @@ ACTIONS = {
     "open": (OpenVoteForm, lambda event, form: services.open_vote(
         current_user, event, form.title.data, form.eligibility.data,
         form.cards_may_vote.data, poll_id=form.poll.data)),
+    "show_poll": (PollForm, lambda event, form: services.show_poll(
+        current_user, event, form.poll.data)),
     "close": (ActionForm, lambda event, form: services.close_vote(current_user, event)),
     "runoff": (ActionForm, lambda event, form: services.start_runoff(current_user, event)),
     "announce": (ActionForm, lambda event, form: services.announce(current_user, event)),

@@ -15,6 +15,7 @@ from ..awards.finalists import get_finalist
 from ..awards.models import (
     ELIGIBLE_REGISTERED,
     POLL_ANNOUNCED,
+    POLL_DRAFT,
     POLL_OPEN,
     POLL_REVEALED,
     Finalist,
@@ -235,6 +236,24 @@ def _poll_on_screen(event: Event) -> Poll:
     return poll
 
 
+def show_poll(actor, event: Event, poll_id: int) -> Poll:
+    """Bring a poll opened earlier back to the screen, to go on with it (announce it, reveal
+    it) or show its result again; the remote's buttons act on it from now on."""
+    poll = polls.get_poll(event, poll_id)
+    if poll.status == POLL_DRAFT:
+        raise Conflict(_l("This poll has not been opened yet: open it to put it on the screen."))
+    if any(other.status == POLL_OPEN for other in polls.polls_of(event) if other.id != poll.id):
+        raise VoteRunning()  # its voters' phones follow the screen
+    with write_transaction():
+        polls.put_on_screen(poll)
+        if poll.status in (POLL_ANNOUNCED, POLL_REVEALED):
+            # An announced result is revealed from its last place, as if announced now.
+            _change(actor, event, "results", mode=MODE_RESULTS, poll_id=poll.id, revealed=0)
+        else:
+            _change(actor, event, "vote", mode=MODE_VOTE, poll_id=poll.id)
+    return poll
+
+
 def close_vote(actor, event: Event) -> Poll:
     """Close the current vote; the screen shows that voting has ended."""
     poll = _poll_on_screen(event)
@@ -279,7 +298,7 @@ def reveal_next(actor, event: Event) -> None:
     with write_transaction():
         _change(actor, event, "reveal", revealed=revealed)
         if revealed == steps:
-            polls.reveal_results(actor, event, show=True)
+            polls.reveal_results(actor, poll, show=True)
 
 
 def publish_results(actor, event: Event) -> None:
@@ -290,6 +309,6 @@ def publish_results(actor, event: Event) -> None:
     if poll.status != POLL_ANNOUNCED:
         raise NothingToReveal()
     with write_transaction():
-        if not polls.reveal_results(actor, event, show=False):
+        if not polls.reveal_results(actor, poll, show=False):
             raise AlreadyPublic()  # another organiser was quicker
         _bump(event)  # screens and phones fetch the whole result now

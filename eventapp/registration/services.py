@@ -48,6 +48,7 @@ from .models import (
     RegistrationRequest,
     ReservedPlace,
 )
+from .signals import place_taken
 from .tickets import ticket_png
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,7 @@ def _register_user(event: Event, user: User, attendance_mode: str, public_listin
     registration.reserved_place = reserved
     if took:
         registration.status, registration.waitlisted_at = STATUS_CONFIRMED, None
+        place_taken.send(event.id)
     elif waitlist:
         registration.status, registration.waitlisted_at = STATUS_WAITLISTED, utcnow()
     else:
@@ -368,6 +370,7 @@ def _promote_from_waitlist(event_id: int) -> list[Registration]:
             .execution_options(synchronize_session=False))
         if claimed.rowcount == 1:
             promoted.append(registration_id)
+            place_taken.send(event_id)
         else:  # promoted concurrently by someone else's cancellation
             _give_back_place(event_id, category if reserved else None)
     return [db.session.get(Registration, rid, populate_existing=True) for rid in promoted]

@@ -1,0 +1,14 @@
+"""Signals of registration for the features above it (as events/page_hooks.py does for pages).
+
+Awards sits above registration, yet a poll open for everyone registered counts whoever
+gets a place during the vote among its eligible: it connects a receiver here rather than
+registration importing upward.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender: the event's id; sent inside the transaction that gave a registration its place
+#: (registered, confirmed by the mailed link, or promoted from the waitlist)
+place_taken = _signals.signal("place-taken")
