@@ -86,6 +86,15 @@ def test_the_cards_print_on_a4(live_server, new_context, meeting, screenshot):
     _sign_in_organiser(page, live_server)
     page.goto(f"{live_server}/organiser/events/{event.slug}/vote-cards/sheet?first=1&last=8")
     expect(page.locator(".vote-card")).to_have_count(8)
+    page.emulate_media(media="print")
+    # Within A4's 10 mm margins, which every printer reaches (96 px to the inch).
     box = page.locator(".sheet").bounding_box()
-    assert abs(box["width"] - 794) < 2 and abs(box["height"] - 1123) < 2
+    assert abs(box["width"] - 190 / 25.4 * 96) < 2 and abs(box["height"] - 277 / 25.4 * 96) < 2
+    # Nothing on a card is cut off: the code fits beside the QR code, the card holds it all.
+    assert page.evaluate("""() => [...document.querySelectorAll('.vote-card')].every(card =>
+        card.scrollHeight <= card.clientHeight + 1 && card.scrollWidth <= card.clientWidth + 1
+        && card.querySelector('.vote-card-code').getBoundingClientRect().right
+           <= card.getBoundingClientRect().right)""")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1  # eight cards, one sheet
     screenshot(page, "cards-04-sheet")
