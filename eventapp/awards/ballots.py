@@ -25,8 +25,10 @@ from functools import partial
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Integer, String, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import Insert, Update
+from sqlalchemy.sql.selectable import Select
 
 from ..auth.models import User
 from ..database import after_commit, write_transaction
@@ -130,20 +132,56 @@ _VOTER = (
 # cannot hand its holder a vote card meanwhile (checkin/services.py waits for it and then
 # sees the vote), nor a vote go through after the card was handed out.
 _VOTER_HELD = _VOTER.with_for_update(read=True, of=Registration.__table__)
-_INSERT_PARTICIPATION = insert(Participation.__table__)
-_INSERT_CARD_PARTICIPATION = insert(CardParticipation.__table__)
 _CARD_HAS_VOTED = (select(CardParticipation.card_id)
                    .where(CardParticipation.poll_id == bindparam("poll_id"),
                           CardParticipation.card_id == bindparam("card_id")).exists())
 _INBOX = InboxBallot.__table__
-_INSERT_INTO_INBOX = insert(_INBOX)
 _POLLS = Poll.__table__
-# Counts the vote, proves the poll open at the commit, and says how many ballots wait.
-_COUNT_VOTE = (update(_POLLS)
-               .where(_POLLS.c.id == bindparam("poll_id"), _POLLS.c.status == POLL_OPEN)
-               .values(votes_cast=_POLLS.c.votes_cast + 1)
-               .returning(select(func.count()).select_from(_INBOX)
-                          .where(_INBOX.c.poll_id == bindparam("poll_id")).scalar_subquery()))
+_WAITING = (select(func.count()).select_from(_INBOX)
+            .where(_INBOX.c.poll_id == bindparam("poll_id")).scalar_subquery())
+
+
+@dataclass(frozen=True)
+class _CastStatements:
+    """A vote's writes: who voted (a person's or a card's participation), what (into the
+    inbox), and the count, which proves the poll open at the commit and says how many ballots
+    wait. SQLite runs them one by one; PostgreSQL in one statement, one round trip."""
+
+    participation: Insert
+    into_inbox: Insert
+    count: Update
+    at_once: Select
+
+
+def _cast_statements(participations: Table, voter_column: str) -> _CastStatements:
+    count = (update(_POLLS)
+             .where(_POLLS.c.id == bindparam("poll_id"), _POLLS.c.status == POLL_OPEN)
+             .values(votes_cast=_POLLS.c.votes_cast + 1))
+    # In one statement the count comes first (nothing is written unless the poll is open);
+    # the inbox it reads does not include this statement's own ballot yet, hence + 1.
+    counted = count.returning(_POLLS.c.id).cte("counted")
+    voted = (insert(participations)
+             .from_select(["poll_id", voter_column],
+                          select(counted.c.id, bindparam("voter_id", type_=Integer)))
+             .returning(participations.c.poll_id).cte("voted"))
+    cast = (insert(_INBOX)
+            .from_select(["id", "poll_id", "option_id", "receipt"],
+                         select(bindparam("ballot_id", type_=String), voted.c.poll_id,
+                                bindparam("option_id", type_=Integer),
+                                bindparam("receipt", type_=String)))
+            .returning(_INBOX.c.poll_id).cte("cast"))
+    return _CastStatements(
+        participation=insert(participations).values(
+            {"poll_id": bindparam("poll_id"), voter_column: bindparam("voter_id")}),
+        into_inbox=insert(_INBOX).values(
+            id=bindparam("ballot_id"), poll_id=bindparam("poll_id"),
+            option_id=bindparam("option_id"), receipt=bindparam("receipt")),
+        count=count.returning(_WAITING),
+        at_once=select(_WAITING + 1).select_from(cast))
+
+
+_PERSONAL_CAST = _cast_statements(Participation.__table__, "user_id")
+_CARD_CAST = _cast_statements(CardParticipation.__table__, "card_id")
 # The mixer's statements: the inbox gives up its ballots only if enough of them wait.
 _TAKE_FROM_INBOX = (
     delete(_INBOX)
@@ -277,8 +315,8 @@ def cast_vote(poll: Poll | None, user: User, option_id: int) -> str:
     """Cast the user's one vote and return the receipt code (shown once, stored nowhere else)."""
     if poll is None or poll.status != POLL_OPEN:
         raise PollNotOpen()
-    return _cast(poll, _INSERT_PARTICIPATION, {"poll_id": poll.id, "user_id": user.id},
-                 option_id, check=lambda: check_vote(poll, user, option_id, casting=True))
+    return _cast(poll, _PERSONAL_CAST, user.id, option_id,
+                 check=lambda: check_vote(poll, user, option_id, casting=True))
 
 
 # --- voting with a card ---------------------------------------------------------------------
@@ -315,11 +353,10 @@ def check_card_vote(poll: Poll | None, card: VoteCard, option_id: int) -> PollOp
 def cast_card_vote(poll: Poll | None, card: VoteCard, option_id: int) -> str:
     """Cast the card's one vote in the poll; the receipt, as for a personal vote."""
     check_card_vote(poll, card, option_id)
-    return _cast(poll, _INSERT_CARD_PARTICIPATION, {"poll_id": poll.id, "card_id": card.id},
-                 option_id)
+    return _cast(poll, _CARD_CAST, card.id, option_id)
 
 
-def _cast(poll: Poll, participation, voter: dict, option_id: int,
+def _cast(poll: Poll, statements: _CastStatements, voter_id: int, option_id: int,
           check: Callable[[], object] = lambda: None) -> str:
     """Write who voted (a person or a card) and what, count it while the poll is open;
     `check` runs the rules inside the transaction, where what they read holds."""
@@ -331,11 +368,14 @@ def _cast(poll: Poll, participation, voter: dict, option_id: int,
             limit_waiting(current_app.config["VOTE_LOCK_TIMEOUT_MS"],
                           current_app.config["VOTE_STATEMENT_TIMEOUT_MS"])
             check()
-            db.session.execute(participation, voter)
-            db.session.execute(_INSERT_INTO_INBOX, {
-                "id": secrets.token_hex(16), "poll_id": poll.id, "option_id": option_id,
-                "receipt": receipt})
-            waiting = db.session.execute(_COUNT_VOTE, {"poll_id": poll.id}).scalar()
+            values = {"poll_id": poll.id, "voter_id": voter_id, "option_id": option_id,
+                      "ballot_id": secrets.token_hex(16), "receipt": receipt}
+            if db.session.get_bind().dialect.name == "postgresql":
+                waiting = db.session.execute(statements.at_once, values).scalar()
+            else:
+                db.session.execute(statements.participation, values)
+                db.session.execute(statements.into_inbox, values)
+                waiting = db.session.execute(statements.count, values).scalar()
             if waiting is None:
                 raise PollNotOpen()
             if waiting >= current_app.config["BALLOT_MIX_BATCH"]:

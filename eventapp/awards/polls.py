@@ -114,15 +114,15 @@ def _read_ballot(slug: str) -> tuple[Event, Poll | None] | None:
 def ballot_of(slug: str) -> tuple[Event, Poll | None]:
     """The published event with this slug and its current poll, for the ballot and the vote.
 
-    The cached objects are copied into the request's session without a query
-    (merge with load=False), so the request can read them and load anything else they lead to.
+    The cached objects themselves, detached and fully loaded (their event's network, the
+    poll's candidates with their finalists): the ballot and the vote only read them, and
+    copying them into the request's session cost more than the rest of reading the ballot.
+    Anything a page of the ballot needs must be loaded by `_read_ballot`.
     """
     cached = current_app.extensions["ballot_cache"].get(slug)
     if cached is None:
         raise EventNotFound()
-    event, poll = cached
-    return (db.session.merge(event, load=False),
-            db.session.merge(poll, load=False) if poll is not None else None)
+    return cached
 
 
 def snapshot_of(poll: Poll) -> ResultSnapshot | None:
