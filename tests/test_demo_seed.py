@@ -220,12 +220,21 @@ def test_the_example_past_winner_is_marked_as_an_example(seeded):
     assert "(example)" in winner.organisation and "(example)" in winner.award
 
 
-def test_the_demo_has_vote_cards_to_try(runner):
-    from eventapp.awards.cards import card_counts
-    from eventapp.events.services import get_event
+def test_the_demo_has_vote_cards_to_try(runner, client):
+    from eventapp.awards.cards import card_counts, cards_of, code_of
+    from eventapp.live import services as live
 
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0
-    assert card_counts(get_event("clustertreffen-2022")) == {"printed": 16, "voided": 0}
+    event = get_event("clustertreffen-2022")
+    assert card_counts(event) == {"printed": 16, "voided": 0}
+    # A newcomer opens the audience question and votes with a printed card.
+    organiser = find_user_by_email("organiser@example.org")
+    question = next(p for p in polls_of(event) if p.kind == "question")
+    live.open_vote(organiser, event, poll_id=question.id)
+    client.get(f"/c/{code_of(cards_of(event)[0])}")
+    voted = client.post(f"/events/{event.slug}/vote",
+                        data={"finalist": question.candidates[0].id, "confirmed": "1"})
+    assert voted.status_code == 200 and 'id="receipt"' in voted.get_data(as_text=True)
 
 
 def test_two_networks_each_with_its_meeting_and_people_in_roles(seeded, client):
