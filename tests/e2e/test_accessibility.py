@@ -43,8 +43,12 @@ axe = Axe()
 
 
 def serious_violations(page) -> list[str]:
+    # A page that polls (live.js) may swap its content right after loading; axe looks at it
+    # once that first poll has settled, not at nodes being replaced under it.
+    page.wait_for_load_state("networkidle")
     results = axe.run(page)
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]}"
+            f" – {v['nodes'][0].get('failureSummary', '')})"
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
