@@ -354,6 +354,27 @@ def test_the_live_control_brings_an_earlier_poll_back_to_the_screen(
     assert _control(client, event.slug, "show_poll", poll=other.id).status_code == 404
 
 
+def test_the_live_control_says_on_the_screen_only_of_a_poll_the_screen_shows(
+        client, auth, create_event, organiser):
+    event = create_event(finalists=2)
+    award = polls.create_poll(organiser, event, "ClusterERFOLG")
+    polls.create_poll(organiser, event, "Wieder hybrid?", kind=KIND_QUESTION)
+    auth.login_organiser()
+
+    def poll_list():
+        control = client.get(f"/organiser/events/{event.slug}/live").get_data(as_text=True)
+        return control[control.index('id="poll-list"'):]
+
+    # The screen shows the welcome: the poll the buttons act on is next, not on the screen.
+    listed = poll_list()
+    assert "auf dem Bildschirm</span>" not in listed and "als Nächstes</span>" in listed
+    live.open_vote(organiser, event, poll_id=award.id)
+    listed = poll_list()
+    assert "auf dem Bildschirm</span>" in listed and "als Nächstes</span>" not in listed
+    badge = listed.index("auf dem Bildschirm")
+    assert badge < listed.index("ClusterERFOLG") < listed.index("hybrid")
+
+
 def test_a_ranking_only_result_publishes_no_choice_next_to_the_receipts(
         app, client, create_event, register, organiser):
     app.config["MAIL_SUPPRESS_SEND"] = True
