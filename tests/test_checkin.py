@@ -58,6 +58,15 @@ def test_desk_refuses_forged_and_foreign_tickets(client, auth, create_event, reg
     assert db.session.get(Registration, stranger.id).checked_in_at is None
 
 
+def test_an_empty_ticket_code_is_named_at_its_field(client, auth, create_event):
+    event = create_event()
+    auth.login_organiser()
+    answer = client.post(f"/organiser/events/{event.slug}/checkin", data={"ticket": ""})
+    assert answer.status_code == 422
+    assert re.search(r'id="ticket"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="ticket"',
+                     answer.get_data(as_text=True))
+
+
 def test_desk_finds_people_by_name_and_checks_them_in(client, auth, create_event, register):
     event = create_event()
     person = register(event, name="Björn Öztürk", organisation="Ölmühle")

@@ -16,11 +16,11 @@ from . import bp, services
 from .forms import CheckInForm, SearchForm, TicketForm, WalkInForm
 
 
-def _desk(event, status=200, walk_in=None):
+def _desk(event, status=200, walk_in=None, ticket=None):
     search = SearchForm(request.args)
     found = services.search(event, search.q.data) if search.q.data else []
     return render_template("checkin/desk.html", event=event, search=search, found=found,
-                           ticket_form=TicketForm(), walk_in_form=walk_in or WalkInForm(),
+                           ticket_form=ticket or TicketForm(), walk_in_form=walk_in or WalkInForm(),
                            counts=services.counts(event),
                            hands_out_cards=cards.card_counts(event)["printed"] > 0), status
 
@@ -52,7 +52,8 @@ def check_in(slug: str):
             registration = services.confirmed_registration(event, chosen.registration_id.data)
         else:
             flash(_("Please check your input."), "danger")
-            return _desk(event, 422)
+            # A ticket typed or scanned: its field says what is wrong with it.
+            return _desk(event, 422, ticket=ticket if "ticket" in request.form else None)
         services.check_in(current_user, event, registration)
     except DomainError as error:
         flash(error.message, "warning")
