@@ -279,3 +279,20 @@ def test_the_vote_start_page_sends_the_personal_link_back_to_the_ballot(
     assert signed_in.headers["Location"].endswith(f"/events/{event.slug}/vote")
     assert f'value="{poll.candidates[0].id}"' in client.get(
         f"/events/{event.slug}/vote").get_data(as_text=True)
+
+
+def test_a_refused_card_keeps_the_person_the_desk_had_found(orga, hall, register):
+    # The desk searched for the person; after the refusal they stay in view, not the search.
+    event, poll, _printed = hall
+    person = register(event, name="Lina Link")
+    ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+    orga.post(f"/organiser/events/{event.slug}/checkin", data={"registration_id": person.id})
+    desk = orga.get(f"/organiser/events/{event.slug}/checkin?q=Lina").get_data(as_text=True)
+    card_form = re.search(r'<form method="post" action="([^"]+/checkin/card[^"]*)"', desk)
+
+    refused = orga.post(card_form.group(1).replace("&amp;", "&"),
+                        data={"registration_id": person.id})
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert 'value="Lina"' in page  # the search field
+    assert f'name="registration_id" value="{person.id}"' in page
