@@ -373,6 +373,10 @@ def test_the_live_control_says_on_the_screen_only_of_a_poll_the_screen_shows(
     assert "auf dem Bildschirm</span>" in listed and "als Nächstes</span>" not in listed
     badge = listed.index("auf dem Bildschirm")
     assert badge < listed.index("ClusterERFOLG") < listed.index("hybrid")
+    # The vote runs on while the screen shows the welcome: its poll is not next, it is open.
+    live.show_welcome(organiser, event)
+    listed = poll_list()
+    assert "nicht auf dem Bildschirm</span>" in listed and "als Nächstes</span>" not in listed
 
 
 def test_a_ranking_only_result_publishes_no_choice_next_to_the_receipts(
