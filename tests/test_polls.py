@@ -373,10 +373,16 @@ def test_the_live_control_says_on_the_screen_only_of_a_poll_the_screen_shows(
     assert "auf dem Bildschirm</span>" in listed and "als Nächstes</span>" not in listed
     badge = listed.index("auf dem Bildschirm")
     assert badge < listed.index("ClusterERFOLG") < listed.index("hybrid")
-    # The vote runs on while the screen shows the welcome: its poll is not next, it is open.
+    # The vote runs on while the screen shows the welcome: its poll is not next, it is open,
+    # and the organiser can put it back on the screen (to show the turnout again).
     live.show_welcome(organiser, event)
     listed = poll_list()
     assert "nicht auf dem Bildschirm</span>" in listed and "als Nächstes</span>" not in listed
+    control = client.get(f"/organiser/events/{event.slug}/live").get_data(as_text=True)
+    assert f'name="poll" value="{award.id}"' in control  # its "put on the screen"
+    assert _control(client, event.slug, "show_poll", poll=award.id).status_code == 303
+    assert live.public_state(event)["mode"] == "vote"
+    assert "auf dem Bildschirm</span>" in poll_list()
 
 
 def test_a_ranking_only_result_publishes_no_choice_next_to_the_receipts(
