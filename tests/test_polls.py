@@ -354,7 +354,7 @@ def test_the_live_control_brings_an_earlier_poll_back_to_the_screen(
     assert _control(client, event.slug, "show_poll", poll=other.id).status_code == 404
 
 
-def test_the_live_control_says_on_the_screen_only_of_a_poll_the_screen_shows(
+def test_the_live_control_says_which_poll_the_screen_shows_and_brings_it_back(
         client, auth, create_event, organiser):
     event = create_event(finalists=2)
     award = polls.create_poll(organiser, event, "ClusterERFOLG")

@@ -282,7 +282,7 @@ def test_the_vote_start_page_sends_the_personal_link_back_to_the_ballot(
 
 
 def test_a_refused_card_keeps_the_person_the_desk_had_found(orga, hall, register):
-    # The desk searched for the person; after the refusal they stay in view, not the search.
+    # The desk had searched for the person: after the refusal the search and the person stay.
     event, poll, _printed = hall
     person = register(event, name="Lina Link")
     ballots.cast_vote(poll, person.user, poll.candidates[0].id)
