@@ -51,7 +51,7 @@ PARTS = [
     ("flask_login.login_manager", "LoginManager._load_user", "the signed-in user"),
     ("flask_wtf.csrf", "CSRFProtect.protect", "CSRF check"),
     ("flask_limiter._extension", "Limiter._check_request_limit",
-     "rate limit (with the user's load)"),
+     "rate limit"),
 ]
 
 

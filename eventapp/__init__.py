@@ -122,7 +122,9 @@ def _init_extensions(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="same-origin",
     )
-    login.init_app(app)
+    # Flask-Login's own context processor loads the user for every template; the proxy
+    # below loads it only where a page asks (the vote's receipt does not: bench/README.md).
+    login.init_app(app, add_context_processor=False)
     login.login_view = "auth.sign_in"
     login.login_message = _l("Please sign in to see this page.")
     login.login_message_category = "info"
@@ -263,5 +265,5 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["entry_label"] = entry_label
 
     @app.context_processor
-    def inject_locale():
-        return {"current_locale": lambda: str(get_locale())}
+    def inject_locale_and_user():
+        return {"current_locale": lambda: str(get_locale()), "current_user": current_user}

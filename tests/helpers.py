@@ -10,6 +10,7 @@ import html5lib
 import pytest
 from html5lib.html5parser import ParseError
 from PIL import Image
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from eventapp import create_app
@@ -165,3 +166,28 @@ def stored_utc(table: str, column: str, row_id: int) -> datetime:
 
     query = text(f"SELECT {column} FROM {table} WHERE id = :id").columns(**{column: DateTime()})
     return db.session.execute(query, {"id": row_id}).scalar_one()
+
+
+def statements_during(flask_app, request) -> tuple[list[str], object]:
+    """The statements the app sends to its database while answering `request()`."""
+    with flask_app.app_context():
+        engine = db.engine
+    sent: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args):
+        sent.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = request()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
+    return sent, response
+
+
+def copy_of_the_session(app, client):
+    """Another browser holding a copy of the client's session cookie, as a thief would."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session", domain="eventapp.test").value,
+                     domain="eventapp.test")
+    return thief

@@ -23,7 +23,7 @@ from eventapp.live import services as live
 from eventapp.registration.models import Registration
 from eventapp.registration.services import registrations_for_event
 
-from .helpers import ORGANISER_EMAIL, count_rows, free_port, soon
+from .helpers import ORGANISER_EMAIL, copy_of_the_session, count_rows, free_port, soon
 
 REDIS_LIMITS = "redis://127.0.0.1:6379/15"
 
@@ -88,17 +88,9 @@ def test_session_is_renewed_on_sign_in(client, auth, organiser):
         assert "planted" not in session and session["_user_id"] == str(organiser.id)
 
 
-def _copy_of_the_session(app, client):
-    """Another browser holding a copy of the client's session cookie, as a thief would."""
-    thief = app.test_client()
-    thief.set_cookie("session", client.get_cookie("session", domain="eventapp.test").value,
-                     domain="eventapp.test")
-    return thief
-
-
 def test_a_copied_organiser_session_dies_with_the_logout(app, client, auth, organiser):
     auth.login_organiser()
-    thief = _copy_of_the_session(app, client)
+    thief = copy_of_the_session(app, client)
     assert thief.get("/organiser/").status_code == 200
     auth.logout()
     assert thief.get("/organiser/").status_code == 302  # to the sign-in page
@@ -111,7 +103,7 @@ def test_a_copied_participant_session_dies_with_the_logout(app, client, auth, cr
                                                           register):
     user = register(create_event()).user
     auth.login_participant(user)
-    thief = _copy_of_the_session(app, client)
+    thief = copy_of_the_session(app, client)
     assert thief.get("/me/privacy").status_code == 200
     auth.logout()
     assert thief.get("/me/privacy").status_code == 302

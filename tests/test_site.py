@@ -7,12 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from eventapp import create_app
 from eventapp.extensions import db
 
-from .helpers import free_port
+from .helpers import free_port, statements_during
 
 
 @pytest.mark.parametrize("url", ["/", "/auth/sign-in", "/nowhere"])
@@ -58,31 +57,14 @@ def test_a_static_files_hash_is_computed_once_per_process(client, monkeypatch):
     assert len(opened) == len(set(opened))  # each file at most once, whatever came before
 
 
-def _queries_during(flask_app, request) -> tuple[list[str], object]:
-    """The statements the app sends to its database while answering `request()`."""
-    with flask_app.app_context():
-        engine = db.engine
-    sent: list[str] = []
-
-    def note(_connection, _cursor, statement, *_args):
-        sent.append(statement)
-
-    sa_event.listen(engine, "before_cursor_execute", note)
-    try:
-        response = request()
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", note)
-    return sent, response
-
-
 def test_healthz_answers_without_the_database(app, client):
-    sent, response = _queries_during(app, lambda: client.get("/healthz"))
+    sent, response = statements_during(app, lambda: client.get("/healthz"))
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
     assert sent == [] and "Set-Cookie" not in response.headers
 
 
 def test_readyz_asks_the_database(app, client):
-    sent, response = _queries_during(app, lambda: client.get("/readyz"))
+    sent, response = statements_during(app, lambda: client.get("/readyz"))
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
     assert len(sent) >= 1 and "Set-Cookie" not in response.headers

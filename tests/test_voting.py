@@ -10,7 +10,7 @@ from eventapp.awards.hall_of_fame import hall_of_fame
 from eventapp.awards.models import POLL_DRAFT, POLL_REVEALED, Ballot, Participation
 from eventapp.events.services import event_languages
 from eventapp.extensions import db
-from tests.helpers import reloaded
+from tests.helpers import copy_of_the_session, reloaded, statements_during
 
 
 @pytest.fixture
@@ -182,6 +182,41 @@ def test_a_ballot_cached_as_open_counts_no_vote_after_the_close(client, auth, sh
 
     late = client.post(url, data={"finalist": finalist.id, "confirmed": "1"})
     assert late.status_code == 409 and "nicht geöffnet" in late.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Participation)) == 0
+    assert reloaded(polls.current_poll(event)).votes_cast == 0
+
+
+def test_a_vote_by_link_loads_no_user(app, client, auth, show, cached_ballot):
+    """The cast checks the session's generation in its own statement (ballots._VOTER), so
+    the hot path spends no round trip on loading the signed-in user (bench/README.md)."""
+    event, people = show
+    _open(client, auth, event)
+    auth.login_participant(people[0])
+    url = f"/events/{event.slug}/vote"
+    finalist = polls.current_poll(event).candidates[0]
+    assert client.get(url).status_code == 200
+    vote = {"finalist": finalist.id, "confirmed": "1", "csrf_token": client.csrf_token()}
+
+    sent, response = statements_during(app, lambda: client.post(url, data=vote))
+
+    assert response.status_code == 200 and 'id="receipt"' in response.get_data(as_text=True)
+    assert not [s for s in sent if " FROM users " in s.replace("\n", " ") + " "]
+
+
+def test_a_copied_session_cannot_vote_once_its_owner_signed_out(app, client, auth, show):
+    event, people = show
+    _open(client, auth, event)
+    auth.login_participant(people[0])
+    url = f"/events/{event.slug}/vote"
+    finalist = polls.current_poll(event).candidates[0]
+    thief = copy_of_the_session(app, client)
+    assert 'name="finalist"' in thief.get(url).get_data(as_text=True)
+    auth.logout()  # ends every session of the owner, the copy's too
+
+    stolen = thief.post(url, data={"finalist": finalist.id, "confirmed": "1"})
+
+    assert stolen.status_code == 302 and stolen.headers["Location"].endswith(url)
+    assert 'name="finalist"' not in thief.get(url).get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 0
     assert reloaded(polls.current_poll(event)).votes_cast == 0
 

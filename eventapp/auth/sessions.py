@@ -1,10 +1,17 @@
-"""Starting a signed-in session: used by the sign-in routes of auth and by the registration
-link that confirms a registration and signs its owner in."""
+"""Signed-in sessions: starting one (used by the sign-in routes of auth and by the
+registration link that confirms a registration and signs its owner in), and reading whom one
+claims to be without loading the user (the vote)."""
+
+from dataclasses import dataclass
 
 from flask import session
 from flask_login import login_user
 
+from ..database import MAX_ID
 from .services import SESSION_GENERATION
+
+# Where Flask-Login keeps the signed-in user's id in the session.
+_FLASK_LOGIN_USER_ID = "_user_id"
 
 
 def start_session(user) -> None:
@@ -15,3 +22,21 @@ def start_session(user) -> None:
         session["lang"] = lang
     session[SESSION_GENERATION] = user.session_generation  # signing out everywhere ends it
     login_user(user)
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """Whom the session says it belongs to, not yet checked: whoever acts on it must check
+    the generation against the user's row in their own statement (as the vote does)."""
+
+    id: int
+    session_generation: int
+
+
+def session_user() -> SessionUser | None:
+    """The user this session was signed in as, read from the signed cookie alone (no query);
+    None if it was never signed in."""
+    user_id = session.get(_FLASK_LOGIN_USER_ID)
+    if not isinstance(user_id, str) or not user_id.isdigit() or int(user_id) > MAX_ID:
+        return None
+    return SessionUser(int(user_id), session.get(SESSION_GENERATION, 0))

@@ -31,6 +31,7 @@ from sqlalchemy.sql.dml import Insert, Update
 from sqlalchemy.sql.selectable import Select
 
 from ..auth.models import User
+from ..auth.sessions import SessionUser
 from ..database import after_commit, write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
@@ -55,6 +56,9 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
+# A voter by link: the signed-in user, or on the vote's hot path whom its session claims to be
+# (the voter query checks the claim).
+Person = User | SessionUser
 
 # Receipts: 10 symbols of an alphabet without look-alikes (0/O, 1/I/L), i.e. 50 random bits.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -126,6 +130,10 @@ _VOTER = (
            .exists().label("has_voted"),
            _TEAM.c.finalist_id)
     .outerjoin(_TEAM, _TEAM.c.user_id == Registration.user_id)
+    # The session's generation as a condition: a session ended by signing out everywhere
+    # finds no voter, so the vote need not load the signed-in user to check it.
+    .join(User, (User.id == Registration.user_id)
+          & (User.session_generation == bindparam("generation")))
     .where(Registration.event_id == bindparam("event_id"),
            Registration.user_id == bindparam("user_id")))
 # The same for casting: it holds the registration until the vote commits, so that the desk
@@ -211,11 +219,13 @@ class Voter:
     own_finalist_ids: frozenset[int]
 
 
-def voter_in(poll: Poll, user: User, hold: bool = False) -> Voter:
-    """The user's registration, team memberships and participation in the poll, at once;
-    `hold`: the registration stays as read until the transaction ends (PostgreSQL)."""
+def voter_in(poll: Poll, user: Person, hold: bool = False) -> Voter:
+    """The user's registration, team memberships and participation in the poll, at once
+    (none for a session that has ended); `hold`: the registration stays as read until the
+    transaction ends (PostgreSQL)."""
     rows = db.session.execute(_VOTER_HELD if hold else _VOTER, {
-        "event_id": poll.event_id, "poll_id": poll.id, "user_id": user.id}).all()
+        "event_id": poll.event_id, "poll_id": poll.id, "user_id": user.id,
+        "generation": user.session_generation}).all()
     if not rows:
         return Voter(None, False, False, False, False, frozenset())
     status, checked_in_at, present_online, has_card, has_voted_already, _ = rows[0]
@@ -238,7 +248,7 @@ def check_eligible(poll: Poll, voter: Voter) -> None:
         raise NotEligible(_l("You received a vote card at the desk: please vote with it."))
 
 
-def is_own(option: PollOption, voter: Voter, user: User) -> bool:
+def is_own(option: PollOption, voter: Voter, user: Person) -> bool:
     """Whether the option is the voter's own: their finalist's team, or the award's about them."""
     return (option.finalist_id in voter.own_finalist_ids
             or (option.user_id is not None and option.user_id == user.id))
@@ -255,7 +265,7 @@ class BallotSheet:
     hides_own: bool = False  # an option left off because it is theirs
 
 
-def ballot_sheet(poll: Poll | None, user: User) -> BallotSheet:
+def ballot_sheet(poll: Poll | None, user: Person) -> BallotSheet:
     """What the ballot page shows the user; who they are as a voter matters only while open."""
     if poll is None or poll.status != POLL_OPEN:
         return BallotSheet(list(poll.candidates) if poll else [], frozenset(), False, None)
@@ -273,7 +283,7 @@ def ballot_sheet(poll: Poll | None, user: User) -> BallotSheet:
 # --- casting a vote -----------------------------------------------------------------------
 
 
-def check_vote(poll: Poll | None, user: User, option_id: int,
+def check_vote(poll: Poll | None, user: Person, option_id: int,
                casting: bool = False) -> PollOption:
     """Every rule a vote must pass before it is cast; the chosen option, or the first error.
 
@@ -311,7 +321,7 @@ def _new_receipt() -> str:
     return f"{symbols[:5]}-{symbols[5:]}"
 
 
-def cast_vote(poll: Poll | None, user: User, option_id: int) -> str:
+def cast_vote(poll: Poll | None, user: Person, option_id: int) -> str:
     """Cast the user's one vote and return the receipt code (shown once, stored nowhere else)."""
     if poll is None or poll.status != POLL_OPEN:
         raise PollNotOpen()

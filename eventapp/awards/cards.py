@@ -18,13 +18,15 @@ import secrets
 
 from flask import current_app, session
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from sqlalchemy import func, select, update
 
 from ..audit.services import record
+from ..auth.sessions import session_user
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import Event
-from ..extensions import db, user_or_address
+from ..extensions import db
 from .ballots import RECEIPT_ALPHABET, VoidedCard
 from .models import VoteCard
 
@@ -164,7 +166,11 @@ def card_in_session(event: Event) -> VoteCard | None:
 
 
 def voter_key() -> str:
-    """Rate-limit key of a vote: the card this phone holds, else the user or the address
-    (a hall shares one address, and its cards vote from it)."""
+    """Rate-limit key of a vote: the card this phone holds, else the user its session claims
+    to be (not loaded, as by the vote), else the address (a hall shares one address, and its
+    cards vote from it)."""
     code = session.get(SESSION_KEY)
-    return f"card:{_hash(code)[:16]}" if code else user_or_address()
+    if code:
+        return f"card:{_hash(code)[:16]}"
+    person = session_user()
+    return f"user:{person.id}" if person else get_remote_address()

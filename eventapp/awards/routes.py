@@ -3,6 +3,7 @@
 from flask import g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..auth.sessions import session_user
 from ..errors import DomainError, NotFound
 from ..events.services import get_event
 from ..extensions import failed_attempt, limiter, user_or_address
@@ -46,7 +47,10 @@ def _image_response(png: bytes, etag: str, public: bool):
 
 
 def _ballot_page(event, poll, form, card, error=None, status=None):
-    """The ballot, or why this person cannot vote now, with the status the refusal carries."""
+    """The ballot, or why this person cannot vote now, with the status the refusal carries;
+    a phone whose session has ended is offered the ways to the ballot again."""
+    if card is None and not current_user.is_authenticated:
+        return _not_signed_in(event, poll)
     sheet = ballots.card_sheet(poll, card) if card else ballots.ballot_sheet(poll, current_user)
     error = error or sheet.refusal
     form.finalist.choices = choices((f.id, f.organisation) for f in sheet.choices)
@@ -62,6 +66,14 @@ def _vote_start(event, poll, form=None, error=None, status=200):
                            form=form or CardCodeForm(), error=error), status
 
 
+def _not_signed_in(event, poll):
+    """A phone that is neither signed in nor holds a card: the ways to the ballot, to which a
+    post is sent back."""
+    if request.method == "GET":
+        return _vote_start(event, poll)
+    return redirect(url_for("awards.vote", slug=event.slug))
+
+
 @bp.route("/events/<slug>/vote", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"], key_func=cards.voter_key)
 def vote(slug: str):
@@ -69,10 +81,12 @@ def vote(slug: str):
     a vote card scanned or typed on this phone. Works without JavaScript."""
     event, poll = polls.ballot_of(slug)
     card = cards.card_in_session(event)
-    if card is None and not current_user.is_authenticated:
-        if request.method == "GET":
-            return _vote_start(event, poll)
-        return redirect(url_for("awards.vote", slug=slug))
+    # A vote by link goes on whom the session claims to be, without loading the user (a
+    # round trip on the hot path): the ballot's statements check the claim, and every page
+    # but the receipt loads the user anyway (_ballot_page).
+    person = None if card else session_user()
+    if card is None and person is None:
+        return _not_signed_in(event, poll)
     form = BallotForm()
     if request.method == "GET":
         return _ballot_page(event, poll, form, card)
@@ -81,11 +95,11 @@ def vote(slug: str):
     try:
         if not form.confirmed.data:
             chosen = (ballots.check_card_vote(poll, card, form.finalist.data) if card
-                      else ballots.check_vote(poll, current_user, form.finalist.data))
+                      else ballots.check_vote(poll, person, form.finalist.data))
             return render_template("awards/confirm.html", event=event, poll=poll, form=form,
                                    chosen=chosen)
         receipt = (ballots.cast_card_vote(poll, card, form.finalist.data) if card
-                   else ballots.cast_vote(poll, current_user, form.finalist.data))
+                   else ballots.cast_vote(poll, person, form.finalist.data))
     except DomainError as error:
         return _ballot_page(event, poll, form, card, error)
     # The receipt is shown once, right here: it is stored nowhere that links it to the voter.
