@@ -140,6 +140,13 @@ _VOTER = (
 # cannot hand its holder a vote card meanwhile (checkin/services.py waits for it and then
 # sees the vote), nor a vote go through after the card was handed out.
 _VOTER_HELD = _VOTER.with_for_update(read=True, of=Registration.__table__)
+# On PostgreSQL the vote's first statement also sets its timeouts (as faults.limit_waiting
+# would, one round trip less): set there, they bound the lock it waits for and what follows.
+_WAIT_LIMITS = (func.set_config("lock_timeout", bindparam("lock_timeout", type_=String), True),
+                func.set_config("statement_timeout",
+                                bindparam("statement_timeout", type_=String), True))
+_VOTER_CASTING = {False: _VOTER.add_columns(*_WAIT_LIMITS),
+                  True: _VOTER_HELD.add_columns(*_WAIT_LIMITS)}  # by whether cards may vote
 _CARD_HAS_VOTED = (select(CardParticipation.card_id)
                    .where(CardParticipation.poll_id == bindparam("poll_id"),
                           CardParticipation.card_id == bindparam("card_id")).exists())
@@ -219,16 +226,22 @@ class Voter:
     own_finalist_ids: frozenset[int]
 
 
-def voter_in(poll: Poll, user: Person, hold: bool = False) -> Voter:
+def voter_in(poll: Poll, user: Person, casting: bool = False) -> Voter:
     """The user's registration, team memberships and participation in the poll, at once
-    (none for a session that has ended); `hold`: the registration stays as read until the
-    transaction ends (PostgreSQL)."""
-    rows = db.session.execute(_VOTER_HELD if hold else _VOTER, {
-        "event_id": poll.event_id, "poll_id": poll.id, "user_id": user.id,
-        "generation": user.session_generation}).all()
+    (none for a session that has ended). `casting`: the first statement of the vote's
+    transaction (on PostgreSQL it holds the registration if cards may vote, see _VOTER_HELD,
+    and sets the vote's timeouts)."""
+    values = {"event_id": poll.event_id, "poll_id": poll.id, "user_id": user.id,
+              "generation": user.session_generation}
+    statement = _VOTER
+    if casting and db.session.get_bind().dialect.name == "postgresql":
+        statement = _VOTER_CASTING[poll.cards_may_vote]
+        values.update(lock_timeout=str(current_app.config["VOTE_LOCK_TIMEOUT_MS"]),
+                      statement_timeout=str(current_app.config["VOTE_STATEMENT_TIMEOUT_MS"]))
+    rows = db.session.execute(statement, values).all()
     if not rows:
         return Voter(None, False, False, False, False, frozenset())
-    status, checked_in_at, present_online, has_card, has_voted_already, _ = rows[0]
+    status, checked_in_at, present_online, has_card, has_voted_already = rows[0][:5]
     return Voter(status, checked_in_at is not None, present_online, has_card,
                  bool(has_voted_already),
                  frozenset(row.finalist_id for row in rows if row.finalist_id is not None))
@@ -289,11 +302,11 @@ def check_vote(poll: Poll | None, user: Person, option_id: int,
 
     Whether the user voted already is read here for the message; when the vote is cast,
     the unique key of participations decides, however many votes arrive at once.
-    `casting`: inside the vote's transaction, holding the registration (see _VOTER_HELD).
+    `casting`: the first step of the vote's transaction (see voter_in).
     """
     if poll is None or poll.status != POLL_OPEN:
         raise PollNotOpen()
-    voter = voter_in(poll, user, hold=casting and poll.cards_may_vote)
+    voter = voter_in(poll, user, casting)
     check_eligible(poll, voter)
     chosen = next((o for o in poll.candidates if o.id == option_id), None)
     if chosen is None:
@@ -363,20 +376,24 @@ def check_card_vote(poll: Poll | None, card: VoteCard, option_id: int) -> PollOp
 def cast_card_vote(poll: Poll | None, card: VoteCard, option_id: int) -> str:
     """Cast the card's one vote in the poll; the receipt, as for a personal vote."""
     check_card_vote(poll, card, option_id)
-    return _cast(poll, _CARD_CAST, card.id, option_id)
+    return _cast(poll, _CARD_CAST, card.id, option_id, check=_limit_waiting)
+
+
+def _limit_waiting() -> None:
+    # An organiser's transaction holding the poll row makes a vote a 503, not a queue.
+    limit_waiting(current_app.config["VOTE_LOCK_TIMEOUT_MS"],
+                  current_app.config["VOTE_STATEMENT_TIMEOUT_MS"])
 
 
 def _cast(poll: Poll, statements: _CastStatements, voter_id: int, option_id: int,
-          check: Callable[[], object] = lambda: None) -> str:
+          check: Callable[[], object]) -> str:
     """Write who voted (a person or a card) and what, count it while the poll is open;
-    `check` runs the rules inside the transaction, where what they read holds."""
+    `check` runs first inside the transaction: the rules, where what they read holds, and the
+    vote's timeouts (a personal vote's rules set them in their statement, voter_in)."""
     receipt = _new_receipt()
     try:
         # Only Core statements below: nothing loaded needs reading again after the commit.
         with write_transaction(expire_on_commit=False):
-            # An organiser's transaction holding the poll row makes this a 503, not a queue.
-            limit_waiting(current_app.config["VOTE_LOCK_TIMEOUT_MS"],
-                          current_app.config["VOTE_STATEMENT_TIMEOUT_MS"])
             check()
             values = {"poll_id": poll.id, "voter_id": voter_id, "option_id": option_id,
                       "ballot_id": secrets.token_hex(16), "receipt": receipt}
