@@ -8,9 +8,10 @@ Secrecy, also against a reader of the database, a backup or a copied file: a vot
 its Participation (who voted) and an InboxBallot (what was voted, with the receipt) in one
 transaction, so a receipt shown is a vote counted, even if the server dies right after.
 Rows written together share PostgreSQL's xmin and sit side by side (ctid, SQLite's rowid),
-so the ballot must not stay there: once BALLOT_MIX_BATCH ballots wait, a mixer moves them,
-after the vote's commit, in a transaction of its own, in a random order and under new
-random ids into `ballots` and deletes them from the inbox. Closing the poll takes in the
+so the ballot must not stay there: every BALLOT_MIX_BATCH-th vote starts a mixer that moves
+the waiting ballots (at least a batch), after the vote's commit, in a transaction of its
+own, in a random order and under new random ids into `ballots` and deletes them from the
+inbox. Closing the poll takes in the
 last ones and rewrites all of the poll's ballots in one random order, then vacuums the
 tables, so that after the close nothing tells the batches apart; only then is anything
 counted. What remains readable during the vote is in docs/security.md.
@@ -152,15 +153,14 @@ _CARD_HAS_VOTED = (select(CardParticipation.card_id)
                           CardParticipation.card_id == bindparam("card_id")).exists())
 _INBOX = InboxBallot.__table__
 _POLLS = Poll.__table__
-_WAITING = (select(func.count()).select_from(_INBOX)
-            .where(_INBOX.c.poll_id == bindparam("poll_id")).scalar_subquery())
 
 
 @dataclass(frozen=True)
 class _CastStatements:
     """A vote's writes: who voted (a person's or a card's participation), what (into the
-    inbox), and the count, which proves the poll open at the commit and says how many ballots
-    wait. SQLite runs them one by one; PostgreSQL in one statement, one round trip."""
+    inbox), and the count, which proves the poll open at the commit and numbers the vote
+    (the poll row is locked until the commit, so each number comes once). SQLite runs them one
+    by one; PostgreSQL in one statement, one round trip."""
 
     participation: Insert
     into_inbox: Insert
@@ -172,9 +172,8 @@ def _cast_statements(participations: Table, voter_column: str) -> _CastStatement
     count = (update(_POLLS)
              .where(_POLLS.c.id == bindparam("poll_id"), _POLLS.c.status == POLL_OPEN)
              .values(votes_cast=_POLLS.c.votes_cast + 1))
-    # In one statement the count comes first (nothing is written unless the poll is open);
-    # the inbox it reads does not include this statement's own ballot yet, hence + 1.
-    counted = count.returning(_POLLS.c.id).cte("counted")
+    # In one statement the count comes first: nothing is written unless the poll is open.
+    counted = count.returning(_POLLS.c.id, _POLLS.c.votes_cast).cte("counted")
     voted = (insert(participations)
              .from_select(["poll_id", voter_column],
                           select(counted.c.id, bindparam("voter_id", type_=Integer)))
@@ -191,8 +190,8 @@ def _cast_statements(participations: Table, voter_column: str) -> _CastStatement
         into_inbox=insert(_INBOX).values(
             id=bindparam("ballot_id"), poll_id=bindparam("poll_id"),
             option_id=bindparam("option_id"), receipt=bindparam("receipt")),
-        count=count.returning(_WAITING),
-        at_once=select(_WAITING + 1).select_from(cast))
+        count=count.returning(_POLLS.c.votes_cast),
+        at_once=select(counted.c.votes_cast).where(select(cast).exists()))
 
 
 _PERSONAL_CAST = _cast_statements(Participation.__table__, "user_id")
@@ -398,14 +397,16 @@ def _cast(poll: Poll, statements: _CastStatements, voter_id: int, option_id: int
             values = {"poll_id": poll.id, "voter_id": voter_id, "option_id": option_id,
                       "ballot_id": secrets.token_hex(16), "receipt": receipt}
             if db.session.get_bind().dialect.name == "postgresql":
-                waiting = db.session.execute(statements.at_once, values).scalar()
+                number = db.session.execute(statements.at_once, values).scalar()
             else:
                 db.session.execute(statements.participation, values)
                 db.session.execute(statements.into_inbox, values)
-                waiting = db.session.execute(statements.count, values).scalar()
-            if waiting is None:
+                number = db.session.execute(statements.count, values).scalar()
+            if number is None:
                 raise PollNotOpen()
-            if waiting >= current_app.config["BALLOT_MIX_BATCH"]:
+            # Every batch-th vote starts the mixer: when it commits, the votes numbered
+            # before it have committed too (the poll row's lock), so a full batch waits.
+            if number % current_app.config["BALLOT_MIX_BATCH"] == 0:
                 after_commit(partial(_mix_after_vote, poll.id))
     except IntegrityError as error:
         raise AlreadyVoted() from error

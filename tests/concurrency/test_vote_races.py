@@ -182,3 +182,19 @@ def test_a_link_vote_and_a_card_handed_out_at_once_never_both_go_through(
         Registration.event_id == event_id, Registration.vote_card_received)))
     assert not voted & carded, results
     assert len(voted | carded) == len(people)  # one of the two, never neither
+
+
+def test_a_crowd_of_votes_starts_one_mixer_per_full_batch(app, open_poll, organiser,
+                                                          monkeypatch):
+    """Each tenth vote by the poll's counter mixes, not every vote that commits while a batch
+    waits: under a crowd those were wasted transactions on the hot path."""
+    poll_id, user_ids, finalist_ids = open_poll(60)
+    started, mix = [], ballots._mix_after_vote
+    monkeypatch.setattr(ballots, "_mix_after_vote",
+                        lambda poll: (started.append(poll), mix(poll))[1])
+
+    run_in_threads(60, lambda i: _vote(app, poll_id, user_ids[i], finalist_ids[i % 3]))
+
+    assert len(started) == 60 // app.config["BALLOT_MIX_BATCH"]
+    _close(organiser, poll_id)
+    assert count_rows(Ballot) == 60 and count_rows(Participation) == 60
