@@ -218,8 +218,18 @@ def check_database(url: str, prepared: dict) -> dict:
 # --- servers ------------------------------------------------------------------------------
 
 
-def start_gunicorn(module: str, port: int, env: dict) -> subprocess.Popen:
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(gunicorn_workers()),
+def server_env(url: str, workdir: Path, proxies: int = 1) -> dict:
+    """The environment of the app servers: production settings on this database and Redis."""
+    return {**os.environ, "EVENTAPP_ENV": "production", "EVENTAPP_SECRET_KEY": SECRET,
+            "EVENTAPP_DATABASE_URL": url, "REDIS_URL": REDIS_URL, "EVENTAPP_FORCE_HTTPS": "0",
+            "EVENTAPP_PROXY_COUNT": str(proxies),
+            "EVENTAPP_MAIL_OUTBOX_DIR": str(workdir / "outbox"), "PYTHONPATH": str(ROOT / "bench")}
+
+
+def start_gunicorn(module: str, port: int, env: dict,
+                   workers: int | None = None) -> subprocess.Popen:
+    workers = workers or gunicorn_workers()
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers),
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", module]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
@@ -584,10 +594,7 @@ def main() -> int:
     # With nginx in front, nginx adds the address it sees (127.0.0.1) to X-Forwarded-For; the
     # app then trusts one more hop, as behind a load balancer, so that the registration burst
     # still comes from many addresses.
-    env = {**os.environ, "EVENTAPP_ENV": "production", "EVENTAPP_SECRET_KEY": SECRET,
-           "EVENTAPP_DATABASE_URL": url, "REDIS_URL": REDIS_URL, "EVENTAPP_FORCE_HTTPS": "0",
-           "EVENTAPP_PROXY_COUNT": "1" if args.servers == 1 else "2",
-           "EVENTAPP_MAIL_OUTBOX_DIR": str(workdir / "outbox"), "PYTHONPATH": str(ROOT / "bench")}
+    env = server_env(url, workdir, proxies=1 if args.servers == 1 else 2)
     app_ports = [8101 + 2 * n for n in range(args.servers)]
     servers = [start_gunicorn("floor_app:app", 8102, env),
                *(start_gunicorn("wsgi:app", port, env) for port in app_ports)]
