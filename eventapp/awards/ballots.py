@@ -11,10 +11,9 @@ Rows written together share PostgreSQL's xmin and sit side by side (ctid, SQLite
 so the ballot must not stay there: every BALLOT_MIX_BATCH-th vote starts a mixer that moves
 the waiting ballots (at least a batch), after the vote's commit, in a transaction of its
 own, in a random order and under new random ids into `ballots` and deletes them from the
-inbox. Closing the poll takes in the
-last ones and rewrites all of the poll's ballots in one random order, then vacuums the
-tables, so that after the close nothing tells the batches apart; only then is anything
-counted. What remains readable during the vote is in docs/security.md.
+inbox. Closing the poll takes in the last ones and rewrites all of the poll's ballots in one
+random order, then vacuums the tables, so that after the close nothing tells the batches
+apart; only then is anything counted. What remains readable during the vote is in docs/security.md.
 """
 
 import logging
