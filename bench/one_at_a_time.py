@@ -21,7 +21,7 @@ import run as bench
 APP_PORT, FLOOR_PORT = 8201, 8202
 
 
-def post_or_get(port: int, method: str, path: str, form: dict | None = None,
+def one_request(port: int, method: str, path: str, form: dict | None = None,
                 cookie: str | None = None) -> tuple[int, str]:
     """One request on a connection of its own, as a phone's; the status and body."""
     connection = http.client.HTTPConnection("127.0.0.1", port)
@@ -72,21 +72,21 @@ def main() -> int:
         vote_url = f"/events/{prepared['vote_slug']}/vote"
         ballots = []
         for index, cookie in enumerate(prepared["cookies"]):
-            _status, page = post_or_get(APP_PORT, "GET", vote_url, cookie=cookie)
+            _status, page = one_request(APP_PORT, "GET", vote_url, cookie=cookie)
             finalists = bench.FINALIST.findall(page)
             ballots.append({"csrf_token": bench.CSRF.search(page).group(1),
                             "finalist": finalists[index % len(finalists)], "confirmed": "1"})
 
         def votes():
             for ballot, cookie in zip(ballots, prepared["cookies"], strict=True):
-                status, page = post_or_get(APP_PORT, "POST", vote_url, ballot, cookie)
+                status, page = one_request(APP_PORT, "POST", vote_url, ballot, cookie)
                 assert status == 200 and bench.RECEIPT.search(page), status
 
         def floor_votes():
             for user in prepared["user_ids"]:
                 form = {"poll": prepared["floor_poll"], "user": user,
                         "finalist": prepared["floor_finalist"]}
-                assert post_or_get(FLOOR_PORT, "POST", "/vote", form)[0] == 200
+                assert one_request(FLOOR_PORT, "POST", "/vote", form)[0] == 200
 
         vote_ms = app_cpu_ms(app, args.voters, votes)
         floor_ms = app_cpu_ms(floor, args.voters, floor_votes)

@@ -130,12 +130,13 @@ def _init_extensions(app: Flask) -> None:
     login.login_message_category = "info"
     login.session_protection = "basic"
 
-    from .auth.services import SESSION_GENERATION, user_of_session
+    from .auth.sessions import session_user, user_of_session
 
     @login.user_loader
-    def load_user(user_id: str):
-        # Sessions from before generations existed count as the first generation.
-        return user_of_session(user_id, session.get(SESSION_GENERATION, 0))
+    def load_user(_user_id: str):
+        # Flask-Login hands over the session's user id; the claim adds its generation.
+        claim = session_user()
+        return user_of_session(claim) if claim is not None else None
 
 
 def _select_locale() -> str:

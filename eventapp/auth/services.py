@@ -10,11 +10,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
-from ..database import MAX_ID, utcnow, write_transaction
+from ..database import utcnow, write_transaction
 from ..errors import InvalidInput
 from ..extensions import db
 from ..mailing.compose import external_url
@@ -54,21 +54,6 @@ def normalise_email(email: str) -> str:
 def get_user(user_id: int) -> User | None:
     """The user with this id, or None."""
     return db.session.get(User, user_id)
-
-
-# Every signed-in request loads its user: a statement built once, with its generation as
-# the condition, costs less than `session.get` (which builds its query per call).
-_USER_OF_SESSION = select(User).where(User.id == bindparam("user_id"),
-                                      User.session_generation == bindparam("generation"))
-
-
-def user_of_session(user_id: str, generation: int) -> User | None:
-    """The user a session belongs to, or None if that session has ended (sign-out or a new
-    password since it began)."""
-    if not user_id.isdigit() or int(user_id) > MAX_ID:
-        return None
-    return db.session.scalars(_USER_OF_SESSION, {"user_id": int(user_id),
-                                                 "generation": generation}).first()
 
 
 def end_sessions(user: User) -> None:

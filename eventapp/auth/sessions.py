@@ -1,13 +1,16 @@
 """Signed-in sessions: starting one (used by the sign-in routes of auth and by the
-registration link that confirms a registration and signs its owner in), and reading whom one
-claims to be without loading the user (the vote)."""
+registration link that confirms a registration and signs its owner in), reading whom one
+claims to be without a query (the vote checks the claim itself), and loading that user."""
 
 from dataclasses import dataclass
 
 from flask import session
 from flask_login import login_user
+from sqlalchemy import bindparam, select
 
 from ..database import MAX_ID
+from ..extensions import db
+from .models import User
 from .services import SESSION_GENERATION
 
 # Where Flask-Login keeps the signed-in user's id in the session.
@@ -39,4 +42,18 @@ def session_user() -> SessionUser | None:
     user_id = session.get(_FLASK_LOGIN_USER_ID)
     if not isinstance(user_id, str) or not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
+    # Sessions from before generations existed count as the first generation.
     return SessionUser(int(user_id), session.get(SESSION_GENERATION, 0))
+
+
+# Every other signed-in request loads its user (Flask-Login's loader): a statement built
+# once, with the generation as its condition, costs less than `session.get`.
+_USER_OF_SESSION = select(User).where(User.id == bindparam("user_id"),
+                                      User.session_generation == bindparam("generation"))
+
+
+def user_of_session(claim: SessionUser) -> User | None:
+    """The user the session claims to be, or None if that session has ended (sign-out or a
+    new password since it began)."""
+    return db.session.scalars(_USER_OF_SESSION, {"user_id": claim.id,
+                                                 "generation": claim.session_generation}).first()
