@@ -236,7 +236,9 @@ def voter_in(poll: Poll, user: Person, casting: bool = False) -> Voter:
         statement = _VOTER_CASTING[poll.cards_may_vote]
         values.update(lock_timeout=str(current_app.config["VOTE_LOCK_TIMEOUT_MS"]),
                       statement_timeout=str(current_app.config["VOTE_STATEMENT_TIMEOUT_MS"]))
-    rows = db.session.execute(statement, values).all()
+    # Run as Core on the session's connection: the ORM's handling of a statement that names
+    # mapped columns cost as much CPU as the round trip (bench/profile_vote.py --parts).
+    rows = db.session.connection().execute(statement, values).all()
     if not rows:
         return Voter(None, False, False, False, False, frozenset())
     status, checked_in_at, present_online, has_card, has_voted_already = rows[0][:5]
@@ -395,12 +397,13 @@ def _cast(poll: Poll, statements: _CastStatements, voter_id: int, option_id: int
             check()
             values = {"poll_id": poll.id, "voter_id": voter_id, "option_id": option_id,
                       "ballot_id": secrets.token_hex(16), "receipt": receipt}
-            if db.session.get_bind().dialect.name == "postgresql":
-                number = db.session.execute(statements.at_once, values).scalar()
+            connection = db.session.connection()  # Core statements: no ORM handling
+            if connection.dialect.name == "postgresql":
+                number = connection.execute(statements.at_once, values).scalar()
             else:
-                db.session.execute(statements.participation, values)
-                db.session.execute(statements.into_inbox, values)
-                number = db.session.execute(statements.count, values).scalar()
+                connection.execute(statements.participation, values)
+                connection.execute(statements.into_inbox, values)
+                number = connection.execute(statements.count, values).scalar()
             if number is None:
                 raise PollNotOpen()
             # Every batch-th vote starts the mixer: when it commits, the votes numbered
