@@ -10,11 +10,14 @@ profiled (the test client's is not); the output is the CPU per request and the f
 that take it, by own time and by cumulative time.
 
 cProfile's cost per call inflates code of many small calls (templates, Babel) several times
-over; `--parts` instead measures the vote's real CPU and that of its named parts, without a
-profiler (each part's process time around one call).
+over; `--parts` instead splits the vote's real CPU, without a profiler, into parts that add
+up to the whole (each part's own process time), and does the same for the floor's
+`POST /vote` (bench/floor_app.py): the account, function by function, of what the vote costs
+beyond the floor.
 """
 
 import argparse
+import collections
 import cProfile
 import functools
 import io
@@ -41,41 +44,97 @@ def profiled(wsgi_app, profile: cProfile.Profile):
     return middleware
 
 
-# --parts: (module, attribute, label) of the parts of a vote that are timed.
-PARTS = [
-    ("eventapp.awards.ballots", "cast_vote", "cast_vote: rules, writes, commit"),
-    ("eventapp.awards.ballots", "_mix_after_vote", "the mixer (every tenth vote)"),
+# --parts: (module, attribute, label) of the parts a request's CPU is split into. Each part's
+# time is its own: while a part runs inside another (a statement inside the rules), the outer
+# one's clock stops. What no part claims is Flask's and the extensions' request handling.
+DATABASE_PARTS = [
+    ("sqlalchemy.pool.base", "Pool.connect", "pool checkout"),
+    ("sqlalchemy.engine.default", "DefaultDialect._do_ping_w_event",
+     "pool ping (a round trip)"),
+    ("sqlalchemy.engine.base", "Connection.execute",
+     "SQL statements: SQLAlchemy Core + psycopg + wait"),
+    ("sqlalchemy.engine.default", "DefaultDialect.do_commit", "COMMIT (a round trip)"),
+]
+VOTE_PARTS = DATABASE_PARTS + [
+    ("eventapp.awards.ballots", "cast_vote",
+     "cast_vote: rules, ORM session, transaction (own)"),
+    ("eventapp.awards.ballots", "voter_in", "voter_in: the voter's row into rules (own)"),
+    ("eventapp.awards.ballots", "_mix_after_vote", "the mixer, every tenth vote (own)"),
     ("eventapp.awards.polls", "ballot_of", "ballot_of: the cached poll"),
-    ("eventapp.awards.routes", "render_template", "the receipt page"),
-    ("eventapp.awards.routes", "BallotForm", "BallotForm()"),
+    ("eventapp.awards.routes", "render_template", "the receipt page (Jinja, Babel)"),
+    ("eventapp.awards.routes", "BallotForm", "BallotForm() (WTForms)"),
+    ("flask_wtf.form", "FlaskForm.validate_on_submit", "the form's validation"),
     ("flask_login.login_manager", "LoginManager._load_user", "the signed-in user"),
     ("flask_wtf.csrf", "CSRFProtect.protect", "CSRF check"),
-    ("flask_limiter._extension", "Limiter._check_request_limit",
-     "rate limit"),
+    ("flask_limiter._extension", "Limiter._check_request_limit", "rate limit (Redis)"),
+    ("flask.sessions", "SecureCookieSessionInterface.open_session", "session cookie"),
 ]
+REST = "Flask, its extensions and the route's own code"
 
 
-def timed_parts() -> dict[str, float]:
-    """Wrap each part of PARTS to add up its process time; the sums, filled as votes run."""
-    import importlib
+class PartClock:
+    """Adds up each part's own process time: while a part runs inside another (a statement
+    inside the rules), the outer one's clock stops, so the parts add up to the whole."""
 
-    spent = dict.fromkeys((label for *_, label in PARTS), 0.0)
-    for module, attribute, label in PARTS:
-        owner = importlib.import_module(module)
-        *path, name = attribute.split(".")
-        for step in path:
-            owner = getattr(owner, step)
-        original = getattr(owner, name)
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = collections.defaultdict(float)
+        self.running: list[list] = []  # [label, since], the innermost last
 
-        @functools.wraps(original)
-        def part(*args, _original=original, _label=label, **kwargs):
-            started = time.process_time()
+    def _enter(self, label: str) -> None:
+        now = time.process_time()
+        if self.running:
+            self.spent[self.running[-1][0]] += now - self.running[-1][1]
+        self.running.append([label, now])
+
+    def _leave(self) -> None:
+        now = time.process_time()
+        label, since = self.running.pop()
+        self.spent[label] += now - since
+        if self.running:
+            self.running[-1][1] = now
+
+    def timed(self, label: str, function):
+        @functools.wraps(function)
+        def part(*args, **kwargs):
+            self._enter(label)
             try:
-                return _original(*args, **kwargs)
+                return function(*args, **kwargs)
             finally:
-                spent[_label] += time.process_time() - started
-        setattr(owner, name, part)
-    return spent
+                self._leave()
+        return part
+
+    def wrap(self, parts) -> None:
+        """Time each (module, attribute, label) of `parts` wherever it is called."""
+        import importlib
+
+        for module, attribute, label in parts:
+            owner = importlib.import_module(module)
+            *path, name = attribute.split(".")
+            for step in path:
+                owner = getattr(owner, step)
+            setattr(owner, name, self.timed(label, getattr(owner, name)))
+
+    def report(self, title: str, requests: int) -> None:
+        total = sum(self.spent.values())
+        print(f"\n=== {title}: {total / requests * 1000:.2f} ms CPU per request in the app, "
+              "of which:")
+        for label, seconds in sorted(self.spent.items(), key=lambda item: -item[1]):
+            print(f"  {seconds / requests * 1000:6.3f} ms  {seconds / total * 100:3.0f} %  {label}")
+        self.spent.clear()
+
+
+def floor_parts(clock: PartClock, prepared: dict) -> None:
+    """The floor's POST /vote in process, through the same clock, for comparison."""
+    import floor_app
+
+    client = floor_app.app.test_client()
+    inner = floor_app.app.wsgi_app
+    floor_app.app.wsgi_app = clock.timed(REST, lambda *call: list(inner(*call)))
+    for user in prepared["user_ids"]:
+        form = {"poll": prepared["floor_poll"], "user": user,
+                "finalist": prepared["floor_finalist"]}
+        assert client.post("/vote", data=form).status_code == 200
+    clock.report("floor (bench/floor_app.py)", len(prepared["user_ids"]))
 
 
 def main() -> int:
@@ -100,11 +159,13 @@ def main() -> int:
     profiles = {"ballot page": cProfile.Profile(), "vote": cProfile.Profile()}
     ballots = []
     inner = app.wsgi_app
+    clock = PartClock()
     for phase, profile in profiles.items():
         if not args.parts:
             app.wsgi_app = profiled(inner, profile)
         elif phase == "vote":
-            spent = timed_parts()
+            clock.wrap(VOTE_PARTS)
+            app.wsgi_app = clock.timed(REST, lambda *call: list(inner(*call)))
         started = time.process_time()
         for index, cookie in enumerate(prepared["cookies"]):
             client.set_cookie("session", cookie)
@@ -121,10 +182,8 @@ def main() -> int:
         elapsed = time.process_time() - started
         if args.parts:
             if phase == "vote":
-                print(f"\n=== vote: {elapsed / args.voters * 1000:.2f} ms CPU per request "
-                      "(with the test client), of which:")
-                for label, seconds in sorted(spent.items(), key=lambda item: -item[1]):
-                    print(f"  {seconds / args.voters * 1000:6.2f} ms  {label}")
+                clock.report("vote", args.voters)
+                floor_parts(clock, prepared)
             continue
         stats = pstats.Stats(profile, stream=(out := io.StringIO()))
         inside = stats.total_tt / args.voters * 1000
