@@ -52,7 +52,7 @@ DATABASE_PARTS = [
     ("sqlalchemy.engine.default", "DefaultDialect._do_ping_w_event",
      "pool ping (a round trip)"),
     ("sqlalchemy.engine.base", "Connection.execute",
-     "SQL statements: SQLAlchemy Core + psycopg + wait"),
+     "SQL statements: SQLAlchemy Core and psycopg"),
     ("sqlalchemy.engine.default", "DefaultDialect.do_commit", "COMMIT (a round trip)"),
 ]
 VOTE_PARTS = DATABASE_PARTS + [
