@@ -20,6 +20,7 @@ import argparse
 import collections
 import cProfile
 import functools
+import importlib
 import io
 import os
 import pstats
@@ -105,8 +106,6 @@ class PartClock:
 
     def wrap(self, parts) -> None:
         """Time each (module, attribute, label) of `parts` wherever it is called."""
-        import importlib
-
         for module, attribute, label in parts:
             owner = importlib.import_module(module)
             *path, name = attribute.split(".")

@@ -117,8 +117,9 @@ class Standing:
 
 # --- the hot path's statements ----------------------------------------------------------
 # Built once: SQLAlchemy then reuses their compiled form, and a request spends no time
-# building SQL (the voter query cost more to build than to run). The vote's writes are Core
-# statements on the tables, without the ORM's bookkeeping.
+# building SQL (the voter query cost more to build than to run). They run as Core on the
+# session's connection, in its transaction: the ORM's handling of a statement that names
+# mapped columns cost as much CPU as the round trip (bench/profile_vote.py --parts).
 
 _TEAM = (select(FinalistTeamMember.user_id, FinalistTeamMember.finalist_id).join(Finalist)
          .where(Finalist.event_id == bindparam("event_id")).subquery())
@@ -231,14 +232,13 @@ def voter_in(poll: Poll, user: Person, casting: bool = False) -> Voter:
     and sets the vote's timeouts)."""
     values = {"event_id": poll.event_id, "poll_id": poll.id, "user_id": user.id,
               "generation": user.session_generation}
+    connection = db.session.connection()
     statement = _VOTER
-    if casting and db.session.get_bind().dialect.name == "postgresql":
+    if casting and connection.dialect.name == "postgresql":
         statement = _VOTER_CASTING[poll.cards_may_vote]
         values.update(lock_timeout=str(current_app.config["VOTE_LOCK_TIMEOUT_MS"]),
                       statement_timeout=str(current_app.config["VOTE_STATEMENT_TIMEOUT_MS"]))
-    # Run as Core on the session's connection: the ORM's handling of a statement that names
-    # mapped columns cost as much CPU as the round trip (bench/profile_vote.py --parts).
-    rows = db.session.connection().execute(statement, values).all()
+    rows = connection.execute(statement, values).all()
     if not rows:
         return Voter(None, False, False, False, False, frozenset())
     status, checked_in_at, present_online, has_card, has_voted_already = rows[0][:5]
@@ -397,7 +397,7 @@ def _cast(poll: Poll, statements: _CastStatements, voter_id: int, option_id: int
             check()
             values = {"poll_id": poll.id, "voter_id": voter_id, "option_id": option_id,
                       "ballot_id": secrets.token_hex(16), "receipt": receipt}
-            connection = db.session.connection()  # Core statements: no ORM handling
+            connection = db.session.connection()
             if connection.dialect.name == "postgresql":
                 number = connection.execute(statements.at_once, values).scalar()
             else:
