@@ -1,6 +1,7 @@
 """The award vote through the pages: ballot, confirm, receipt, live control, results."""
 
 import pytest
+from flask import template_rendered
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
@@ -206,6 +207,38 @@ def test_a_vote_by_link_loads_no_user_and_sends_two_statements(app, client, auth
     assert not [statement for statement in statements if " FROM users " in statement]
     if db.engine.dialect.name == "postgresql":
         assert len(statements) == 2 and "set_config" in statements[0]
+
+
+def test_the_receipt_page_is_rendered_once_per_language_and_shows_each_voter_only_theirs(
+        app, client, auth, show, cached_ballot):
+    """The vote's page is kept per event and language in each process (bench/README.md):
+    what one voter's session holds must never reach another's receipt."""
+    event, people = show
+    _open(client, auth, event)
+    url = f"/events/{event.slug}/vote"
+    finalist = polls.current_poll(event).candidates[0]
+    rendered = []
+    record = lambda _app, template, **_extra: rendered.append(template.name)  # noqa: E731
+    pages = {}
+    with template_rendered.connected_to(record, app):
+        for person, language in zip(people, ("de", "en", "de"), strict=True):
+            auth.login_participant(person)
+            with client.session_transaction() as session:
+                session["lang"] = language
+                session["_flashes"] = [("info", f"Nur für {person.email}")]
+            response = client.post(url, data={"finalist": finalist.id, "confirmed": "1"})
+            assert response.status_code == 200
+            pages[person.email] = response.get_data(as_text=True)
+
+    assert rendered.count("awards/receipt.html") == 2  # once in German, once in English
+    receipts = [page.split('id="receipt">', 1)[1].split("<", 1)[0] for page in pages.values()]
+    assert len(set(receipts)) == 3
+    for page, receipt in zip(pages.values(), receipts, strict=True):
+        assert [r for r in receipts if r in page] == [receipt]
+        assert "Nur für" not in page  # a message waiting in the session waits for the next page
+    german, english = pages[people[2].email], pages[people[1].email]
+    assert "Ihre Stimme wurde gezählt" in german
+    assert 'lang="en"' in english and "Your vote was counted" in english
 
 
 def test_a_copied_session_cannot_vote_once_its_owner_signed_out(app, client, auth, show):

@@ -1,7 +1,11 @@
 """Public award pages: logos, the ballot, results with receipts, the hall of fame."""
 
+import weakref
+
 from flask import g, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import escape
 
 from ..auth.sessions import session_user
 from ..errors import DomainError, NotFound
@@ -103,7 +107,24 @@ def vote(slug: str):
     except DomainError as error:
         return _ballot_page(event, poll, form, card, error)
     # The receipt is shown once, right here: it is stored nowhere that links it to the voter.
-    return render_template("awards/receipt.html", event=event, poll=poll, receipt=receipt)
+    return _receipt_page(event, receipt)
+
+
+# The receipt page is the same for every voter of the event in a language but for the code,
+# and rendering it was a sixth of a vote's CPU (bench/README.md). So each process renders it
+# once per cached event (polls.ballot_of replaces it every BALLOT_CACHE_SECONDS) and language
+# and puts each voter's code into the slot; the template shows nothing of the voter's.
+_RECEIPT_SLOT = "\x00receipt\x00"  # NUL: no text on the page can hold it (_refuse_nul_characters)
+_receipt_pages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _receipt_page(event, receipt: str) -> str:
+    pages = _receipt_pages.setdefault(event, {})
+    language = str(get_locale())
+    if language not in pages:
+        pages[language] = render_template("awards/receipt.html", event=event,
+                                          receipt=_RECEIPT_SLOT)
+    return pages[language].replace(_RECEIPT_SLOT, str(escape(receipt)))
 
 
 @bp.route("/events/<slug>/vote/card", methods=["POST"])
