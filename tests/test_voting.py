@@ -241,6 +241,24 @@ def test_the_receipt_page_is_rendered_once_per_language_and_shows_each_voter_onl
     assert 'lang="en"' in english and "Your vote was counted" in english
 
 
+def test_a_vote_without_the_pages_csrf_token_counts_nothing(client, auth, show):
+    event, people = show
+    _open(client, auth, event)
+    auth.login_participant(people[0])
+    url = f"/events/{event.slug}/vote"
+    finalist = polls.current_poll(event).candidates[0]
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="csrf_token" name="csrf_token" type="hidden" value="' in page
+
+    for token in ("forged", ""):
+        refused = client.post(url, data={"finalist": finalist.id, "confirmed": "1",
+                                         "csrf_token": token})
+        assert refused.status_code == 400
+    assert reloaded(polls.current_poll(event)).votes_cast == 0
+    confirm = client.post(url, data={"finalist": finalist.id}).get_data(as_text=True)
+    assert 'id="csrf_token" name="csrf_token" type="hidden" value="' in confirm
+
+
 def test_a_copied_session_cannot_vote_once_its_owner_signed_out(app, client, auth, show):
     event, people = show
     _open(client, auth, event)

@@ -14,6 +14,12 @@ class BallotForm(Form):
     The field keeps its name `finalist` (an option's id now): cards and links in use post it.
     """
 
+    class Meta:
+        # CSRFProtect checks every post before the view, and the pages put in the session's
+        # token (csrf_token()): a form of its own would sign a new token on every vote, for
+        # a page most votes never show (bench/README.md).
+        csrf = False
+
     finalist = RadioField(_l("Your choice"), coerce=int, validate_choice=False,
                           validators=[InputRequired(message=_l("Please choose one of the "
                                                                "options."))])
