@@ -49,9 +49,7 @@ def profiled(wsgi_app, profile: cProfile.Profile):
 # time is its own: while a part runs inside another (a statement inside the rules), the outer
 # one's clock stops. What no part claims is Flask's and the extensions' request handling.
 DATABASE_PARTS = [
-    ("sqlalchemy.pool.base", "Pool.connect", "pool checkout"),
-    ("sqlalchemy.engine.default", "DefaultDialect._do_ping_w_event",
-     "pool ping (a round trip)"),
+    ("sqlalchemy.pool.base", "Pool.connect", "pool checkout (and its socket check)"),
     ("sqlalchemy.engine.base", "Connection.execute",
      "SQL statements: SQLAlchemy Core and psycopg"),
     ("sqlalchemy.engine.default", "DefaultDialect.do_commit", "COMMIT (a round trip)"),
@@ -62,7 +60,8 @@ VOTE_PARTS = DATABASE_PARTS + [
     ("eventapp.awards.ballots", "voter_in", "voter_in: the voter's row into rules (own)"),
     ("eventapp.awards.ballots", "_mix_after_vote", "the mixer, every tenth vote (own)"),
     ("eventapp.awards.polls", "ballot_of", "ballot_of: the cached poll"),
-    ("eventapp.awards.routes", "render_template", "the receipt page (Jinja, Babel)"),
+    ("eventapp.awards.routes", "render_template",
+     "the receipt page (rendered once per event and language)"),
     ("eventapp.awards.routes", "BallotForm", "BallotForm() (WTForms)"),
     ("flask_wtf.form", "FlaskForm.validate_on_submit", "the form's validation"),
     ("flask_login.login_manager", "LoginManager._load_user", "the signed-in user"),

@@ -28,7 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .config import DEV_SECRET_KEY, Config, ProductionConfig
-from .database import MAX_ID, configure_sqlite
+from .database import MAX_ID, configure_postgresql, configure_sqlite
 from .errors import DomainError
 from .extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, talisman
 from .faults import register_fault_handlers
@@ -105,6 +105,8 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -22,9 +22,10 @@ class Config:
     SECRET_KEY = os.environ.get("EVENTAPP_SECRET_KEY", DEV_SECRET_KEY)
     # None means "SQLite file in the instance folder"; create_app fills in the path.
     SQLALCHEMY_DATABASE_URI = os.environ.get("EVENTAPP_DATABASE_URL")
-    # A pooled connection is pinged (one empty round trip) before each use, so that the
-    # first request after a database restart or failover gets a live one, not an error.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No pre-ping: on PostgreSQL the pool finds connections the server closed by their
+    # socket, without a round trip (database.configure_postgresql); an SQLite file has no
+    # server to lose.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 15_000
     # How long a vote waits for the poll row (e.g. held by an organiser's transaction) and
     # for any one statement before it gives up with a 503 (PostgreSQL; 0: for ever).

@@ -1,10 +1,11 @@
 """Database plumbing shared by every feature: UTC timestamps, SQLite tuning, write transactions."""
 
+import select
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -72,6 +73,26 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def configure_postgresql(engine: Engine) -> None:
+    """Lend out no pooled connection that the server has closed (a restart, a failover, an
+    administrator), without a round trip to find out.
+
+    An idle connection receives nothing from the server but its goodbye: when the server
+    ends it, the error message and the end of the stream wait on the socket. So a readable
+    socket (or one already closed) means a dead connection, and the pool opens a new one in
+    its place. This replaces `pool_pre_ping`, which sent an empty statement before every
+    request's first one: one more message for the vote to wait for (bench/README.md).
+    """
+
+    @event.listens_for(engine, "checkout")
+    def _refuse_closed_connection(dbapi_connection, _record, _proxy):
+        if dbapi_connection.closed or dbapi_connection.broken:
+            raise exc.DisconnectionError("the connection was closed")
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+        if readable:
+            raise exc.DisconnectionError("the server closed the connection")
 
 
 @event.listens_for(Session, "after_flush")

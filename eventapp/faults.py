@@ -2,8 +2,8 @@
 
 A request that meets one gets a short 503 with Retry-After ("please try again"), never a
 500: its transaction was rolled back, so nothing half-done remains, and a vote either
-committed whole or not at all. The pool pings a connection before lending it out
-(`pool_pre_ping` in config.py), so the request after a database restart gets a fresh one.
+committed whole or not at all. The pool lends out no connection the server has closed
+(database.configure_postgresql), so the request after a database restart gets a fresh one.
 """
 
 import logging
