@@ -90,8 +90,10 @@ def configure_postgresql(engine: Engine) -> None:
     def _refuse_closed_connection(dbapi_connection, _record, _proxy):
         if dbapi_connection.closed or dbapi_connection.broken:
             raise exc.DisconnectionError("the connection was closed")
-        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-        if readable:
+        # poll(), not select(): a busy server's sockets may be numbered past select()'s 1,024.
+        socket = select.poll()
+        socket.register(dbapi_connection.fileno(), select.POLLIN)
+        if socket.poll(0):  # readable, hung up or failed
             raise exc.DisconnectionError("the server closed the connection")
 
 

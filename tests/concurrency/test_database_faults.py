@@ -199,6 +199,23 @@ def test_lending_a_pooled_connection_costs_no_round_trip(faulty):
         assert connection.scalar(text("SELECT 'alive'")) == "alive"
 
 
+def test_the_pool_checks_connections_of_any_file_number(faulty):
+    """A busy server holds more than 1,024 files (the phones' sockets): the socket check
+    must work past select()'s limit."""
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with faulty.app_context():
+            pool = db.engine
+        with pool.connect() as connection:  # a new connection: its file number is > 1,100
+            connection.execute(text("SELECT 1"))
+        with pool.connect() as connection:  # lent out again, checked
+            assert connection.connection.dbapi_connection.fileno() > 1024
+            assert connection.scalar(text("SELECT 'alive'")) == "alive"
+    finally:
+        for handle in held:
+            os.close(handle)
+
+
 def _last_statement(name: str = NAME) -> str:
     with db.engine.connect() as connection:
         return connection.scalar(text(
