@@ -91,9 +91,9 @@ def configure_postgresql(engine: Engine) -> None:
         if dbapi_connection.closed or dbapi_connection.broken:
             raise exc.DisconnectionError("the connection was closed")
         # poll(), not select(): a busy server's sockets may be numbered past select()'s 1,024.
-        socket = select.poll()
-        socket.register(dbapi_connection.fileno(), select.POLLIN)
-        if socket.poll(0):  # readable, hung up or failed
+        waiting = select.poll()
+        waiting.register(dbapi_connection.fileno(), select.POLLIN)
+        if waiting.poll(0):  # readable, hung up or failed
             raise exc.DisconnectionError("the server closed the connection")
 
 
