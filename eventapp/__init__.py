@@ -27,10 +27,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from . import security_headers
 from .config import DEV_SECRET_KEY, Config, ProductionConfig
 from .database import MAX_ID, configure_postgresql, configure_sqlite
 from .errors import DomainError
-from .extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate, talisman
+from .extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate
 from .faults import register_fault_handlers
 
 log = logging.getLogger(__name__)
@@ -38,18 +39,6 @@ log = logging.getLogger(__name__)
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # No inline script anywhere; images may be data: URIs (Bootstrap's form controls use them).
-CONTENT_SECURITY_POLICY = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": "'self'",
-    "img-src": "'self' data:",
-    "object-src": "'none'",
-    "base-uri": "'self'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
-}
-
-
 class DatabaseId(IntegerConverter):
     """`<id:...>` in URLs: a row's id, so a number beyond the id column is a 404, not an
     overflow in the database."""
@@ -88,9 +77,6 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-    from .site import add_frame_source
-
-    app.after_request(add_frame_source)  # before Talisman's: it extends Talisman's CSP
     _init_extensions(app)
     app.url_map.converters["id"] = DatabaseId
     _register_blueprints(app)
@@ -115,15 +101,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     if default_handler not in limiter.logger.handlers:  # its warnings would go nowhere
         limiter.logger.addHandler(default_handler)
-    talisman.init_app(
-        app,
-        force_https=app.config["FORCE_HTTPS"],
-        strict_transport_security=app.config["FORCE_HTTPS"],
-        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
-        content_security_policy=CONTENT_SECURITY_POLICY,
-        frame_options="DENY",
-        referrer_policy="same-origin",
-    )
+    security_headers.init_app(app)
     # Flask-Login's own context processor loads the user for every template; the proxy
     # below loads it only where a page asks (the vote's receipt does not: bench/README.md).
     login.init_app(app, add_context_processor=False)

@@ -9,7 +9,6 @@ from flask_login import LoginManager, current_user
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -35,7 +34,6 @@ csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
 mail = Mail()
-talisman = Talisman()
 # Redis down or restarting must fail no request, least of all a vote: the limits then count
 # in each process's memory (one warning in the log) until Redis answers again.
 limiter = Limiter(key_func=get_remote_address, in_memory_fallback_enabled=True,

@@ -7,31 +7,16 @@ import logging
 import os
 from functools import cache
 
-from flask import Blueprint, current_app, g, jsonify, send_from_directory
+from flask import Blueprint, current_app, jsonify, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db, limiter, talisman
+from .extensions import db, limiter
+from .security_headers import plain_http_allowed
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("site", __name__)
-
-
-def allow_frames_from(origin: str) -> None:
-    """Let this response's page embed frames from `origin` (the stage page's video player)."""
-    # Never cached: g lives for one request, so every stage page must set it again.
-    g.frame_origin = origin
-
-
-def add_frame_source(response):
-    """Extend the CSP that Talisman set by the page's frame origin, if it has one.
-
-    Registered before Talisman, so that it runs after it (Flask runs them in reverse)."""
-    origin = g.get("frame_origin")
-    if origin and "Content-Security-Policy" in response.headers:
-        response.headers["Content-Security-Policy"] += f"; frame-src {origin}"
-    return response
 
 
 # A release replaces the files and restarts the process, so a file's hash holds for its life.
@@ -76,7 +61,7 @@ def readiness() -> dict[str, str]:
 # Probes come over plain HTTP from inside, carry no personal data and are never rate-limited.
 @bp.route("/healthz")
 @limiter.exempt
-@talisman(force_https=False)
+@plain_http_allowed
 def healthz():
     """Liveness: the process answers (no database, no Redis)."""
     return jsonify(status="ok")
@@ -84,7 +69,7 @@ def healthz():
 
 @bp.route("/readyz")
 @limiter.exempt
-@talisman(force_https=False)
+@plain_http_allowed
 def readyz():
     """Readiness: 503 without the database. Without Redis the app serves on (the limits fall
     back to memory), so it stays ready and says "degraded"."""

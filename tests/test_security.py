@@ -131,6 +131,59 @@ def test_content_security_policy_allows_no_inline_script(client):
     assert client.get("/").headers["X-Content-Type-Options"] == "nosniff"
 
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "browsing-topics=()",
+}
+
+
+@pytest.fixture
+def production_client(monkeypatch, tmp_path):
+    """A client of the app as configured for production (HTTPS only), behind `proxies`."""
+
+    def factory(proxies: int = 0):
+        monkeypatch.setenv("EVENTAPP_ENV", "production")
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+                          "SECRET_KEY": "a-real-secret", "RATELIMIT_STORAGE_URI": REDIS_LIMITS,
+                          "PROXY_COUNT": proxies})
+        return app.test_client()
+
+    return factory
+
+
+@pytest.mark.parametrize("url", ["/", "/auth/sign-in", "/no-such-page", "/static/css/app.css",
+                                 "/healthz"])
+def test_every_response_carries_the_security_headers(production_client, url):
+    headers = production_client().get(url, base_url="https://eventapp.test").headers
+    assert {name: headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
+    assert headers["Strict-Transport-Security"] == "max-age=31556926; includeSubDomains"
+
+
+def test_production_sends_plain_http_to_https_but_answers_the_health_checks(production_client):
+    client = production_client()
+    response = client.get("/auth/sign-in?next=/x", base_url="http://eventapp.test")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "https://eventapp.test/auth/sign-in?next=/x"
+    assert "Strict-Transport-Security" not in response.headers  # only over HTTPS
+    for probe in ("/healthz", "/readyz"):  # from inside, over plain HTTP
+        assert client.get(probe, base_url="http://eventapp.test").status_code == 200
+
+
+@pytest.mark.parametrize(("proxies", "status"), [(1, 200), (0, 302)])
+def test_only_a_trusted_proxy_can_say_a_request_came_over_https(production_client, proxies,
+                                                                status):
+    response = production_client(proxies).get(
+        "/auth/sign-in", base_url="http://eventapp.test",
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    assert response.status_code == status
+    assert ("Strict-Transport-Security" in response.headers) == (status == 200)
+
+
 def test_no_page_template_has_inline_script_or_style():
     pages = Path(__file__).resolve().parent.parent / "templates"
     for template in pages.rglob("*.html"):

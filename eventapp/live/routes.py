@@ -16,7 +16,7 @@ from ..extensions import limiter
 from ..forms import choices
 from ..mailing.compose import external_url
 from ..networks.access import LIVE
-from ..site import allow_frames_from
+from ..security_headers import allow_frames_from
 from . import bp, online, services
 from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm, PollForm
 from .state_cache import POLLED_ENDPOINTS, state_headers, state_tags
