@@ -28,6 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import security_headers
+from .awards import vote_limit
 from .config import DEV_SECRET_KEY, Config, ProductionConfig
 from .database import MAX_ID, configure_postgresql, configure_sqlite
 from .errors import DomainError
@@ -102,6 +103,7 @@ def _init_extensions(app: Flask) -> None:
     if default_handler not in limiter.logger.handlers:  # its warnings would go nowhere
         limiter.logger.addHandler(default_handler)
     security_headers.init_app(app)
+    vote_limit.init_app(app)
     # Flask-Login's own context processor loads the user for every template; the proxy
     # below loads it only where a page asks (the vote's receipt does not: bench/README.md).
     login.init_app(app, add_context_processor=False)
@@ -220,8 +222,8 @@ def _register_error_handlers(app: Flask) -> None:
         page, status = error_page(429, gettext(
             "Too many requests. Please wait a moment and try again."))
         # At most the limit's window: the phone knows when it may send again.
-        limit = getattr(error, "limit", None)
-        retry_after = limit.limit.get_expiry() if limit is not None else 60
+        limit = getattr(error, "limit", None)  # Flask-Limiter's; the vote's own sets retry_after
+        retry_after = limit.limit.get_expiry() if limit is not None else error.retry_after or 60
         return page, status, {"Retry-After": str(retry_after)}
 
     @app.errorhandler(500)

@@ -293,6 +293,37 @@ def test_rate_limits_are_shared_through_redis(organiser, limited_client):
     redis.Redis.from_url(storage).flushdb()
 
 
+def test_a_voter_posting_again_and_again_is_refused_for_the_minute_but_not_the_hall(
+        limited_client, create_event, register, organiser):
+    event = create_event(finalists=2)
+    hammering, neighbour = (register(event).user for _ in range(2))
+    live.open_vote(organiser, event, "Preis")
+    finalist = polls.current_poll(event).candidates[0].id
+    redis.Redis.from_url(REDIS_LIMITS).flushdb()
+    # Two app servers, one Redis: the vote's counter is shared like every other limit.
+    servers = [limited_client(RATELIMIT_STORAGE_URI=REDIS_LIMITS).application for _ in range(2)]
+
+    def phone(person, server):
+        client = server.test_client()
+        with write_transaction():
+            token = issue_sign_in_token(person, soon(), single_use=False)
+        assert client.get(f"/auth/link/{token}").status_code == 302
+        return client
+
+    phones = [phone(hammering, server) for server in servers]
+    url, choice = f"/events/{event.slug}/vote", {"finalist": finalist}  # the confirm page
+    statuses = [phones[n % 2].post(url, data=choice).status_code for n in range(31)]
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429
+    refused = phones[0].post(url, data={**choice, "confirmed": "1"})
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    assert "Zu viele Anfragen" in refused.get_data(as_text=True)
+    assert count_rows(Participation) == 0  # the refused vote counted nothing
+    voted = phone(neighbour, servers[1]).post(url, data={**choice, "confirmed": "1"})
+    assert voted.status_code == 200 and 'id="receipt"' in voted.get_data(as_text=True)
+    assert any(b"vote" in key for key in redis.Redis.from_url(REDIS_LIMITS).keys("*"))
+    redis.Redis.from_url(REDIS_LIMITS).flushdb()
+
+
 @pytest.fixture
 def private_redis(tmp_path):
     """A redis-server of this test's own on a free port, to stop and start at will."""
@@ -356,7 +387,8 @@ def test_a_redis_outage_costs_no_request_and_the_limits_return_to_redis(
                 for _ in range(12)}
     assert statuses <= {401, 429}
     warnings = [r for r in caplog.records if r.levelname == "WARNING" and "fall" in r.message]
-    assert len(warnings) == 1  # one warning per outage, not one per request
+    # One warning per outage, not one per request: Flask-Limiter's and the vote's own limit's.
+    assert sorted(r.name for r in warnings) == ["eventapp.awards.vote_limit", "flask-limiter"]
     assert "falling back to in-memory storage" in capsys.readouterr().err  # in the app's log
 
     private_redis.start()
