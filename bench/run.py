@@ -59,6 +59,9 @@ FINALIST = re.compile(r'name="finalist"[^>]* value="(\d+)"')
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 RECEIPT = re.compile(r'id="receipt">([A-Z0-9-]+)<')
 POLL_SECONDS, POLL_JITTER, POLL_BACKOFF_MAX = 2.0, 0.25, 30.0  # as static/js/live.js
+# The floor's votes and the votes alone run in turns, SLICES of each: the speed of these shared
+# virtual machines drifts by up to a third within a run, and a drift then weighs on both alike.
+SLICES = 4
 
 
 def gunicorn_workers() -> int:
@@ -272,20 +275,21 @@ def server_cpu() -> dict[int, tuple[str, float]]:
 
 class Phase:
     """Requests, errors, latencies, wall time and CPU of a phase: the load generator's own,
-    the app's (gunicorn) and the database's."""
+    the app's (gunicorn) and the database's; over one `with` block or the sum of several."""
 
     def __init__(self, name: str):
         self.name, self.latencies, self.errors, self.statuses = name, [], 0, {}
         self.server_cpu = {"app": 0.0, "database": 0.0}
+        self.wall = self.cpu = 0.0
 
     def __enter__(self):
         self.before = server_cpu()
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        self.started, self.cpu_started = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall
-        self.cpu = time.process_time() - self.cpu
+        self.wall += time.perf_counter() - self.started
+        self.cpu += time.process_time() - self.cpu_started
         for pid, (group, seconds) in server_cpu().items():
             started = self.before.get(pid)
             self.server_cpu[group] += seconds - (started[1] if started else 0.0)
@@ -349,14 +353,15 @@ async def measure(args, prepared: dict, app_url: str, floor_url: str) -> dict:
                            for _ in range(requests)), args.concurrency)
         results["baseline"] = phase.summary()
 
-        users = prepared["user_ids"]
-        with Phase("floor") as phase:
-            await run_all((lambda u=u: request(
-                session, phase, "POST", f"{floor_url}/vote", {200},
-                data={"poll": prepared["floor_poll"], "user": u,
-                      "finalist": prepared["floor_finalist"]}) for u in users),
-                args.concurrency)
-        results["floor"] = phase.summary()
+        users, floor = prepared["user_ids"], Phase("floor")
+
+        async def floor_votes(part: int) -> None:
+            with floor:
+                await run_all((lambda u=u: request(
+                    session, floor, "POST", f"{floor_url}/vote", {200},
+                    data={"poll": prepared["floor_poll"], "user": u,
+                          "finalist": prepared["floor_finalist"]}) for u in slice_of(users, part)),
+                    args.concurrency)
 
         state_url = f"{app_url}/live/{prepared['vote_slug']}/state"
         async with session.get(state_url) as response:
@@ -367,14 +372,21 @@ async def measure(args, prepared: dict, app_url: str, floor_url: str) -> dict:
                            for _ in range(requests)), args.concurrency)
         results["live_304"] = phase.summary()
 
-        results.update(await vote_phases(session, args, prepared, app_url))
+        results.update(await vote_phases(session, args, prepared, app_url, floor_votes))
+        results["floor"] = floor.summary()
         results["burst"] = await registration_burst(session, args, prepared, app_url)
     return results
 
 
-async def vote_phases(session, args, prepared, app_url) -> dict:
-    """Load every ballot page; the first half votes alone, 10 % of them try again; then the
-    second half votes while the whole hall polls the live state."""
+def slice_of(items, part: int):
+    """The part-th of SLICES equal slices of `items`."""
+    return items[len(items) * part // SLICES:len(items) * (part + 1) // SLICES]
+
+
+async def vote_phases(session, args, prepared, app_url, floor_votes) -> dict:
+    """Load every ballot page; the first half votes alone, in turns with the floor's votes
+    (`floor_votes(part)`), 10 % of them try again; then the second half votes while the whole
+    hall polls the live state."""
     vote_url = f"{app_url}/events/{prepared['vote_slug']}/vote"
     cookies = prepared["cookies"]
     ballots: list = [None] * len(cookies)
@@ -405,9 +417,12 @@ async def vote_phases(session, args, prepared, app_url) -> dict:
     started = time.perf_counter()
     with Phase("vote_page") as page:
         await run_all((lambda i=i: load(i, page) for i in voters), args.concurrency)
-    with Phase("vote_post") as post:
-        await run_all((lambda i=i: submit(i, post, {200}) for i in first_half),
-                      args.concurrency)
+    post = Phase("vote_post")
+    for part in range(SLICES):
+        await floor_votes(part)
+        with post:
+            await run_all((lambda i=i: submit(i, post, {200}) for i in slice_of(first_half, part)),
+                          args.concurrency)
     with Phase("vote_again") as again:
         await run_all((lambda i=i: submit(i, again, {409}) for i in first_half if i % 10 == 0),
                       args.concurrency)
