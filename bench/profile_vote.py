@@ -66,7 +66,7 @@ VOTE_PARTS = DATABASE_PARTS + [
     ("flask_wtf.form", "FlaskForm.validate_on_submit", "the form's validation"),
     ("flask_login.login_manager", "LoginManager._load_user", "the signed-in user"),
     ("flask_wtf.csrf", "CSRFProtect.protect", "CSRF check"),
-    ("flask_limiter._extension", "Limiter._check_request_limit", "rate limit (Redis)"),
+    ("eventapp.awards.vote_limit", "VoteLimit.allows", "rate limit (Redis)"),
     ("flask.sessions", "SecureCookieSessionInterface.open_session", "session cookie"),
 ]
 REST = "Flask, its extensions and the route's own code"
