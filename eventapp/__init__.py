@@ -99,9 +99,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     bootstrap.init_app(app)
     mail.init_app(app)
-    limiter.init_app(app)
-    if default_handler not in limiter.logger.handlers:  # its warnings would go nowhere
-        limiter.logger.addHandler(default_handler)
+    _init_limiter(app)
     security_headers.init_app(app)
     vote_limit.init_app(app)
     # Flask-Login's own context processor loads the user for every template; the proxy
@@ -119,6 +117,32 @@ def _init_extensions(app: Flask) -> None:
         # Flask-Login hands over the session's user id; the claim adds its generation.
         claim = session_user()
         return user_of_session(claim) if claim is not None else None
+
+
+# Limits that only Flask-Limiter's pass before every request would count (see _init_limiter).
+_LIMITS_ON_EVERY_REQUEST = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+
+
+def _init_limiter(app: Flask) -> None:
+    """Flask-Limiter with the limits on views only.
+
+    Every limit of the app is a view's own (`@limiter.limit`), which its decorator counts when
+    the view runs. Flask-Limiter 4 also works out, before every request, the limits of the
+    app, of blueprints and the defaults, which the app has none of: a pass that finds nothing
+    and cost 4 % of a vote's CPU (bench/README.md). Version 4 dropped the option to leave it
+    out (`auto_check`, flask-limiter issue 489), so it is taken out here, and a limit that
+    would need it is refused at start rather than silently never counted.
+    """
+    asked = [key for key in _LIMITS_ON_EVERY_REQUEST if app.config.get(key)]
+    if asked:
+        raise RuntimeError(f"{', '.join(asked)}: eventapp counts only limits on views "
+                           "(@limiter.limit on the view), none on every request")
+    limiter.init_app(app)
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # not there when the limits are off
+        hooks.remove(limiter._check_request_limit)
+    if default_handler not in limiter.logger.handlers:  # its warnings would go nowhere
+        limiter.logger.addHandler(default_handler)
 
 
 def _select_locale() -> str:

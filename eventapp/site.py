@@ -60,7 +60,6 @@ def readiness() -> dict[str, str]:
 
 # Probes come over plain HTTP from inside, carry no personal data and are never rate-limited.
 @bp.route("/healthz")
-@limiter.exempt
 @plain_http_allowed
 def healthz():
     """Liveness: the process answers (no database, no Redis)."""
@@ -68,7 +67,6 @@ def healthz():
 
 
 @bp.route("/readyz")
-@limiter.exempt
 @plain_http_allowed
 def readyz():
     """Readiness: 503 without the database. Without Redis the app serves on (the limits fall

@@ -109,10 +109,25 @@ def test_readyz_reports_redis_and_stays_ready_without_it(other_app):
 
 
 def test_health_checks_are_never_rate_limited(other_app):
-    limited = other_app(RATELIMIT_DEFAULT="2 per minute").test_client()
-    assert [limited.get("/healthz").status_code for _ in range(5)] == [200] * 5
-    assert [limited.get("/readyz").status_code for _ in range(5)] == [200] * 5
-    assert [limited.get("/").status_code for _ in range(3)] == [200, 200, 429]
+    limited = other_app(RATELIMIT_STORAGE_URI="memory://").test_client()
+    assert [limited.get("/healthz").status_code for _ in range(50)] == [200] * 50
+    assert [limited.get("/readyz").status_code for _ in range(50)] == [200] * 50
+
+
+@pytest.mark.parametrize("setting", ["RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION",
+                                     "RATELIMIT_META"])
+def test_a_limit_on_every_request_is_refused_at_start(other_app, setting):
+    # Only the views' own limits are counted (extensions.init_limiter): a limit that only
+    # Flask-Limiter's pass before every request would count must not pass for one.
+    with pytest.raises(RuntimeError, match="limits on views"):
+        other_app(**{setting: "2 per minute"})
+
+
+def test_rate_limits_are_counted_by_their_views_not_before_every_request(other_app):
+    # Each @limiter.limit counts when its view runs (test_security.py: sign-in, registration,
+    # cards); the pass before every request, which would find nothing, is left out.
+    limited = other_app(RATELIMIT_STORAGE_URI="memory://")
+    assert not [hook for hook in limited.before_request_funcs[None] if "Limiter" in repr(hook)]
 
 
 def test_health_checks_answer_plain_http_in_production(monkeypatch, tmp_path):
@@ -129,10 +144,12 @@ def test_health_checks_answer_plain_http_in_production(monkeypatch, tmp_path):
 
 def test_a_refused_request_says_when_to_try_again_and_others_carry_no_limit_headers(other_app):
     # Counting a limit costs one round trip to Redis; reporting it on every answer two more.
-    limited = other_app(RATELIMIT_DEFAULT="2 per minute").test_client()
-    allowed = limited.get("/")
-    assert "X-RateLimit-Remaining" not in allowed.headers
-    limited.get("/")
-    refused = limited.get("/")
-    assert refused.status_code == 429
-    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    limited = other_app(RATELIMIT_STORAGE_URI="memory://", WTF_CSRF_ENABLED=False,
+                        MAIL_SUPPRESS_SEND=True).test_client()
+    statuses = []
+    for _ in range(11):
+        answer = limited.post("/auth/sign-in", data={"email": "a@example.org"})
+        statuses.append(answer.status_code)
+        assert "X-RateLimit-Remaining" not in answer.headers
+    assert 429 not in statuses[:10] and statuses[10] == 429
+    assert 0 < int(answer.headers["Retry-After"]) <= 60

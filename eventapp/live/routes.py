@@ -12,7 +12,6 @@ from ..breakouts.services import room_links_for
 from ..errors import DomainError
 from ..events.access import event_role_required
 from ..events.services import get_event
-from ..extensions import limiter
 from ..forms import choices
 from ..mailing.compose import external_url
 from ..networks.access import LIVE
@@ -23,7 +22,6 @@ from .state_cache import POLLED_ENDPOINTS, state_headers, state_tags
 
 
 @bp.route("/live/<slug>/state")
-@limiter.exempt
 def state(slug: str):
     """The public live state as JSON with its tag as ETag.
 
@@ -34,7 +32,6 @@ def state(slug: str):
 
 
 @bp.route("/live/<slug>/show")
-@limiter.exempt
 def show(slug: str):
     """What the phones of a hall on the ballot page follow: the state without the turnout,
     whose tag stays the same while the votes come in (304s, answered before Flask)."""
