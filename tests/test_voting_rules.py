@@ -33,6 +33,13 @@ def test_receipts_are_unique_and_readable(poll_with_voters):
         assert ballots.normalise_receipt(receipt.lower().replace("-", " ")) == receipt
 
 
+def test_every_symbol_can_stand_in_every_place_of_a_receipt():
+    # A receipt is drawn at once from 31**10 numbers; a short draw would fix some places.
+    drawn = [ballots._new_receipt().replace("-", "") for _ in range(3000)]
+    for place in range(ballots.RECEIPT_LENGTH):
+        assert {receipt[place] for receipt in drawn} == set(ballots.RECEIPT_ALPHABET)
+
+
 def test_second_vote_is_refused_and_changes_nothing(poll_with_voters, organiser):
     poll, users, finalists = poll_with_voters(voters=1)
     ballots.cast_vote(poll, users[0], finalists[0].id)

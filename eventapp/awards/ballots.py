@@ -330,8 +330,15 @@ def open_poll_voted_by_link(event_id: int, user_id: int) -> Poll | None:
 
 
 def _new_receipt() -> str:
-    symbols = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    return f"{symbols[:5]}-{symbols[5:]}"
+    # One draw of the whole code, its symbols the number's digits in base 31: one call to
+    # the system's random source per vote instead of one per symbol.
+    number = secrets.randbelow(len(RECEIPT_ALPHABET) ** RECEIPT_LENGTH)
+    symbols = []
+    for _ in range(RECEIPT_LENGTH):
+        number, digit = divmod(number, len(RECEIPT_ALPHABET))
+        symbols.append(RECEIPT_ALPHABET[digit])
+    code = "".join(symbols)
+    return f"{code[:5]}-{code[5:]}"
 
 
 def cast_vote(poll: Poll | None, user: Person, option_id: int) -> str:
