@@ -176,11 +176,20 @@ def test_during_the_vote_at_most_the_last_batch_is_linkable(election):
         ballots.tally(election.poll)  # counting waits for the close, which mixes the rest
 
 
+def test_during_the_vote_each_batch_is_written_in_a_random_order(election):
+    election.vote()  # sixty votes: six full batches moved, none waiting
+    voters = _participation_orders(election)["physical"]
+    receipts = _ballot_orders(election.poll.id)["physical"]
+    # The batches follow each other in time; within a batch the k-th ballot written is the
+    # k-th voter's by chance only: one link per batch on average (six), 60 if unshuffled.
+    assert _correct_links(zip(voters, receipts), election.receipts) <= 20
+
+
 def test_a_failing_mixer_costs_the_vote_nothing(election, monkeypatch, caplog):
     def broken(*_args, **_kwargs):
         raise RuntimeError("mixer down")
 
-    monkeypatch.setattr(ballots, "_move_batch", broken)
+    monkeypatch.setattr(ballots, "_mix_full_batch", broken)
     with caplog.at_level(logging.ERROR, logger="eventapp.awards.ballots"):
         election.vote()
     assert "mixer down" in caplog.text

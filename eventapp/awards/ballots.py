@@ -25,7 +25,18 @@ from functools import partial
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, String, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import Insert, Update
 from sqlalchemy.sql.selectable import Select
@@ -432,11 +443,37 @@ def _mix_after_vote(poll_id: int) -> None:
     inbox for the next batch or the close), so it is logged, not raised.
     """
     try:
-        with write_transaction(expire_on_commit=False):
-            if _lock_mixing(poll_id, wait=False):
-                _move_batch(poll_id, at_close=False)
+        _mix_full_batch(poll_id)
     except Exception:
         log.exception("Mixing the ballots of poll %s failed; they wait in the inbox", poll_id)
+
+
+# On PostgreSQL a vote's mixer is one statement in autocommit: the try-lock (held until the
+# statement ends), the count, taking the batch out of the inbox and writing it under new
+# random ids in a random order, both drawn from the server's strong random source
+# (gen_random_uuid, PostgreSQL 13 and later), as `secrets` draws them on SQLite. One round
+# trip instead of five, and a sixteenth of a vote's CPU less (bench/README.md).
+_MIX_FULL_BATCH = text("""
+    WITH mixer AS (SELECT pg_try_advisory_xact_lock(:lock, :poll_id) AS free),
+    taken AS (
+        DELETE FROM ballot_inbox
+        WHERE poll_id = :poll_id AND (SELECT free FROM mixer)
+          AND (SELECT count(*) FROM ballot_inbox WHERE poll_id = :poll_id) >= :minimum
+        RETURNING option_id, receipt)
+    INSERT INTO ballots (id, poll_id, option_id, receipt)
+    SELECT replace(gen_random_uuid()::text, '-', ''), :poll_id, option_id, receipt
+    FROM taken ORDER BY gen_random_uuid()""")
+
+
+def _mix_full_batch(poll_id: int) -> None:
+    minimum = current_app.config["BALLOT_MIX_BATCH"]
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as sql:
+            sql.execute(_MIX_FULL_BATCH,
+                        {"lock": MIXING_LOCK, "poll_id": poll_id, "minimum": minimum})
+    else:
+        with write_transaction(expire_on_commit=False):  # SQLite's one writer: the lock
+            _move_batch(poll_id, at_close=False)
 
 
 def mix_at_close(poll_id: int) -> None:
@@ -444,21 +481,11 @@ def mix_at_close(poll_id: int) -> None:
 
     The poll is closed already in this transaction, so no vote can add to the inbox.
     """
-    _lock_mixing(poll_id, wait=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Waits for a vote's mixer at work (on SQLite the write transaction is the lock).
+        db.session.execute(select(func.pg_advisory_xact_lock(MIXING_LOCK, poll_id)))
     _move_batch(poll_id, at_close=True)
     after_commit(_erase_traces)
-
-
-def _lock_mixing(poll_id: int, wait: bool) -> bool:
-    """One mixer per poll at a time: on PostgreSQL an advisory lock until the transaction
-    ends (a vote's mixer does not wait for it, the close does); on SQLite the write
-    transaction is that lock already."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return True
-    if wait:
-        db.session.execute(select(func.pg_advisory_xact_lock(MIXING_LOCK, poll_id)))
-        return True
-    return db.session.scalar(select(func.pg_try_advisory_xact_lock(MIXING_LOCK, poll_id)))
 
 
 def _move_batch(poll_id: int, at_close: bool) -> None:
