@@ -182,7 +182,7 @@ def test_during_the_vote_each_batch_is_written_in_a_random_order(election):
     receipts = _ballot_orders(election.poll.id)["physical"]
     # The batches follow each other in time; within a batch the k-th ballot written is the
     # k-th voter's by chance only: one link per batch on average (six), 60 if unshuffled.
-    assert _correct_links(zip(voters, receipts), election.receipts) <= 20
+    assert _correct_links(zip(voters, receipts, strict=True), election.receipts) <= 20
 
 
 def test_a_failing_mixer_costs_the_vote_nothing(election, monkeypatch, caplog):

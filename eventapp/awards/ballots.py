@@ -466,6 +466,7 @@ _MIX_FULL_BATCH = text("""
 
 
 def _mix_full_batch(poll_id: int) -> None:
+    """Move the waiting ballots if a full batch waits and no other mixer is at it."""
     minimum = current_app.config["BALLOT_MIX_BATCH"]
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as sql:
