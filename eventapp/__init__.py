@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# No inline script anywhere; images may be data: URIs (Bootstrap's form controls use them).
+
 class DatabaseId(IntegerConverter):
     """`<id:...>` in URLs: a row's id, so a number beyond the id column is a 404, not an
     overflow in the database."""

@@ -117,7 +117,7 @@ def test_health_checks_are_never_rate_limited(other_app):
 @pytest.mark.parametrize("setting", ["RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION",
                                      "RATELIMIT_META"])
 def test_a_limit_on_every_request_is_refused_at_start(other_app, setting):
-    # Only the views' own limits are counted (extensions.init_limiter): a limit that only
+    # Only the views' own limits are counted (eventapp._init_limiter): a limit that only
     # Flask-Limiter's pass before every request would count must not pass for one.
     with pytest.raises(RuntimeError, match="limits on views"):
         other_app(**{setting: "2 per minute"})
