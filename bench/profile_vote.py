@@ -55,10 +55,10 @@ DATABASE_PARTS = [
     ("sqlalchemy.engine.default", "DefaultDialect.do_commit", "COMMIT (a round trip)"),
 ]
 VOTE_PARTS = DATABASE_PARTS + [
-    ("eventapp.awards.ballots", "cast_vote",
+    ("eventapp.awards.voting", "cast_vote",
      "cast_vote: rules, ORM session, transaction (own)"),
-    ("eventapp.awards.ballots", "voter_in", "voter_in: the voter's row into rules (own)"),
-    ("eventapp.awards.ballots", "_mix_after_vote", "the mixer, every tenth vote (own)"),
+    ("eventapp.awards.eligibility", "voter_in", "voter_in: the voter's row into rules (own)"),
+    ("eventapp.awards.mixing", "mix_after_vote", "the mixer, every tenth vote (own)"),
     ("eventapp.awards.polls", "ballot_of", "ballot_of: the cached poll"),
     ("eventapp.awards.routes", "render_template",
      "the receipt page (rendered once per event and language)"),

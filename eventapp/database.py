@@ -58,7 +58,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         # Deleted rows are overwritten with zeros, so that a copy of the file keeps no trace of
-        # a ballot that waited in the inbox beside its participation (awards/ballots.py).
+        # a ballot that waited in the inbox beside its participation (awards/mixing.py).
         cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
         # SQLite's lower() knows only A to Z; Python's knows Ö and Ü, as PostgreSQL's does.

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from eventapp.awards import ballots, polls
+from eventapp.awards import polls, tally, voting
 from eventapp.awards.models import Poll
 from eventapp.extensions import db
 from eventapp.live import services as live
@@ -39,7 +39,7 @@ def finished_vote(app, create_event, register, organiser):
     receipts = {}
     for index, user in enumerate(users):  # 14, 10 and 6 votes: no tie
         choice = finalists[0 if index < 14 else 1 if index < 24 else 2]
-        receipts[user.id] = ballots.cast_vote(poll, user, choice)
+        receipts[user.id] = voting.cast_vote(poll, user, choice)
     live.close_vote(organiser, event)
     live.announce(organiser, event)
     for _ in finalists:
@@ -113,7 +113,7 @@ def _stored(target, poll_id: int):
     with target.app_context():
         poll = db.session.get(Poll, poll_id)
         schema = db.session.scalar(text("SELECT version_num FROM alembic_version"))
-        return ballots.receipts_of(poll), polls.snapshot_of(poll).ranking, schema
+        return tally.receipts_of(poll), polls.snapshot_of(poll).ranking, schema
 
 
 def test_a_restored_backup_shows_the_same_result_receipts_and_hall_of_fame(

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from eventapp.awards import ballots, cards, polls
+from eventapp.awards import cards, mixing, polls, tally, voting
 from eventapp.awards.models import Ballot
 from eventapp.extensions import db
 
@@ -34,7 +34,7 @@ class Election:
 
     def __init__(self, poll, voters, organiser, by_card=False):
         self.poll, self.voters, self.organiser = poll, voters, organiser
-        self.cast = ballots.cast_card_vote if by_card else ballots.cast_vote
+        self.cast = voting.cast_card_vote if by_card else voting.cast_vote
         # Where a reader finds who voted: the person's participation, or the card's.
         self.participations = ("card_participations", "card_id") if by_card else (
             "participations", "user_id")
@@ -151,7 +151,7 @@ def test_the_close_counts_every_receipt_and_leaves_no_ballot_waiting(election):
     assert stored == set(election.receipts.values())
     assert _rows("SELECT count(*) FROM ballot_inbox WHERE poll_id = :poll",
                  election.poll.id)[0][0] == 0
-    assert sum(s.votes for s in ballots.tally(election.poll)) == VOTERS
+    assert sum(s.votes for s in tally.tally(election.poll)) == VOTERS
     ids = _rows("SELECT id FROM ballots WHERE poll_id = :poll", election.poll.id)
     assert len({row[0] for row in ids}) == VOTERS  # random ids: no sequence to count on
 
@@ -172,8 +172,8 @@ def test_during_the_vote_at_most_the_last_batch_is_linkable(election):
     assert waiting == [count % BATCH for count in range(1, VOTERS + 1)]
     assert db.session.scalar(select(func.count()).select_from(Ballot)
                              .where(Ballot.poll_id == poll_id)) == VOTERS
-    with pytest.raises(ballots.NotCountedYet):
-        ballots.tally(election.poll)  # counting waits for the close, which mixes the rest
+    with pytest.raises(tally.NotCountedYet):
+        tally.tally(election.poll)  # counting waits for the close, which mixes the rest
 
 
 def test_during_the_vote_each_batch_is_written_in_a_random_order(election):
@@ -189,8 +189,8 @@ def test_a_failing_mixer_costs_the_vote_nothing(election, monkeypatch, caplog):
     def broken(*_args, **_kwargs):
         raise RuntimeError("mixer down")
 
-    monkeypatch.setattr(ballots, "_mix_full_batch", broken)
-    with caplog.at_level(logging.ERROR, logger="eventapp.awards.ballots"):
+    monkeypatch.setattr(mixing, "_mix_full_batch", broken)
+    with caplog.at_level(logging.ERROR, logger="eventapp.awards.mixing"):
         election.vote()
     assert "mixer down" in caplog.text
     assert _rows("SELECT count(*) FROM ballot_inbox WHERE poll_id = :poll",
@@ -210,11 +210,11 @@ def test_a_vote_does_not_wait_for_a_running_mixer(app, election):
     # Another app server is mixing this poll's ballots: it holds the poll's mixing lock.
     holder = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     with holder.connect() as other:
-        other.execute(select(func.pg_advisory_lock(ballots.MIXING_LOCK, election.poll.id)))
+        other.execute(select(func.pg_advisory_lock(mixing.MIXING_LOCK, election.poll.id)))
         started = time.monotonic()
         election.vote()
         elapsed = time.monotonic() - started
-        other.execute(select(func.pg_advisory_unlock(ballots.MIXING_LOCK, election.poll.id)))
+        other.execute(select(func.pg_advisory_unlock(mixing.MIXING_LOCK, election.poll.id)))
     holder.dispose()
 
     assert elapsed < 30  # sixty votes, none of them waiting for the lock

@@ -4,7 +4,7 @@ their place, and organisers enter the winners from before the app."""
 import pytest
 from sqlalchemy import select
 
-from eventapp.awards import ballots
+from eventapp.awards import voting
 from eventapp.awards.models import PastWinner
 from eventapp.database import utcnow
 from eventapp.extensions import db
@@ -23,7 +23,7 @@ def revealed_meeting(app, create_event, register, organiser):
     app.config["MAIL_SUPPRESS_SEND"] = True
     event = create_event(finalists=2, sessions=())
     poll = live.open_vote(organiser, event, "ClusterERFOLG")
-    receipts = [ballots.cast_vote(poll, register(event, email=f"v{i}@example.org").user,
+    receipts = [voting.cast_vote(poll, register(event, email=f"v{i}@example.org").user,
                                   poll.candidates[0].id) for i in range(2)]
     live.close_vote(organiser, event)
     live.announce(organiser, event)

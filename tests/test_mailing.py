@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from eventapp.auth.services import set_locale
-from eventapp.awards import ballots, polls
+from eventapp.awards import polls, voting
 from eventapp.database import utcnow
 from eventapp.extensions import db
 from eventapp.mailing.meeting_mails import queue_message
@@ -106,7 +106,7 @@ def test_voting_link_and_result_mails_from_the_live_control(client, auth, create
     client.post(f"{url}/live/open", data={"title": "Preis"})
     client.post(f"{url}/mail/vote_open", data={})
     poll = polls.current_poll(event)
-    ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+    voting.cast_vote(poll, person.user, poll.candidates[0].id)
     client.post(f"{url}/live/close", data={})
     client.post(f"{url}/live/announce", data={})
     assert client.post(f"{url}/mail/result", data={}).status_code == 409  # not public yet

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from eventapp.awards import ballots, polls
+from eventapp.awards import eligibility, polls, voting
 from eventapp.awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT
 from eventapp.breakouts.services import room_links_for, sessions_by_slot
 from eventapp.checkin.services import check_in
@@ -128,10 +128,10 @@ def test_a_poll_for_who_is_there_takes_the_hall_and_the_stage_but_nobody_else(
     assert reloaded(poll).eligible_count == 2
 
     finalist = poll.candidates[0].id
-    assert ballots.cast_vote(poll, in_hall.user, finalist)
-    assert ballots.cast_vote(poll, online.user, finalist)
-    with pytest.raises(ballots.NotEligible):
-        ballots.cast_vote(poll, away.user, finalist)
+    assert voting.cast_vote(poll, in_hall.user, finalist)
+    assert voting.cast_vote(poll, online.user, finalist)
+    with pytest.raises(eligibility.NotEligible):
+        voting.cast_vote(poll, away.user, finalist)
 
 
 def test_who_arrives_while_the_poll_is_open_counts_in_its_turnout(client, auth, create_event,
@@ -150,7 +150,7 @@ def test_who_arrives_while_the_poll_is_open_counts_in_its_turnout(client, auth, 
     check_in(organiser, event, late_in_hall)
     check_in(organiser, event, both)  # present online already: counted once
     assert reloaded(poll).eligible_count == 3
-    assert ballots.cast_vote(reloaded(poll), late_online.user, poll.candidates[0].id)
+    assert voting.cast_vote(reloaded(poll), late_online.user, poll.candidates[0].id)
 
 
 def test_a_check_in_during_a_poll_for_the_checked_in_counts_in_its_turnout(

@@ -10,7 +10,7 @@ from sqlalchemy import update
 import eventapp
 from eventapp.audit.labels import ACTION_LABELS, KIND_LABELS
 from eventapp.audit.services import record
-from eventapp.awards import ballots, polls
+from eventapp.awards import polls, voting
 from eventapp.database import write_transaction
 from eventapp.exports.services import TABLES
 from eventapp.extensions import db
@@ -25,7 +25,7 @@ def test_dashboard_shows_registrations_seats_checkins_and_turnout(client, auth, 
     people = [register(event, session_ids=[sessions_of(event)[0].id]) for _ in range(3)]
     poll = polls.create_poll(organiser, event, "Preis 2027")
     polls.open_poll(organiser, poll)
-    ballots.cast_vote(poll, people[0].user, poll.candidates[0].id)
+    voting.cast_vote(poll, people[0].user, poll.candidates[0].id)
     polls.close_poll(organiser, poll)
     auth.login_organiser()
     page = client.get(f"/organiser/events/{event.slug}/dashboard").get_data(as_text=True)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from eventapp.awards import ballots, polls
+from eventapp.awards import polls, voting
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.models import Finalist, FinalistTeamMember
 from eventapp.extensions import db
@@ -253,7 +253,7 @@ def test_a_finalist_with_votes_is_not_deleted(orga, organiser, create_event, reg
     poll = polls.create_poll(organiser, event, "ClusterERFOLG")
     polls.open_poll(organiser, poll)
     finalist = finalists_of(event)[0]
-    ballots.cast_vote(poll, register(event).user, finalist.id)
+    voting.cast_vote(poll, register(event).user, finalist.id)
 
     response = orga.post(f"/organiser/events/{event.slug}/finalists/{finalist.id}/delete",
                          data={})

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from eventapp.awards import ballots, cards, polls
+from eventapp.awards import cards, polls, tally, voting
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
 from eventapp.awards.models import (
@@ -74,7 +74,7 @@ def test_the_organiser_sets_up_two_polls_and_announces_each_on_its_own(
     # One vote at a time: the question cannot open while the award is open.
     refused = _control(client, event.slug, "open", poll=question.id, title=question.title)
     assert refused.status_code == 409 and reloaded(question).status == POLL_DRAFT
-    receipts = [ballots.cast_vote(award, voter, award.candidates[choice].id)  # first twice
+    receipts = [voting.cast_vote(award, voter, award.candidates[choice].id)  # first twice
                 for voter, choice in zip(voters, [1, 1, 0], strict=True)]
     for action in ("close", "announce"):
         assert _control(client, event.slug, action).status_code == 303
@@ -91,7 +91,7 @@ def test_the_organiser_sets_up_two_polls_and_announces_each_on_its_own(
     ballot = _ballot_names(client, event.slug)
     assert "Wieder hybrid?" in ballot and "Ja" in ballot and "Enthaltung" in ballot
     for voter, answer in zip(voters, [0, 0, 1], strict=True):
-        ballots.cast_vote(question, voter, question.candidates[answer].id)
+        voting.cast_vote(question, voter, question.candidates[answer].id)
     auth.login_organiser()
     for action in ("close", "announce"):
         assert _control(client, event.slug, action).status_code == 303
@@ -153,14 +153,14 @@ def test_a_people_award_hides_the_person_from_their_own_ballot(
     refused = client.post(f"/events/{event.slug}/vote",
                           data={"finalist": poll.candidates[0].id, "confirmed": "1"})
     assert refused.status_code == 403
-    with pytest.raises(ballots.OwnCandidacy):
-        ballots.cast_vote(poll, anna, poll.candidates[0].id)
-    assert ballots.cast_vote(poll, anna, poll.candidates[1].id)
+    with pytest.raises(voting.OwnCandidacy):
+        voting.cast_vote(poll, anna, poll.candidates[0].id)
+    assert voting.cast_vote(poll, anna, poll.candidates[1].id)
     auth.login_participant(ben)
     assert "Anna Beispiel" in _ballot_names(client, event.slug)
-    assert ballots.cast_vote(poll, ben, poll.candidates[0].id)
+    assert voting.cast_vote(poll, ben, poll.candidates[0].id)
     polls.close_poll(organiser, poll)
-    assert [(s.organisation, s.project_title, s.votes) for s in ballots.tally(poll)] == [
+    assert [(s.organisation, s.project_title, s.votes) for s in tally.tally(poll)] == [
         ("Anna Beispiel", "Clustermanagerin", 1), ("Carl Muster", "Sprecher", 1)]
 
 
@@ -180,7 +180,7 @@ def test_a_card_votes_in_a_yes_no_question(app, client, create_event, organiser)
                           data={"finalist": no.id, "confirmed": "1"})
     assert receipt.status_code == 200
     polls.close_poll(organiser, poll)
-    assert [(s.answer, s.votes) for s in ballots.tally(poll)][0] == ("no", 1)
+    assert [(s.answer, s.votes) for s in tally.tally(poll)][0] == ("no", 1)
 
 
 def test_only_a_draft_poll_is_changed_or_deleted(app, client, auth, create_event, organiser):
@@ -275,7 +275,7 @@ def test_each_person_of_a_people_award_has_their_photo_on_the_ballot_and_the_scr
     client.post("/auth/logout", data={})
     response = client.get(photo_url)
     assert response.status_code == 200 and "public" in response.headers["Cache-Control"]
-    ballots.cast_vote(poll, voter, anna.id)
+    voting.cast_vote(poll, voter, anna.id)
     polls.close_poll(organiser, poll)
     live.announce(organiser, event)
     live.publish_results(organiser, event)
@@ -314,7 +314,7 @@ def _two_announced_polls(create_event, register, organiser):
     for poll in (award, question):
         live.open_vote(organiser, event, poll_id=poll.id)
         for voter in voters:
-            ballots.cast_vote(poll, voter, poll.candidates[0].id)
+            voting.cast_vote(poll, voter, poll.candidates[0].id)
         live.close_vote(organiser, event)
         live.announce(organiser, event)
     return event, award, question
@@ -392,7 +392,7 @@ def test_a_ranking_only_result_publishes_no_choice_next_to_the_receipts(
     question = polls.create_poll(organiser, event, "Wieder hybrid?", kind=KIND_QUESTION,
                                  show_counts=False)
     live.open_vote(organiser, event, poll_id=question.id)
-    receipts = [ballots.cast_vote(question, register(event).user, question.candidates[0].id)
+    receipts = [voting.cast_vote(question, register(event).user, question.candidates[0].id)
                 for _ in range(3)]
     live.close_vote(organiser, event)
     live.announce(organiser, event)

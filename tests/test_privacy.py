@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from eventapp.auth.models import User
-from eventapp.awards import ballots, polls
+from eventapp.awards import polls, voting
 from eventapp.awards.models import Ballot, Participation
 from eventapp.events import services as events
 from eventapp.extensions import db
@@ -56,7 +56,7 @@ def _past_event_with_a_vote(create_event, register, organiser):
     poll = polls.create_poll(organiser, event, "Preis")
     polls.open_poll(organiser, poll)
     for person in people:
-        ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+        voting.cast_vote(poll, person.user, poll.candidates[0].id)
     polls.close_poll(organiser, poll)
     polls.announce(organiser, poll)
     # The meeting is over.

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from eventapp.audit.models import AuditLog
-from eventapp.awards import ballots, polls
 from eventapp.awards import finalists as awards
+from eventapp.awards import polls, tally, voting
 from eventapp.awards.models import POLL_ANNOUNCED, POLL_REVEALED
 from eventapp.errors import Forbidden
 from eventapp.extensions import db
@@ -47,7 +47,7 @@ def ceremony(app, create_event, register, organiser):
         for _ in range(votes):
             voter = register(event, email=f"voter{len(voters)}@example.org").user
             voters.append(voter)
-            receipts.append(ballots.cast_vote(poll, voter, candidate.id))
+            receipts.append(voting.cast_vote(poll, voter, candidate.id))
     live.close_vote(organiser, event)
     return {"event": event, "poll": poll, "voters": voters, "receipts": receipts,
             "finalist_id": poll.candidates[0].id}
@@ -241,10 +241,10 @@ def test_receipts_stay_unpublished_until_the_reveal(organiser, ceremony):
     poll = ceremony["poll"]
     live.announce(organiser, ceremony["event"])
     with pytest.raises(Forbidden):
-        ballots.receipts_of(poll)
+        tally.receipts_of(poll)
     live.publish_results(organiser, ceremony["event"])
     db.session.refresh(poll)
-    assert sorted(code for code, _finalist in ballots.receipts_of(poll)) == \
+    assert sorted(code for code, _finalist in tally.receipts_of(poll)) == \
         sorted(ceremony["receipts"])
 
 
@@ -255,7 +255,7 @@ def test_a_runoff_keeps_its_tied_parent_unpublished_until_its_own_reveal(
     poll = live.open_vote(organiser, event, "ClusterERFOLG")
     voters = [register(event, email=f"tie{i}@example.org").user for i in range(2)]
     for voter, finalist in zip(voters, poll.candidates, strict=True):
-        ballots.cast_vote(poll, voter, finalist.id)
+        voting.cast_vote(poll, voter, finalist.id)
     live.close_vote(organiser, event)
     runoff = live.start_runoff(organiser, event)
     assert poll.status == POLL_ANNOUNCED  # announced as it stands, but not public
@@ -263,7 +263,7 @@ def test_a_runoff_keeps_its_tied_parent_unpublished_until_its_own_reveal(
         polls.public_results(event)
 
     live.open_vote(organiser, event, "Stichwahl")
-    ballots.cast_vote(runoff, voters[0], runoff.candidates[1].id)
+    voting.cast_vote(runoff, voters[0], runoff.candidates[1].id)
     live.close_vote(organiser, event)
     live.announce(organiser, event)
     for _ in range(2):

@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from eventapp.awards import ballots, cards, polls
+from eventapp.awards import cards, eligibility, polls, tally, voting
 from eventapp.awards.models import CardParticipation, Participation, VoteCard
 from eventapp.checkin.services import check_in
 from eventapp.extensions import db
@@ -119,9 +119,9 @@ def test_who_received_a_card_votes_with_it_not_also_with_the_link(
     from eventapp.checkin.services import hand_out_card
 
     hand_out_card(organiser, event, person)
-    with pytest.raises(ballots.NotEligible):
-        ballots.cast_vote(poll, person.user, poll.candidates[0].id)
-    assert ballots.cast_card_vote(poll, printed[0], poll.candidates[0].id)
+    with pytest.raises(eligibility.NotEligible):
+        voting.cast_vote(poll, person.user, poll.candidates[0].id)
+    assert voting.cast_card_vote(poll, printed[0], poll.candidates[0].id)
 
 
 def test_a_poll_for_personal_links_only_refuses_cards(client, auth, create_event, register,
@@ -138,7 +138,7 @@ def test_a_poll_for_personal_links_only_refuses_cards(client, auth, create_event
     refused = _vote_with(client, event, poll.candidates[0].id)
     assert refused.status_code == 403
     # Its holder votes with the personal link instead.
-    assert ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+    assert voting.cast_vote(poll, person.user, poll.candidates[0].id)
 
 
 def test_the_desk_notes_only_that_a_card_was_handed_out(orga, hall, register):
@@ -199,7 +199,7 @@ def test_card_votes_are_as_secret_as_personal_ones(client, hall, organiser):
     # What a card voted is in the mixed ballots only; no table links a card to a ballot.
     assert db.session.scalar(select(func.count()).select_from(CardParticipation)) == 4
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 0
-    assert [s.votes for s in ballots.tally(poll)][0] == 4
+    assert [s.votes for s in tally.tally(poll)][0] == 4
 
 
 def test_who_voted_by_link_gets_a_card_only_once_that_vote_has_closed(orga, hall, register,
@@ -207,7 +207,7 @@ def test_who_voted_by_link_gets_a_card_only_once_that_vote_has_closed(orga, hall
     # Else the card would vote a second time in the poll the link voted in already.
     event, poll, _printed = hall
     person = register(event, name="Lina Link")
-    ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+    voting.cast_vote(poll, person.user, poll.candidates[0].id)
     orga.post(f"/organiser/events/{event.slug}/checkin", data={"registration_id": person.id})
     card_url = f"/organiser/events/{event.slug}/checkin/card"
 
@@ -228,7 +228,7 @@ def test_a_link_vote_in_a_poll_cards_may_not_vote_in_does_not_hold_up_the_card(
     cards.create_cards(organiser, event, 1)
     poll = live.open_vote(organiser, event, "Strict", cards_may_vote=False)
     person = register(event)
-    ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+    voting.cast_vote(poll, person.user, poll.candidates[0].id)
     check_in(organiser, event, person)
     assert orga.post(f"/organiser/events/{event.slug}/checkin/card",
                      data={"registration_id": person.id}).status_code == 303
@@ -285,7 +285,7 @@ def test_a_refused_card_keeps_the_person_the_desk_had_found(orga, hall, register
     # The desk had searched for the person: after the refusal the search and the person stay.
     event, poll, _printed = hall
     person = register(event, name="Lina Link")
-    ballots.cast_vote(poll, person.user, poll.candidates[0].id)
+    voting.cast_vote(poll, person.user, poll.candidates[0].id)
     orga.post(f"/organiser/events/{event.slug}/checkin", data={"registration_id": person.id})
     desk = orga.get(f"/organiser/events/{event.slug}/checkin?q=Lina").get_data(as_text=True)
     card_form = re.search(r'<form method="post" action="([^"]+/checkin/card[^"]*)"', desk)

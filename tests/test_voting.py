@@ -5,7 +5,7 @@ from flask import template_rendered
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from eventapp.awards import ballots, polls
+from eventapp.awards import polls, voting
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
 from eventapp.awards.models import POLL_DRAFT, POLL_REVEALED, Ballot, Participation
@@ -91,7 +91,7 @@ def test_phones_follow_the_show_without_the_turnout(client, auth, show):
     opened = client.get(url)
     assert opened.get_json() == {"tag": opened.headers["ETag"].strip('"'), "mode": "vote",
                                  "poll": {"id": polls.current_poll(event).id, "status": "open"}}
-    ballots.cast_vote(polls.current_poll(event), people[1],
+    voting.cast_vote(polls.current_poll(event), people[1],
                       polls.current_poll(event).candidates[0].id)
     assert client.get(url, headers={"If-None-Match": opened.headers["ETag"]}).status_code == 304
     full = client.get(f"/live/{event.slug}/state")
@@ -189,7 +189,7 @@ def test_a_ballot_cached_as_open_counts_no_vote_after_the_close(client, auth, sh
 
 def test_a_vote_by_link_loads_no_user_and_sends_two_statements(app, client, auth, show,
                                                                 cached_ballot):
-    """The cast checks the session's generation in its own statement (ballots._VOTER), so
+    """The cast checks the session's generation in its own statement (eligibility._VOTER), so
     the hot path spends no round trip on loading the signed-in user; on PostgreSQL the vote's
     timeouts come with that statement and its writes are one (bench/README.md)."""
     event, people = show

@@ -5,7 +5,7 @@ the polls of one event. The desk hands one to each person who checks in and reco
 registration only that they received a card, never which: the app cannot tell whose card
 voted, so a card's vote is secret by construction. A card votes once per poll (the primary
 key of card_participations, as a person's vote is one row of participations); its ballot
-goes through the same inbox and mixer as every other (ballots.py).
+goes through the same inbox and mixer as every other (voting.py, mixing.py).
 
 A card's code is not stored: it is derived from the app's secret key and the card's salt,
 so that the organiser can print the cards again while a copy of the database alone lets
@@ -27,8 +27,9 @@ from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import Event
 from ..extensions import db
-from .ballots import RECEIPT_ALPHABET, VoidedCard
+from .eligibility import VoidedCard
 from .models import VoteCard
+from .receipts import RECEIPT_ALPHABET
 
 # 18 symbols of 31 (no 0/O, 1/I/L): 89 random bits, typed in three groups of six.
 CODE_LENGTH = 18

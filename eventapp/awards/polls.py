@@ -2,7 +2,7 @@
 
 A poll goes draft → open → closed → announced → revealed. Closing is
 `UPDATE polls SET status = 'closed' WHERE status = 'open'`, which waits for the votes in
-flight (each holds the poll row until its commit, see ballots.py) and stops every later one;
+flight (each holds the poll row until its commit, see voting.py) and stops every later one;
 the same transaction then mixes the last ballots in, so a closed poll is a counted one.
 Announcing stores the result; only revealing (the big screen reaching the winner, or the
 organiser publishing without a show) makes it public, poll by poll (a run-off with the tie
@@ -28,9 +28,9 @@ from ..extensions import db
 from ..registration.models import STATUS_CONFIRMED, Registration
 from ..registration.services import registered_user
 from ..registration.signals import place_taken
-from .ballots import mix_at_close, receipts_of, tally, tied_at_top
 from .finalists import finalists_of
 from .logos import reencode_image
+from .mixing import mix_at_close
 from .models import (
     ANSWERS,
     ELIGIBLE_CHECKED_IN,
@@ -51,6 +51,7 @@ from .models import (
     ResultSnapshot,
     answer_label,
 )
+from .tally import receipts_of, tally, tied_at_top
 
 
 class NoPublicResult(NotFound):
@@ -62,7 +63,7 @@ class ResultNotPublic(Conflict):
                          "or publish the result without a show.")
 
 
-# Built once (the ballot page reads it on every request): see ballots.py. The poll the
+# Built once (the ballot page reads it on every request): see eligibility.py. The poll the
 # live control put on the screen last; before any was, the newest one.
 _CURRENT_POLL = (select(Poll).options(joinedload(Poll.candidates))
                  .where(Poll.event_id == bindparam("event_id"))
@@ -90,7 +91,7 @@ def current_poll(event: Event) -> Poll | None:
 # --- the ballot's hot path -----------------------------------------------------------------
 # In the two minutes of the vote every phone asks for the ballot and sends it: each app
 # process reads the event and its current poll once per BALLOT_CACHE_SECONDS, not per request.
-# A stale poll cannot count a vote: the vote's conditional UPDATE (ballots.py) refuses it
+# A stale poll cannot count a vote: the vote's conditional UPDATE (voting.py) refuses it
 # once the poll is closed ("voting is not open"), and a ballot page that shows a poll
 # opened or closed a moment ago reloads itself when the live state says so (live.js).
 

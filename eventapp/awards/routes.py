@@ -13,7 +13,7 @@ from ..events.services import get_event
 from ..extensions import failed_attempt, limiter, user_or_address
 from ..forms import choices
 from ..networks.access import event_capabilities
-from . import ballots, bp, cards, polls
+from . import bp, cards, polls, receipts, voting
 from .finalists import logo_of
 from .forms import BallotForm, CardCodeForm, ReceiptLookupForm
 from .hall_of_fame import hall_of_fame as hall_of_fame_entries
@@ -56,7 +56,7 @@ def _ballot_page(event, poll, form, card, error=None, status=None):
     a phone whose session has ended is offered the ways to the ballot again."""
     if card is None and not current_user.is_authenticated:
         return _not_signed_in(event, poll)
-    sheet = ballots.card_sheet(poll, card) if card else ballots.ballot_sheet(poll, current_user)
+    sheet = voting.sheet_for(poll, card=card, person=current_user)
     error = error or sheet.refusal
     form.finalist.choices = choices((f.id, f.organisation) for f in sheet.choices)
     page = render_template("awards/vote.html", event=event, poll=poll, form=form, card=card,
@@ -99,17 +99,15 @@ def vote(slug: str):
     if not form.validate_on_submit():
         return _ballot_page(event, poll, form, card, status=422)
     try:
-        if not form.confirmed.data:
-            chosen = (ballots.check_card_vote(poll, card, form.finalist.data) if card
-                      else ballots.check_vote(poll, person, form.finalist.data))
-            return render_template("awards/confirm.html", event=event, poll=poll, form=form,
-                                   chosen=chosen)
-        receipt = (ballots.cast_card_vote(poll, card, form.finalist.data) if card
-                   else ballots.cast_vote(poll, person, form.finalist.data))
+        outcome = voting.vote(poll, form.finalist.data, confirmed=form.confirmed.data,
+                              card=card, person=person)
     except DomainError as error:
         return _ballot_page(event, poll, form, card, error)
+    if outcome.receipt is None:
+        return render_template("awards/confirm.html", event=event, poll=poll, form=form,
+                               chosen=outcome.chosen)
     # The receipt is shown once, right here: it is stored nowhere that links it to the voter.
-    return _receipt_page(event, receipt)
+    return _receipt_page(event, outcome.receipt)
 
 
 # The receipt page is the same for every voter of the event in a language but for the code,
@@ -161,7 +159,7 @@ def results(slug: str):
     event = get_event(slug, include_archived=True)
     results = polls.public_results(event)
     lookup = ReceiptLookupForm(request.args)
-    wanted = ballots.normalise_receipt(lookup.receipt.data or "")
+    wanted = receipts.normalise_receipt(lookup.receipt.data or "")
     # A receipt belongs to one poll of the meeting: the one whose section shows it.
     found = [(entry.poll.id, r) for entry in results for r in entry.receipts
              if r[0] == wanted] if wanted else []

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..auth.models import User
-from ..awards import ballots, polls
+from ..awards import eligibility, polls
 from ..awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT
 from ..database import write_transaction
 from ..errors import Conflict, NotFound
@@ -80,7 +80,7 @@ def hand_out_card(actor, event: Event, registration: Registration) -> None:
 
     Not while a poll the card could vote in holds their vote by link: the card would vote
     again. The registration's row, changed first, waits for such a vote in flight (it holds
-    the row, see awards/ballots.py), so the check after it sees that vote.
+    the row, see awards/eligibility.py), so the check after it sees that vote.
     """
     if registration.event_id != event.id or registration.status != STATUS_CONFIRMED:
         raise UnknownTicket()
@@ -90,7 +90,7 @@ def hand_out_card(actor, event: Event, registration: Registration) -> None:
                 _l("%(name)s has a vote card already.", name=registration.user.name)
                 if registration.vote_card_received else
                 _l("Please check %(name)s in first.", name=registration.user.name))
-        voted = ballots.open_poll_voted_by_link(event.id, registration.user_id)
+        voted = eligibility.open_poll_voted_by_link(event.id, registration.user_id)
         if voted is not None:
             raise CardNotHandedOut(_l(
                 "%(name)s has voted with their personal link in the open vote “%(title)s”: "

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw, ImageFont
 
 from ..auth.services import create_organiser, find_user_by_email
-from ..awards import ballots, cards, hall_of_fame, polls
+from ..awards import cards, hall_of_fame, polls, voting
 from ..awards import finalists as awards
 from ..awards.models import KIND_FINALISTS, KIND_PEOPLE, KIND_QUESTION, POLL_DRAFT
 from ..breakouts import services as breakouts
@@ -218,7 +218,7 @@ def vote_demo(event: Event) -> bool:
     for number, entry in enumerate(registration.confirmed_registrations(event)):
         # Half for the winner, 30 % and 20 % for the others: a clear result, as in 2022.
         choice = winner if number % 10 < 5 else others[0] if number % 10 < 8 else others[-1]
-        ballots.cast_vote(poll, entry.user, choice.id)
+        voting.cast_vote(poll, entry.user, choice.id)
     live.close_vote(organiser, event)
     live.announce(organiser, event)
     for _place in poll.candidates:  # as many steps as places at most: the winner comes last

@@ -2,7 +2,7 @@
 
 An online participant follows the meeting on `/events/<slug>/stage`: the stream beside what
 the big screen shows. Opening it while the event runs makes them present, which polls for
-"checked in or present online" count as being there (awards/ballots.py). Only that is
+"checked in or present online" count as being there (awards/eligibility.py). Only that is
 recorded, on the registration: not when, and not for how long.
 """
 

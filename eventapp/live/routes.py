@@ -5,7 +5,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..awards import ballots, polls
+from ..awards import polls, tally
 from ..awards.finalists import finalists_of
 from ..awards.models import POLL_ANNOUNCED, POLL_CLOSED, POLL_REVEALED
 from ..breakouts.services import room_links_for
@@ -115,7 +115,7 @@ def control(slug: str):
 def _control_page(event, status: int = 200):
     poll = polls.current_poll(event)
     # Results before they are public: here, for organisers, and nowhere else.
-    standings = ballots.tally(poll) if poll and poll.status in (
+    standings = tally.tally(poll) if poll and poll.status in (
         POLL_CLOSED, POLL_ANNOUNCED, POLL_REVEALED) else []
     agenda_form, pitch_form = AgendaForm(), PitchForm()
     agenda_form.item.choices = choices((item.id, item.title) for item in event.agenda_items)
@@ -125,7 +125,7 @@ def _control_page(event, status: int = 200):
     return render_template(
         "live/control.html", event=event, poll=poll, all_polls=polls.polls_of(event),
         live=services.public_state(event),
-        standings=standings, tied=ballots.tied_at_top(standings),
+        standings=standings, tied=tally.tied_at_top(standings),
         agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
         action_form=ActionForm(), tag=services.state_tag(event.slug)), status
 

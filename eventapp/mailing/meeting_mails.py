@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..awards import polls
-from ..awards.ballots import PollNotOpen
 from ..awards.models import POLL_OPEN
+from ..awards.voting import PollNotOpen
 from ..breakouts.models import CHOICE_SEATED
 from ..breakouts.services import choices_by_registration
 from ..errors import Conflict

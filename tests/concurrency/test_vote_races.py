@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from eventapp.auth.models import User
-from eventapp.awards import ballots, cards, polls
+from eventapp.awards import cards, mixing, polls, voting
 from eventapp.awards.models import Ballot, CardParticipation, Participation, Poll, VoteCard
 from eventapp.errors import DomainError
 from eventapp.extensions import db
@@ -36,7 +36,7 @@ def _vote(app, poll_id, user_id, finalist_id):
     """One vote in its own app context (own session, own connection); the receipt or error."""
     with app.app_context():
         try:
-            return ballots.cast_vote(db.session.get(Poll, poll_id), db.session.get(User, user_id),
+            return voting.cast_vote(db.session.get(Poll, poll_id), db.session.get(User, user_id),
                                     finalist_id)
         except DomainError as error:
             return error
@@ -54,7 +54,7 @@ def test_hundred_attempts_by_fifty_people_make_fifty_votes(app, open_poll, organ
         app, poll_id, user_ids[i % 50], finalist_ids[i % len(finalist_ids)]))
 
     receipts = [r for r in results if isinstance(r, str)]
-    refused = [r for r in results if isinstance(r, ballots.AlreadyVoted)]
+    refused = [r for r in results if isinstance(r, voting.AlreadyVoted)]
     assert len(receipts) == 50 and len(set(receipts)) == 50
     assert len(refused) == 50
     _close(organiser, poll_id)
@@ -65,7 +65,7 @@ def test_hundred_attempts_by_fifty_people_make_fifty_votes(app, open_poll, organ
 def _vote_with_card(app, poll_id, card_id, finalist_id):
     with app.app_context():
         try:
-            return ballots.cast_card_vote(db.session.get(Poll, poll_id),
+            return voting.cast_card_vote(db.session.get(Poll, poll_id),
                                           db.session.get(VoteCard, card_id), finalist_id)
         except DomainError as error:
             return error
@@ -81,7 +81,7 @@ def test_hundred_submissions_with_fifty_cards_make_fifty_votes(app, open_poll, o
 
     receipts = [r for r in results if isinstance(r, str)]
     assert len(receipts) == 50 and len(set(receipts)) == 50
-    assert len([r for r in results if isinstance(r, ballots.AlreadyVoted)]) == 50
+    assert len([r for r in results if isinstance(r, voting.AlreadyVoted)]) == 50
     _close(organiser, poll_id)
     assert count_rows(Ballot) == 50 and count_rows(CardParticipation) == 50
     assert db.session.get(Poll, poll_id).votes_cast == 50
@@ -115,7 +115,7 @@ def test_votes_racing_the_close_count_exactly_when_they_got_a_receipt(app, open_
 
     assert "closed" in results
     receipts = {r for r in results if isinstance(r, str) and r != "closed"}
-    refused = [r for r in results if isinstance(r, ballots.PollNotOpen)]
+    refused = [r for r in results if isinstance(r, voting.PollNotOpen)]
     assert len(receipts) + len(refused) == 60
     db.session.rollback()
     stored = set(db.session.scalars(select(Ballot.receipt).where(Ballot.poll_id == poll_id)))
@@ -189,13 +189,13 @@ def test_a_crowd_of_votes_starts_one_mixer_per_full_batch(app, open_poll, organi
     """Each tenth vote by the poll's counter mixes, not every vote that commits while a batch
     waits: under a crowd those were wasted transactions on the hot path."""
     poll_id, user_ids, finalist_ids = open_poll(60)
-    started, mix = [], ballots._mix_after_vote
+    started, mix = [], mixing.mix_after_vote
 
     def counted_mix(poll):
         started.append(poll)
         mix(poll)
 
-    monkeypatch.setattr(ballots, "_mix_after_vote", counted_mix)
+    monkeypatch.setattr(mixing, "mix_after_vote", counted_mix)
 
     run_in_threads(60, lambda i: _vote(app, poll_id, user_ids[i], finalist_ids[i % 3]))
 
