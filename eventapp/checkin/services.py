@@ -17,6 +17,7 @@ from ..database import write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import Event
 from ..extensions import db
+from ..registration import attendance
 from ..registration import services as registrations
 from ..registration.models import ATTENDANCE_IN_PERSON, STATUS_CONFIRMED, Registration
 from ..registration.tickets import registration_id_of
@@ -60,7 +61,7 @@ def check_in(actor, event: Event, registration: Registration) -> Registration:
     if registration.event_id != event.id or registration.status != STATUS_CONFIRMED:
         raise UnknownTicket()
     with write_transaction():
-        done = registrations.mark_checked_in(registration)
+        done = attendance.mark_checked_in(registration)
         if done:
             # Who was present online counted already in a poll for who is there.
             arrived_for = (ELIGIBLE_CHECKED_IN,) if registration.present_online else (
@@ -85,7 +86,7 @@ def hand_out_card(actor, event: Event, registration: Registration) -> None:
     if registration.event_id != event.id or registration.status != STATUS_CONFIRMED:
         raise UnknownTicket()
     with write_transaction():
-        if not registrations.mark_card_received(registration):
+        if not attendance.mark_card_received(registration):
             raise CardNotHandedOut(
                 _l("%(name)s has a vote card already.", name=registration.user.name)
                 if registration.vote_card_received else
@@ -131,7 +132,7 @@ def register_walk_in(actor, event: Event, *, name: str, email: str, organisation
             attendance_mode=ATTENDANCE_IN_PERSON, locale=locale, waitlist=False)
         if not result.created:
             raise AlreadyRegistered()
-        registrations.mark_checked_in(result.registration)
+        attendance.mark_checked_in(result.registration)
         polls.count_newly_eligible(event.id, (ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT))
         record(actor, "checkin.walk_in", event.id, registration=result.registration.id)
     return result.registration

@@ -12,7 +12,6 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 
 from ..awards import polls
 from ..awards.models import ELIGIBLE_PRESENT
@@ -21,7 +20,7 @@ from ..breakouts.services import room_links_for
 from ..database import utcnow, write_transaction
 from ..errors import Forbidden
 from ..events.models import Event
-from ..extensions import db
+from ..registration.attendance import mark_present_online
 from ..registration.models import STATUS_CONFIRMED, Registration
 from ..registration.services import NotRegistered, get_registration
 
@@ -108,14 +107,10 @@ def enter_stage(user, event: Event) -> Registration | None:
         return None
     if not registration.present_online and is_running(event):
         with write_transaction():
-            marked = db.session.execute(
-                update(Registration).where(Registration.id == registration.id,
-                                           Registration.present_online.is_(False))
-                .values(present_online=True).execution_options(synchronize_session=False))
+            marked = mark_present_online(registration)
             # Whoever checked in counts already; a new face adds to the turnout's total.
-            if marked.rowcount == 1 and registration.checked_in_at is None:
+            if marked and registration.checked_in_at is None:
                 polls.count_newly_eligible(event.id, (ELIGIBLE_PRESENT,))
-        db.session.expire(registration, ["present_online"])
     return registration
 
 

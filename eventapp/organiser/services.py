@@ -13,6 +13,7 @@ from ..checkin.services import counts as checkin_counts
 from ..database import write_transaction
 from ..events import services as events
 from ..invitations import services as invitations
+from ..registration import mails as registration_mails
 from ..registration import services as registration
 from ..registration.models import STATUS_WAITLISTED
 from ..registration.services import registrations_for_event
@@ -62,7 +63,7 @@ def update_breakout(actor, session, slot, **values) -> None:
     """Change a breakout session; people who get a seat from its waitlist are mailed."""
     with write_transaction():
         seated = breakouts.update_session(actor, session, slot, **values)
-        registration.mail_breakout_seats(seated, session)
+        registration_mails.mail_breakout_seats(seated, session)
 
 
 def copy_meeting(actor, source, title: str, slug: str, starts_at):

@@ -20,8 +20,9 @@ from ..extensions import db
 from ..invitations.services import delete_invitations_to, forget_guests, invitations_to
 from ..mailing.queue import delete_mails_to, mails_to
 from ..networks.services import roles_of
+from ..registration.erasure import delete_registrations_of, people_only_in
 from ..registration.models import STATUS_CANCELLED
-from ..registration.services import delete_registrations_of, people_only_in, registrations_of
+from ..registration.services import registrations_of
 
 
 class EventsNotOver(Conflict):

@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from ..events.page_hooks import Section, event_page
 from .models import Registration
-from .services import NotRegistered, get_registration, public_free_places
+from .places import public_free_places
+from .services import NotRegistered, get_registration
 
 
 @event_page.connect

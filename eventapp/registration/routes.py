@@ -19,14 +19,13 @@ from ..extensions import limiter
 from . import bp
 from .forms import CancelForm, ChooseBreakoutForm, LeaveBreakoutForm, registration_form_for
 from .models import STATUS_CONFIRMED, STATUS_WAITLISTED
+from .places import place_on_waitlist, public_free_places
 from .services import (
     cancel,
     choose_breakout,
     confirm_registration,
     get_registration,
     leave_breakout,
-    place_on_waitlist,
-    public_free_places,
     register,
     registrations_of,
 )

@@ -14,13 +14,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..auth.services import (
-    find_user_by_email,
     get_or_create_participant,
     hash_token,
     issue_sign_in_token,
@@ -28,16 +27,15 @@ from ..auth.services import (
     normalise_email,
 )
 from ..breakouts import services as breakouts
-from ..breakouts.models import CHOICE_WAITLISTED, BreakoutChoice, BreakoutSession
+from ..breakouts.models import BreakoutSession
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
-from ..events.models import FORMAT_HYBRID, FORMAT_ONLINE, STATUS_ARCHIVED, Event
+from ..events.models import FORMAT_HYBRID, FORMAT_ONLINE, Event
 from ..events.models import STATUS_PUBLISHED as STATUS_PUBLISHED_EVENT
 from ..events.services import RegistrationClosed, ensure_registration_open
 from ..extensions import db
-from ..mailing.compose import external_url
-from ..mailing.queue import queue_mail
 from ..mailing.send import ensure_deliverable
+from . import mails, places
 from .models import (
     ATTENDANCE_IN_PERSON,
     ATTENDANCE_ONLINE,
@@ -46,10 +44,8 @@ from .models import (
     STATUS_WAITLISTED,
     Registration,
     RegistrationRequest,
-    ReservedPlace,
 )
 from .signals import place_taken
-from .tickets import ticket_png
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +60,6 @@ class EventOver(Conflict):
 
 class EventFull(Conflict):
     default_message = _l("The event is full. Raise its capacity to let someone in at the desk.")
-
-
-@dataclass(frozen=True)
-class _Addressee:
-    """Whom the mail about a form goes to when its address has no account (no user id, so
-    the mail belongs to nobody's data)."""
-
-    email: str
-    locale: str  # the form page's: the reader's choice in the switch, else the meeting's
-    name: str
-    id: None = None
-    locale_chosen: bool = True
 
 
 @dataclass
@@ -115,7 +99,7 @@ def register(event: Event, *, name: str, email: str, organisation: str, consent:
             expires_at=now + timedelta(hours=current_app.config["PENDING_REGISTRATION_HOURS"]))
         db.session.add(request)
         db.session.flush()
-        _send_request(request, token)
+        mails.send_request(request, token)
 
 
 def confirm_registration(token: str) -> RegistrationResult | None:
@@ -154,7 +138,7 @@ def confirm_registration(token: str) -> RegistrationResult | None:
                                     consent_at=request.created_at,
                                     consent_version=request.consent_version)
             if result.created:
-                _send_confirmation(result.registration, issue_sign_in_token(
+                mails.send_confirmation(result.registration, issue_sign_in_token(
                     user, expires_at=event.ends_at, single_use=False))
     except IntegrityError as exc:  # two links of one address opened at once
         raise Conflict() from exc
@@ -185,7 +169,7 @@ def register_directly(event: Event, *, name: str, email: str, organisation: str,
                                     consent_version=current_app.config["PRIVACY_TEXT_VERSION"],
                                     waitlist=waitlist)
             if result.created and notify:
-                _send_confirmation(result.registration, issue_sign_in_token(
+                mails.send_confirmation(result.registration, issue_sign_in_token(
                     user, expires_at=event.ends_at, single_use=False))
     except IntegrityError as exc:  # the same address registered twice at once
         raise Conflict() from exc
@@ -212,7 +196,7 @@ def register_invited(event: Event, *, email: str, name: str, organisation: str, 
                                 consent_version=current_app.config["PRIVACY_TEXT_VERSION"],
                                 category=category)
         if result.created:
-            _send_confirmation(result.registration, issue_sign_in_token(
+            mails.send_confirmation(result.registration, issue_sign_in_token(
                 user, expires_at=event.ends_at, single_use=False))
         elif result.registration.category is None:
             result.registration.category = category
@@ -258,7 +242,7 @@ def _register_user(event: Event, user: User, attendance_mode: str, public_listin
     registration.consent_version = consent_version
     registration.cancelled_at = None
     registration.category = category
-    took, reserved = _take_place(event.id, category)
+    took, reserved = places.take_place(event.id, category)
     registration.reserved_place = reserved
     if took:
         registration.status, registration.waitlisted_at = STATUS_CONFIRMED, None
@@ -274,108 +258,6 @@ def _register_user(event: Event, user: User, attendance_mode: str, public_listin
     return RegistrationResult(registration, created=True)
 
 
-def _unused_reservations(event_id: int):
-    """A scalar subquery: the event's reserved places that nobody holds yet."""
-    return (select(func.coalesce(func.sum(ReservedPlace.places - ReservedPlace.taken), 0))
-            .where(ReservedPlace.event_id == event_id,
-                   ReservedPlace.places > ReservedPlace.taken)
-            .scalar_subquery())
-
-
-def _take_place(event_id: int, category: str | None = None) -> tuple[bool, bool]:
-    """Take one place at the event if one is free (or there is no limit); atomic.
-
-    Returns (a place was taken, it is one reserved for `category`). A guest takes a place
-    reserved for their category first; anyone else only a place that no category keeps.
-    """
-    if category is not None:
-        reserved = db.session.execute(
-            update(ReservedPlace)
-            .where(ReservedPlace.event_id == event_id, ReservedPlace.category == category,
-                   ReservedPlace.taken < ReservedPlace.places)
-            .values(taken=ReservedPlace.taken + 1)
-            .execution_options(synchronize_session=False))
-        if reserved.rowcount == 1:
-            if _count_place(event_id, or_(Event.capacity.is_(None),
-                                          Event.registered_count < Event.capacity)):
-                return True, True
-            _give_back_reserved(event_id, category)  # a capacity lowered below the reservations
-    # The sum of registered and unused reserved places never exceeds the capacity: a guest
-    # taking a reserved place leaves it as it is, everyone else raises it by one.
-    took = _count_place(event_id, or_(
-        Event.capacity.is_(None),
-        Event.registered_count + _unused_reservations(event_id) < Event.capacity))
-    return took, False
-
-
-def _count_place(event_id: int, condition) -> bool:
-    result = db.session.execute(
-        update(Event).where(Event.id == event_id, condition)
-        .values(registered_count=Event.registered_count + 1)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-def _give_back_reserved(event_id: int, category: str) -> None:
-    db.session.execute(
-        update(ReservedPlace)
-        .where(ReservedPlace.event_id == event_id, ReservedPlace.category == category,
-               ReservedPlace.taken > 0)
-        .values(taken=ReservedPlace.taken - 1)
-        .execution_options(synchronize_session=False))
-
-
-def _give_back_place(event_id: int, reserved_for: str | None = None) -> None:
-    db.session.execute(
-        update(Event).where(Event.id == event_id, Event.registered_count > 0)
-        .values(registered_count=Event.registered_count - 1)
-        .execution_options(synchronize_session=False))
-    if reserved_for is not None:
-        _give_back_reserved(event_id, reserved_for)
-
-
-def public_free_places(event: Event) -> int | None:
-    """The places the general public may still take (None: no limit): the capacity less
-    the places held and those reserved for a guest category and not taken yet."""
-    if event.capacity is None:
-        return None
-    unused = db.session.scalar(_unused_reservations(event.id).element)
-    return max(event.capacity - event.registered_count - unused, 0)
-
-
-def _promote_from_waitlist(event_id: int) -> list[Registration]:
-    """Confirm waitlisted registrations in order while places are free.
-
-    A guest further down may take a place reserved for their category that the public
-    before them could not have.
-    """
-    promoted = []
-    waiting = db.session.execute(
-        select(Registration.id, Registration.category)
-        .where(Registration.event_id == event_id, Registration.status == STATUS_WAITLISTED)
-        .order_by(Registration.waitlisted_at, Registration.id)).all()
-    public_full = False
-    for registration_id, category in waiting:
-        if public_full and category is None:
-            continue
-        took, reserved = _take_place(event_id, category)
-        if not took:
-            public_full = True
-            continue
-        claimed = db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration_id,
-                   Registration.status == STATUS_WAITLISTED)
-            .values(status=STATUS_CONFIRMED, waitlisted_at=None, reserved_place=reserved)
-            .execution_options(synchronize_session=False))
-        if claimed.rowcount == 1:
-            promoted.append(registration_id)
-            place_taken.send(event_id)
-        else:  # promoted concurrently by someone else's cancellation
-            _give_back_place(event_id, category if reserved else None)
-    return [db.session.get(Registration, rid, populate_existing=True) for rid in promoted]
-
-
 def fill_free_places(event: Event) -> list[Registration]:
     """Give the event's free places to its waitlist in order and mail those promoted.
 
@@ -383,19 +265,10 @@ def fill_free_places(event: Event) -> list[Registration]:
     caller's transaction.
     """
     with write_transaction():
-        promoted = _promote_from_waitlist(event.id)
+        promoted = places.promote_from_waitlist(event.id)
         for other in promoted:
-            _send_promoted(other)
+            mails.send_promoted(other)
     return promoted
-
-
-def mail_breakout_seats(registration_ids: list[int], session: BreakoutSession) -> None:
-    """Tell people who moved from the waitlist of `session` into a seat (more seats)."""
-    for registration_id in registration_ids:
-        registration = db.session.get(Registration, registration_id)
-        _send_mail(registration.user, registration.event,
-                   _l("You have a seat in “%(session)s”", session=session.title), "seated",
-                   registration=registration, session=session)
 
 
 def cancel(registration: Registration) -> None:
@@ -412,14 +285,12 @@ def cancel(registration: Registration) -> None:
         breakouts.release_all(registration.id)
         promoted = []
         if was_confirmed:
-            _give_back_place(registration.event_id, registration.category
+            places.give_back_place(registration.event_id, registration.category
                              if registration.reserved_place else None)
-            promoted = _promote_from_waitlist(registration.event_id)
+            promoted = places.promote_from_waitlist(registration.event_id)
     for other in promoted:
-        _send_promoted(other)
-    _send_mail(registration.user, registration.event,
-               _l("Your registration for %(title)s is cancelled", title=registration.event.title),
-               "cancelled", registration=registration)
+        mails.send_promoted(other)
+    mails.send_cancelled(registration)
 
 
 def _mark_cancelled(registration_id: int, previous_status: str) -> bool:
@@ -503,51 +374,6 @@ def confirmed_registration(event: Event, registration_id: int) -> Registration |
     return registration
 
 
-def mark_card_received(registration: Registration) -> bool:
-    """Note that a checked-in person received a vote card; False if they had one already or
-    have not checked in. Joins the caller's transaction."""
-    done = db.session.execute(
-        update(Registration).where(Registration.id == registration.id,
-                                   Registration.checked_in_at.is_not(None),
-                                   Registration.vote_card_received.is_(False))
-        .values(vote_card_received=True).execution_options(synchronize_session=False))
-    db.session.refresh(registration)
-    return done.rowcount == 1
-
-
-def mark_checked_in(registration: Registration) -> bool:
-    """Mark the person as arrived; False if they were checked in already.
-
-    One conditional UPDATE, so two desks scanning the same ticket at once check it in once.
-    Joins the caller's transaction; the registration is read again afterwards.
-    """
-    with write_transaction():
-        done = db.session.execute(
-            update(Registration).where(Registration.id == registration.id,
-                                       Registration.checked_in_at.is_(None))
-            .values(checked_in_at=utcnow()).execution_options(synchronize_session=False))
-        db.session.refresh(registration)
-    return done.rowcount == 1
-
-
-def delete_registrations_of(user: User) -> None:
-    """Delete every registration of the user and every form waiting under their address
-    (their account is going); joins the caller's transaction."""
-    with write_transaction():
-        db.session.execute(delete(Registration).where(Registration.user_id == user.id))
-        db.session.execute(delete(RegistrationRequest)
-                           .where(RegistrationRequest.email == user.email))
-
-
-def people_only_in(event: Event):
-    """A subquery of the ids of the event's people who have no registration for any other
-    event that is not archived (those an archived event may forget)."""
-    still_needed = select(Registration.user_id).join(Event).where(
-        Event.status != STATUS_ARCHIVED)
-    return select(Registration.user_id).where(Registration.event_id == event.id,
-                                              Registration.user_id.not_in(still_needed))
-
-
 def confirmed_registrations(event: Event) -> list[Registration]:
     """The registrations of an event that hold a place, with their users, in the order
     they got it."""
@@ -558,62 +384,3 @@ def confirmed_registrations(event: Event) -> list[Registration]:
                   Registration.id)))
 
 
-def place_on_waitlist(registration: Registration) -> int:
-    """1 for the first in line of the event's waitlist, and so on."""
-    ahead = db.session.scalar(
-        select(func.count()).select_from(Registration).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == STATUS_WAITLISTED,
-            (Registration.waitlisted_at < registration.waitlisted_at)
-            | ((Registration.waitlisted_at == registration.waitlisted_at)
-               & (Registration.id < registration.id))))
-    return ahead + 1
-
-
-def breakout_places(registration: Registration) -> list[tuple[BreakoutChoice, int | None]]:
-    """The registration's breakout choices in agenda order, each with its place on the
-    session's waitlist (None for a seat)."""
-    choices = breakouts.choices_of(registration.id)
-    return [(choice, breakouts.waitlist_position(choice)
-             if choice.status == CHOICE_WAITLISTED else None)
-            for slot, _sessions in breakouts.sessions_by_slot(registration.event)
-            if (choice := choices.get(slot.id)) is not None]
-
-
-def _send_request(request: RegistrationRequest, token: str) -> None:
-    # The owner of a known address is greeted by their own name, in their language, and
-    # told whether they hold a registration already (the mail reaches only them).
-    user = find_user_by_email(request.email)
-    registered = user is not None and db.session.scalar(select(Registration.id).where(
-        Registration.event_id == request.event_id, Registration.user_id == user.id,
-        Registration.status != STATUS_CANCELLED)) is not None
-    recipient = user or _Addressee(request.email, request.locale, request.name)
-    _send_mail(recipient, request.event,
-               _l("Please confirm your registration for %(title)s", title=request.event.title),
-               "confirm_registration", link=external_url("registration.confirm", token=token),
-               hours=current_app.config["PENDING_REGISTRATION_HOURS"], registered=registered)
-
-
-def _send_confirmation(registration: Registration, token: str) -> None:
-    event = registration.event
-    confirmed = registration.status == STATUS_CONFIRMED
-    ticket = ("ticket.png", "image/png", ticket_png(registration)) if confirmed else None
-    _send_mail(registration.user, event, _l("Your registration for %(title)s", title=event.title),
-               "confirmation", attachment=ticket, registration=registration,
-               link=external_url("auth.sign_in_with_link", token=token),
-               places=breakout_places(registration),
-               position=None if confirmed else place_on_waitlist(registration))
-
-
-def _send_promoted(registration: Registration) -> None:
-    _send_mail(registration.user, registration.event,
-               _l("You have a place at %(title)s", title=registration.event.title), "promoted",
-               registration=registration)
-
-
-def _send_mail(recipient, event: Event, subject, template: str, attachment=None,
-               **context) -> None:
-    # `recipient` is a User, or an _Addressee for an address without an account.
-    queue_mail(template, recipient, subject, template, event=event, attachment=attachment,
-               event_url=external_url("registration.my_registration", slug=event.slug),
-               **context)

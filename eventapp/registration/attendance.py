@@ -1,0 +1,51 @@
+"""Being there: checked in at the desk, holding a vote card, present on the stage page.
+
+Each mark is one conditional UPDATE of the registration, so two desks (or two tabs) at once
+mark it once. The vote (awards/eligibility.py) reads them.
+"""
+
+from sqlalchemy import update
+
+from ..database import utcnow, write_transaction
+from ..extensions import db
+from .models import Registration
+
+
+def mark_card_received(registration: Registration) -> bool:
+    """Note that a checked-in person received a vote card; False if they had one already or
+    have not checked in. Joins the caller's transaction."""
+    done = db.session.execute(
+        update(Registration).where(Registration.id == registration.id,
+                                   Registration.checked_in_at.is_not(None),
+                                   Registration.vote_card_received.is_(False))
+        .values(vote_card_received=True).execution_options(synchronize_session=False))
+    db.session.refresh(registration)
+    return done.rowcount == 1
+
+
+def mark_checked_in(registration: Registration) -> bool:
+    """Mark the person as arrived; False if they were checked in already.
+
+    One conditional UPDATE, so two desks scanning the same ticket at once check it in once.
+    Joins the caller's transaction; the registration is read again afterwards.
+    """
+    with write_transaction():
+        done = db.session.execute(
+            update(Registration).where(Registration.id == registration.id,
+                                       Registration.checked_in_at.is_(None))
+            .values(checked_in_at=utcnow()).execution_options(synchronize_session=False))
+        db.session.refresh(registration)
+    return done.rowcount == 1
+
+
+
+
+def mark_present_online(registration: Registration) -> bool:
+    """Mark the participant as present on the stage page; False if they were already.
+    Joins the caller's transaction."""
+    done = db.session.execute(
+        update(Registration).where(Registration.id == registration.id,
+                                   Registration.present_online.is_(False))
+        .values(present_online=True).execution_options(synchronize_session=False))
+    db.session.expire(registration, ["present_online"])
+    return done.rowcount == 1
