@@ -15,6 +15,7 @@ from eventapp.database import utcnow, write_transaction
 from eventapp.events import services as events
 from eventapp.extensions import db
 from eventapp.mailing.send import deliver_queued
+from eventapp.networks import roles
 from eventapp.networks import services as networks
 from eventapp.networks.models import StaffInvitation
 
@@ -43,12 +44,12 @@ def two_networks(organiser, create_event):
     for role, network in (("manager", ours), ("organiser", ours), ("manager", foreign)):
         key = ("foreign_" if network is foreign else "") + role
         people[key] = _staff(f"{key}@example.org", key)
-        networks.give_network_role(None, network, people[key], role)
+        roles.give_network_role(None, network, people[key], role)
     for role in ("co_organiser", "checkin", "presenter", "jury"):
         people[role] = _staff(f"{role}@example.org", role)
-        networks.give_event_role(None, event, people[role], role)
+        roles.give_event_role(None, event, people[role], role)
     people["foreign_co_organiser"] = _staff("foreign_co@example.org", "foreign co")
-    networks.give_event_role(None, foreign_event, people["foreign_co_organiser"], "co_organiser")
+    roles.give_event_role(None, foreign_event, people["foreign_co_organiser"], "co_organiser")
     return {"ours": ours, "foreign": foreign, "event": event, "people": people}
 
 
@@ -256,7 +257,7 @@ def test_an_invitation_expires_and_a_new_one_or_a_revocation_ends_it(
         client, organiser, two_networks, mailbox):
     ours = two_networks["ours"]
     def invite(role):  # outside a request a mail waits for the worker: send it as it would
-        networks.invite(organiser, ours, "neu@example.org", "Neu", role)
+        roles.invite(organiser, ours, "neu@example.org", "Neu", role)
         deliver_queued()
         return _invitation_path(mailbox[-1])
 
@@ -269,7 +270,7 @@ def test_an_invitation_expires_and_a_new_one_or_a_revocation_ends_it(
     assert client.get(second).status_code == 404  # expired
     third = invite("manager")
     user = db.session.scalar(select(User).where(User.email == "neu@example.org"))
-    networks.revoke(organiser, ours, user)
+    roles.revoke(organiser, ours, user)
     assert client.get(third).status_code == 404  # revoked before it was accepted
     assert user.password_hash is None  # could never sign in
 
@@ -278,7 +279,7 @@ def test_a_revoked_role_ends_access_at_once(client, organiser, two_networks):
     event, checkin = two_networks["event"], two_networks["people"]["checkin"]
     _login(client, checkin)
     assert client.get(f"/organiser/events/{event.slug}/checkin").status_code == 200
-    networks.revoke(organiser, two_networks["ours"], checkin, event=event)
+    roles.revoke(organiser, two_networks["ours"], checkin, event=event)
     assert client.get(f"/organiser/events/{event.slug}/checkin").status_code == 404
 
 
@@ -286,11 +287,11 @@ def test_only_managers_give_roles_and_nobody_in_a_foreign_network(organiser, two
     people, event = two_networks["people"], two_networks["event"]
     for role in ("organiser", "co_organiser", "foreign_manager"):
         with pytest.raises(Exception) as refused:
-            networks.invite(people[role], two_networks["ours"], "x@example.org", "X",
+            roles.invite(people[role], two_networks["ours"], "x@example.org", "X",
                             "checkin", event=event)
         assert refused.value.status_code == 403
     with pytest.raises(Exception) as refused:
-        networks.invite(people["foreign_manager"], two_networks["foreign"], "x@example.org",
+        roles.invite(people["foreign_manager"], two_networks["foreign"], "x@example.org",
                         "X", "checkin", event=event)
     assert refused.value.status_code == 404  # our event is not theirs
 

@@ -139,6 +139,33 @@ def create_organiser(email: str, password: str, name: str = "",
     return user
 
 
+def ensure_staff_account(email: str, name: str, locale: str) -> User:
+    """The account with this address, created without a password if new (it cannot sign in
+    before its invitation is accepted); joins the caller's transaction."""
+    user = find_user_by_email(email)
+    if user is None:
+        address = normalise_email(email)
+        user = User(email=address, name=name.strip() or address.split("@")[0], locale=locale)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def set_staff_password(user: User, name: str, password: str) -> None:
+    """Make the account a staff account with this password (and name, if given): it signs in
+    with the password from now on, not with links. Joins the caller's transaction."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(_("The password needs at least %(count)d characters.",
+                               count=MIN_PASSWORD_LENGTH))
+    with write_transaction():
+        if name.strip():
+            user.name = name.strip()
+        user.role = ROLE_ORGANISER
+        user.password_hash = generate_password_hash(password)
+        user.session_generation += 1  # a new password ends the sessions of the old one
+        user.sign_in_token_hash = None
+
+
 def authenticate_organiser(email: str, password: str) -> User | None:
     """The organiser with this email and password, or None (same work for either failure)."""
     user = find_user_by_email(email)

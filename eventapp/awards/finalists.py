@@ -11,7 +11,7 @@ from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import STATUS_PUBLISHED, Event
 from ..extensions import db
-from .logos import reencode_logo
+from ..images import reencode_logo
 from .models import Finalist, FinalistTeamMember
 
 FINALIST_FIELDS = ("organisation", "project_title", "summary", "presenter", "pitch_order",

@@ -25,11 +25,11 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import STATUS_PUBLISHED, Event
 from ..events.services import EventNotFound
 from ..extensions import db
+from ..images import reencode_image
 from ..registration.models import STATUS_CONFIRMED, Registration
 from ..registration.services import registered_user
 from ..registration.signals import place_taken
 from .finalists import finalists_of
-from .logos import reencode_image
 from .mixing import mix_at_close
 from .models import (
     ANSWERS,

@@ -56,7 +56,7 @@ class CallApplication(db.Model):
     contact_email: Mapped[str] = mapped_column(String(254))  # auth.services.normalise_email
     locale: Mapped[str] = mapped_column(String(5), default="de")
     answers: Mapped[list] = mapped_column(JSON, default=list)  # one text per question
-    # Re-encoded PNG (awards/logos.py), deferred so that lists do not load it.
+    # Re-encoded PNG (eventapp/images.py), deferred so that lists do not load it.
     logo_png: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     has_logo: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     status: Mapped[str] = mapped_column(String(20), default=APPLICATION_SUBMITTED)

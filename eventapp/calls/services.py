@@ -21,18 +21,18 @@ from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import find_user_by_email, normalise_email
 from ..awards import finalists as awards
-from ..awards.logos import reencode_logo
 from ..awards.models import DEFAULT_PITCH_SECONDS, Finalist
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..events.models import Event
 from ..extensions import db
+from ..images import reencode_logo
 from ..mailing.compose import external_url
 from ..mailing.queue import queue_mail, queue_mails
 from ..mailing.send import ensure_deliverable
 from ..networks.access import event_role_of
 from ..networks.models import EVENT_JURY
-from ..networks.services import remove_event_role, set_event_role, staff_of
+from ..networks.roles import remove_event_role, set_event_role, staff_of
 from .models import (
     APPLICATION_ACCEPTED,
     APPLICATION_DECLINED,

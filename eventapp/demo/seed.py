@@ -25,6 +25,7 @@ from ..events import services as events
 from ..events.models import STATUS_PUBLISHED, Event
 from ..invitations import services as invitations
 from ..live import services as live
+from ..networks import roles
 from ..networks import services as networks
 from ..networks.models import DEFAULT_COLOUR, EVENT_CHECKIN, EVENT_PRESENTER
 from ..registration import services as registration
@@ -142,7 +143,7 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     cards.create_cards(organiser, event, DEMO_VOTE_CARDS)
     for email, name, role in DEMO_STAFF:
         person = create_organiser(email, DEMO_ORGANISER_PASSWORD, name, platform_admin=False)
-        networks.give_event_role(organiser, event, person, role)
+        roles.give_event_role(organiser, event, person, role)
     _seed_member_conference(organiser, on, zone)
     # Both kinds of poll, set up beforehand as an organiser would: the award, and a question
     # to the audience (an example: the 2022 report names none), opened from the live control.

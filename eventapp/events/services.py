@@ -204,6 +204,13 @@ def set_event_status(actor, event: Event, status: str) -> Event:
     return event
 
 
+def set_invitation_only(event: Event, invitation_only: bool) -> None:
+    """Open the event's registration form to everyone, or to invited guests only (the guest
+    list, invitations/); joins the caller's transaction."""
+    with write_transaction():
+        event.invitation_only = invitation_only
+
+
 def get_agenda_item(event: Event, item_id: int) -> AgendaItem:
     """An agenda item of this event."""
     item = db.session.get(AgendaItem, item_id)

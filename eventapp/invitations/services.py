@@ -20,13 +20,15 @@ from ..auth.services import find_user_by_email, hash_token, new_token, normalise
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, DomainError, InvalidInput, NotFound
 from ..events.models import EVENT_LANGUAGES, Event
+from ..events.services import set_invitation_only
 from ..extensions import db
 from ..forms import CONTROL_CHARACTERS
 from ..mailing.compose import external_url
 from ..mailing.queue import queue_mails
 from ..mailing.send import ensure_deliverable
+from ..registration import places
 from ..registration import services as registration
-from ..registration.models import ReservedPlace
+from ..registration.places import reserved_places
 from .models import (
     CATEGORIES,
     CATEGORY_GUEST,
@@ -370,48 +372,19 @@ def decline_invitation(token: str) -> Invitation:
 # --- settings and counts -------------------------------------------------------------------
 
 
-def reserved_places(event: Event) -> dict[str, ReservedPlace]:
-    """The places reserved per category, by category."""
-    return {row.category: row for row in db.session.scalars(
-        select(ReservedPlace).where(ReservedPlace.event_id == event.id))}
-
-
 def update_settings(actor, event: Event, *, invitation_only: bool,
                     reserved: dict[str, int]) -> None:
     """Set whether the event is by invitation only and how many places each category keeps.
 
     A category keeps at least the places its guests hold; all of them together fit into the
-    capacity. Places given back go to the waitlist in order.
+    capacity (registration.places). Places given back go to the waitlist in order.
     """
     if set(reserved) - set(CATEGORIES) or any(
-            not 0 <= places <= MAX_PLACES for places in reserved.values()):
+            not 0 <= count <= MAX_PLACES for count in reserved.values()):
         raise InvalidInput()
-    if event.capacity is not None and sum(reserved.values()) > event.capacity:
-        raise InvalidInput(_l("Together the reserved places (%(reserved)d) exceed the "
-                              "capacity (%(capacity)d).", reserved=sum(reserved.values()),
-                              capacity=event.capacity))
     with write_transaction():
-        rows = reserved_places(event)
-        unused = sum(max(places - (rows[c].taken if c in rows else 0), 0)
-                     for c, places in reserved.items())
-        if event.capacity is not None and event.registered_count + unused > event.capacity:
-            raise InvalidInput(_l("Only %(num)d places are still free to reserve.",
-                                  num=max(event.capacity - event.registered_count, 0)))
-        for category, places in reserved.items():
-            row = rows.get(category)
-            if row is not None and places < row.taken:
-                raise InvalidInput(_l("Guests hold %(taken)d places of a category already; "
-                                      "reserve at least as many.", taken=row.taken))
-            if row is None and places:
-                db.session.add(ReservedPlace(event_id=event.id, category=category,
-                                             places=places, taken=0))
-            elif row is not None:
-                row.places = places
-        db.session.flush()
-        db.session.execute(delete(ReservedPlace).where(
-            ReservedPlace.event_id == event.id, ReservedPlace.places == 0,
-            ReservedPlace.taken == 0))
-        event.invitation_only = invitation_only
+        places.reserve_places(event, reserved)
+        set_invitation_only(event, invitation_only)
         record(actor, "guests.settings", event.id, invitation_only=invitation_only,
                reserved={k: v for k, v in reserved.items() if v})
         registration.fill_free_places(event)

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, R
 
 from ..forms import Form, choices
 from .models import EVENT_ROLES, NETWORK_ROLES
-from .services import ROLE_LABELS
+from .roles import ROLE_LABELS
 
 
 class NetworkForm(Form):

@@ -23,7 +23,7 @@ from ..errors import DomainError, NotFound
 from ..events.services import events_of_network
 from ..extensions import failed_attempt, limiter
 from ..forms import read_upload
-from . import services
+from . import roles, services
 from .access import MANAGE_PEOPLE, may, network_capabilities
 from .forms import AcceptInvitationForm, InviteForm, NetworkForm
 from .models import DEFAULT_COLOUR
@@ -93,7 +93,7 @@ def template_helpers():
 def accept_invitation(token: str):
     """Accept an invitation to a role: name and password, then signed in."""
     try:
-        invitation = services.invitation_for(token)
+        invitation = roles.invitation_for(token)
     except NotFound as error:
         g.wrong_link = True
         flash(error.message, "warning")
@@ -102,7 +102,7 @@ def accept_invitation(token: str):
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(token, form.name.data, form.password.data)
+            user = roles.accept_invitation(token, form.name.data, form.password.data)
         except DomainError as error:
             flash(error.message, "danger")
             status = error.status_code
@@ -114,7 +114,7 @@ def accept_invitation(token: str):
     elif form.errors:
         status = 422
     return render_template("networks/accept.html", form=form, invitation=invitation,
-                           role=services.role_label(invitation.role)), status
+                           role=roles.role_label(invitation.role)), status
 
 
 # --- for staff ----------------------------------------------------------------------------
@@ -166,8 +166,8 @@ def _settings_page(network, status=200, form=None, invite_form=None):
     return render_template(
         "networks/settings.html", network=network, manages=manages,
         form=form or NetworkForm(obj=network), invite_form=invite_form or InviteForm.for_network(),
-        members=services.members_of(network), pending=services.pending_invitations(network),
-        role_label=services.role_label), status
+        members=roles.members_of(network), pending=roles.pending_invitations(network),
+        role_label=roles.role_label), status
 
 
 @bp.route("/organiser/networks/<network>/", methods=["GET", "POST"])
@@ -201,7 +201,7 @@ def invite(network: str):
     if not form.validate_on_submit():
         return _settings_page(network, 422, invite_form=form)
     try:
-        services.invite(current_user, network, form.email.data, form.name.data, form.role.data,
+        roles.invite(current_user, network, form.email.data, form.name.data, form.role.data,
                         locale=form.locale.data)
     except DomainError as error:
         flash(error.message, "danger")
@@ -215,7 +215,7 @@ def invite(network: str):
 def revoke(network: str, user_id: int):
     """Take away someone's role in the network (the form's CSRF token is checked app-wide)."""
     network = _managed_network(network)
-    return _action(network, lambda: services.revoke(current_user, network, _user(user_id)),
+    return _action(network, lambda: roles.revoke(current_user, network, _user(user_id)),
                    _("The role is revoked."))
 
 
@@ -225,7 +225,7 @@ def revoke(network: str, user_id: int):
 def withdraw(network: str, invitation_id: int):
     """Withdraw an invitation that has not been accepted."""
     network = _managed_network(network)
-    return _action(network, lambda: services.withdraw_invitation(current_user, network,
+    return _action(network, lambda: roles.withdraw_invitation(current_user, network,
                                                                  invitation_id),
                    _("The invitation is withdrawn."))
 

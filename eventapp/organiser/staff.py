@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..auth.services import get_user
 from ..errors import DomainError, NotFound
+from ..networks import roles
 from ..networks import services as networks
 from ..networks.forms import InviteForm
 from . import bp
@@ -17,9 +18,9 @@ def _page(event, status: int = 200, form=None):
     network = networks.get_network_by_id(event.network_id)
     return render_template(
         "organiser/staff.html", event=event, network=network,
-        staff=networks.staff_of(event), pending=networks.pending_invitations(network, event),
+        staff=roles.staff_of(event), pending=roles.pending_invitations(network, event),
         form=form or InviteForm.for_event(locale=event.language),
-        role_label=networks.role_label), status
+        role_label=roles.role_label), status
 
 
 def _run(event, action, success: str):
@@ -47,7 +48,7 @@ def invite_staff(slug: str):
         return _page(event, 422, form)
     network = networks.get_network_by_id(event.network_id)
     try:
-        networks.invite(current_user, network, form.email.data, form.name.data, form.role.data,
+        roles.invite(current_user, network, form.email.data, form.name.data, form.role.data,
                         event=event, locale=form.locale.data)
     except DomainError as error:
         flash(error.message, "danger")
@@ -64,7 +65,7 @@ def revoke_staff(slug: str, user_id: int):
     if user is None:
         raise NotFound()
     network = networks.get_network_by_id(event.network_id)
-    return _run(event, lambda: networks.revoke(current_user, network, user, event=event),
+    return _run(event, lambda: roles.revoke(current_user, network, user, event=event),
                 _("The role is revoked."))
 
 
@@ -73,6 +74,6 @@ def withdraw_staff_invitation(slug: str, invitation_id: int):
     """Withdraw an invitation to this event that has not been accepted."""
     event = _event(slug)
     network = networks.get_network_by_id(event.network_id)
-    return _run(event, lambda: networks.withdraw_invitation(current_user, network, invitation_id,
+    return _run(event, lambda: roles.withdraw_invitation(current_user, network, invitation_id,
                                                             event=event),
                 _("The invitation is withdrawn."))

@@ -19,7 +19,7 @@ from ..events.models import STATUS_ARCHIVED, Event
 from ..extensions import db
 from ..invitations.services import delete_invitations_to, forget_guests, invitations_to
 from ..mailing.queue import delete_mails_to, mails_to
-from ..networks.services import roles_of
+from ..networks.roles import roles_of
 from ..registration.erasure import delete_registrations_of, people_only_in
 from ..registration.models import STATUS_CANCELLED
 from ..registration.services import registrations_of

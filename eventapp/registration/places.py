@@ -7,10 +7,12 @@ place or fails, and a failure means the waitlist. The places of the general publ
 exceed the capacity less the places reserved for a category and not taken yet.
 """
 
-from sqlalchemy import func, or_, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select, update
 
 from ..breakouts import services as breakouts
 from ..breakouts.models import CHOICE_WAITLISTED, BreakoutChoice
+from ..errors import InvalidInput
 from ..events.models import Event
 from ..extensions import db
 from .models import STATUS_CONFIRMED, STATUS_WAITLISTED, Registration, ReservedPlace
@@ -141,3 +143,42 @@ def breakout_places(registration: Registration) -> list[tuple[BreakoutChoice, in
             if (choice := choices.get(slot.id)) is not None]
 
 
+
+
+def reserved_places(event: Event) -> dict[str, ReservedPlace]:
+    """The places reserved per guest category, by category."""
+    return {row.category: row for row in db.session.scalars(
+        select(ReservedPlace).where(ReservedPlace.event_id == event.id))}
+
+
+def reserve_places(event: Event, reserved: dict[str, int]) -> None:
+    """Keep this many places for each guest category (0: none); joins the caller's
+    transaction.
+
+    A category keeps at least the places its guests hold, and the places held plus those
+    reserved and not taken yet fit into the capacity.
+    """
+    if event.capacity is not None and sum(reserved.values()) > event.capacity:
+        raise InvalidInput(_l("Together the reserved places (%(reserved)d) exceed the "
+                              "capacity (%(capacity)d).", reserved=sum(reserved.values()),
+                              capacity=event.capacity))
+    rows = reserved_places(event)
+    unused = sum(max(places - (rows[c].taken if c in rows else 0), 0)
+                 for c, places in reserved.items())
+    if event.capacity is not None and event.registered_count + unused > event.capacity:
+        raise InvalidInput(_l("Only %(num)d places are still free to reserve.",
+                              num=max(event.capacity - event.registered_count, 0)))
+    for category, places in reserved.items():
+        row = rows.get(category)
+        if row is not None and places < row.taken:
+            raise InvalidInput(_l("Guests hold %(taken)d places of a category already; "
+                                  "reserve at least as many.", taken=row.taken))
+        if row is None and places:
+            db.session.add(ReservedPlace(event_id=event.id, category=category,
+                                         places=places, taken=0))
+        elif row is not None:
+            row.places = places
+    db.session.flush()
+    db.session.execute(delete(ReservedPlace).where(
+        ReservedPlace.event_id == event.id, ReservedPlace.places == 0,
+        ReservedPlace.taken == 0))

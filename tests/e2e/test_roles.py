@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from eventapp.auth.services import create_organiser
 from eventapp.mailing.send import deliver_queued
+from eventapp.networks import roles
 from eventapp.networks import services as networks
 
 from .conftest import PHONE
@@ -44,7 +45,7 @@ def meeting(create_event, organiser):
     event = create_event()
     manager = create_organiser("manager@example.org", PASSWORD, "Mia Manager",
                                platform_admin=False)
-    networks.give_network_role(organiser, networks.default_network(), manager, "manager")
+    roles.give_network_role(organiser, networks.default_network(), manager, "manager")
     return event
 
 
@@ -89,7 +90,7 @@ def test_check_in_staff_open_the_desk_but_not_the_live_control(
         live_server, new_context, organiser, meeting, screenshot):
     event = meeting
     staff = create_organiser("desk@example.org", PASSWORD, "Dana Desk", platform_admin=False)
-    networks.give_event_role(organiser, event, staff, "checkin")
+    roles.give_event_role(organiser, event, staff, "checkin")
     page = new_context(viewport=PHONE).new_page()
     _sign_in(page, live_server, "desk@example.org")
     page.get_by_role("link", name="Check-in").click()

@@ -9,7 +9,7 @@ import io
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
-from ..errors import InvalidInput
+from .errors import InvalidInput
 
 ACCEPTED_FORMATS = {"PNG", "JPEG"}
 MAX_PIXELS = 4096 * 4096  # refuses decompression bombs before any pixel is decoded
