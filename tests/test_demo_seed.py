@@ -1,5 +1,5 @@
-"""`flask seed demo`: the go-cluster annual meeting of 20 October 2022 (DESIGN.md, reference
-scenario), built once, without mail, on the next 20 October or on a given day."""
+"""`flask seed demo`: the go-cluster annual meeting of 20 October 2022 (docs/design.md,
+reference scenario), built once, without mail, on the next 20 October or on a given day."""
 
 import os
 from datetime import UTC, date, datetime

@@ -1,4 +1,4 @@
-"""Build the reference meeting (DESIGN.md) from the facts in clustertreffen-2022.json.
+"""Build the reference meeting (docs/design.md) from the facts in clustertreffen-2022.json.
 
 The meeting keeps its agenda, speakers, breakouts and finalists; by default it is dated
 on the next 20 October so that registration and the live vote can be tried out
