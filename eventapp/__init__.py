@@ -175,8 +175,8 @@ def _register_blueprints(app: Flask) -> None:
     from .exports import bp as exports_bp
     from .invitations import bp as invitations_bp
     from .live import bp as live_bp
-    from .mailing.routes import bp as mailing_bp
-    from .networks.routes import bp as networks_bp
+    from .meeting_mails import bp as meeting_mails_bp
+    from .networks import bp as networks_bp
     from .organiser import bp as organiser_bp
     from .privacy import bp as privacy_bp
     from .registration import bp as registration_bp
@@ -191,7 +191,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(checkin_bp)
-    app.register_blueprint(mailing_bp)
+    app.register_blueprint(meeting_mails_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
@@ -202,9 +202,11 @@ def _register_cli(app: Flask) -> None:
     from .auth.cli import users_cli
     from .demo.cli import seed_cli
     from .mailing.cli import mail_cli
+    from .meeting_mails.cli import remind_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    mail_cli.add_command(remind_command)
     app.cli.add_command(mail_cli)
 
 

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, PasswordField, TextAreaField
+from wtforms import DateTimeLocalField, PasswordField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import NumberRange
@@ -51,6 +51,12 @@ class Form(FlaskForm):
                                        "special characters) from this field."))
                 valid = False
         return valid
+
+
+class ActionForm(Form):
+    """A button without fields (publish, close, send, accept...): it carries the CSRF token."""
+
+    submit = SubmitField()
 
 
 def _has_control_characters(field) -> bool:

@@ -114,9 +114,9 @@ MATRIX = {
     ("organiser.void_vote_card", "POST"): organisers_only(422),
     ("organiser.vote_cards_sheet", "GET"): organisers_only(200),
     ("checkin.ticket", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
-    ("mailing.message", "GET"): organisers_only(200),
-    ("mailing.message", "POST"): organisers_only(422),
-    ("mailing.send", "POST"): organisers_only(303),
+    ("meeting_mails.message", "GET"): organisers_only(200),
+    ("meeting_mails.message", "POST"): organisers_only(422),
+    ("meeting_mails.send", "POST"): organisers_only(303),
     ("organiser.dashboard", "GET"): organisers_only(200),
     ("organiser.audit", "GET"): organisers_only(200),
     ("organiser.copy_event", "GET"): organisers_only(200),
@@ -134,7 +134,7 @@ MATRIX = {
     ("organiser.invite_staff", "POST"): organisers_only(422),
     ("organiser.revoke_staff", "POST"): organisers_only(NOT_FOUND),
     ("organiser.withdraw_staff_invitation", "POST"): organisers_only(NOT_FOUND),
-    ("networks.network_page", "GET"): everyone(200),
+    ("site.network_page", "GET"): everyone(200),
     ("networks.theme", "GET"): everyone(200),
     ("networks.logo", "GET"): everyone(NOT_FOUND),  # the network has no logo
     ("networks.accept_invitation", "GET"): everyone(NOT_FOUND),  # an unknown token

@@ -8,9 +8,9 @@ from eventapp.auth.services import set_locale
 from eventapp.awards import polls, voting
 from eventapp.database import utcnow
 from eventapp.extensions import db
-from eventapp.mailing.meeting_mails import queue_message
 from eventapp.mailing.models import OutgoingMail
 from eventapp.mailing.send import deliver_queued
+from eventapp.meeting_mails.services import queue_message
 
 from .helpers import confirm_link, sessions_of
 

@@ -75,7 +75,7 @@ NEEDS = {
     "checkin.counts": "checkin", "checkin.hand_out_card": "checkin",
     "live.control": "live", "live.control_action": "live",
     "exports.table": "organise", "exports.badges": "organise",
-    "mailing.message": "organise", "mailing.send": "organise",
+    "meeting_mails.message": "organise", "meeting_mails.send": "organise",
     "calls.organiser_call": "organise", "calls.add_juror": "organise",
     "calls.remove_juror": "organise", "calls.close_scoring": "organise",
     "calls.applications": "organise", "calls.choose_finalists": "organise",

@@ -274,8 +274,8 @@ def test_an_open_stage_page_fetches_its_room_link_when_the_window_opens(
 def test_the_reminder_names_the_session_and_keeps_its_room_for_the_page(
         create_event, join, organiser, mailbox):
     from eventapp.breakouts import services as breakouts
-    from eventapp.mailing.meeting_mails import queue_reminders
     from eventapp.mailing.send import deliver_queued
+    from eventapp.meeting_mails.services import queue_reminders
 
     event = create_event(format="online")
     (slot, (room, _other)), = sessions_by_slot(event)
@@ -342,8 +342,8 @@ def test_a_returning_account_reads_an_english_meetings_mails_in_english_unless_i
     # The account was made at a German meeting: its locale is that page's language, not a
     # choice. Only the language switch is one.
     from eventapp.auth.services import set_locale
-    from eventapp.mailing.meeting_mails import queue_reminders
     from eventapp.mailing.send import deliver_queued
+    from eventapp.meeting_mails.services import queue_reminders
 
     user = register(create_event(), email="back@example.org").user
     if chose_german:

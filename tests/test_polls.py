@@ -23,8 +23,8 @@ from eventapp.awards.models import (
 from eventapp.errors import Conflict, InvalidInput, NotFound
 from eventapp.extensions import db
 from eventapp.live import services as live
-from eventapp.mailing.meeting_mails import queue_result
 from eventapp.mailing.models import OutgoingMail
+from eventapp.meeting_mails.services import queue_result
 
 from .helpers import image_bytes, reloaded
 

@@ -10,9 +10,9 @@ from eventapp.awards import polls, voting
 from eventapp.awards.models import Ballot, Participation
 from eventapp.events import services as events
 from eventapp.extensions import db
-from eventapp.mailing.meeting_mails import queue_message
 from eventapp.mailing.models import OutgoingMail
 from eventapp.mailing.send import deliver_queued
+from eventapp.meeting_mails.services import queue_message
 from eventapp.registration.models import Registration, RegistrationRequest
 
 from .helpers import soon

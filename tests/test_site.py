@@ -1,4 +1,4 @@
-"""eventapp/site.py: the favicon, versioned static addresses, and the health checks for the
+"""eventapp/site/: the favicon, versioned static addresses, and the health checks for the
 proxy and orchestration."""
 
 import hashlib
@@ -43,7 +43,7 @@ def test_static_addresses_change_with_the_files_content(client, app):
 def test_a_static_files_hash_is_computed_once_per_process(client, monkeypatch):
     """Pages name several static files each; reading and hashing them on every url_for would
     cost every request a few file reads."""
-    from eventapp import site
+    from eventapp.site import routes as site
 
     opened: list[str] = []
 

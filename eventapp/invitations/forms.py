@@ -23,10 +23,6 @@ class GuestListForm(Form):
     submit = SubmitField(_l("Add to the guest list"))
 
 
-class ActionForm(Form):
-    """A button that only needs the CSRF token (send, remind, accept, decline)."""
-
-
 class SettingsForm(Form):
     invitation_only = BooleanField(_l("By invitation only: the public cannot register"))
     submit = SubmitField(_l("Save"))

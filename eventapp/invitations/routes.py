@@ -13,10 +13,11 @@ from ..events import services as events
 from ..events.access import check_event_capability
 from ..events.models import FORMAT_HYBRID
 from ..extensions import limiter
+from ..forms import ActionForm
 from ..networks.access import ORGANISE
 from ..registration.models import STATUS_CONFIRMED
 from . import bp, services
-from .forms import AcceptForm, ActionForm, GuestListForm, SettingsForm
+from .forms import AcceptForm, GuestListForm, SettingsForm
 from .models import CATEGORIES, category_label
 
 # The only pages of this blueprint that are not for organisers: the invitation's link.

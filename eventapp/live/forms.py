@@ -9,12 +9,6 @@ from ..awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT, ELIGIBLE_REGI
 from ..forms import DATABASE_ID, Form, choices
 
 
-class ActionForm(Form):
-    """A button without fields (close, announce, reveal...): it carries the CSRF token."""
-
-    submit = SubmitField()
-
-
 # The choices only fill the control page; on a post the service checks the id (404 if foreign).
 class AgendaForm(Form):
     item = SelectField(_l("Agenda item"), coerce=int, validate_choice=False,

@@ -12,12 +12,12 @@ from ..breakouts.services import room_links_for
 from ..errors import DomainError
 from ..events.access import event_role_required
 from ..events.services import get_event
-from ..forms import choices
+from ..forms import ActionForm, choices
 from ..mailing.compose import external_url
 from ..networks.access import LIVE
 from ..security_headers import allow_frames_from
 from . import bp, online, services
-from .forms import ActionForm, AgendaForm, OpenVoteForm, PitchForm, PollForm
+from .forms import AgendaForm, OpenVoteForm, PitchForm, PollForm
 from .state_cache import POLLED_ENDPOINTS, state_headers, state_tags
 
 

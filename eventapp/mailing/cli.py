@@ -1,15 +1,12 @@
-"""`flask mail deliver` and `flask mail remind`."""
+"""`flask mail deliver`; `flask mail remind` joins the group from meeting_mails/cli.py."""
 
 import time
-from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..database import utcnow
 from ..faults import is_transient
-from .meeting_mails import queue_reminders
 from .send import deliver_queued
 
 mail_cli = AppGroup("mail", help="Deliver queued mail; queue reminders.")
@@ -38,10 +35,3 @@ def deliver_command(batch: int, loop: bool) -> None:
                 break
             time.sleep(5)
 
-
-@mail_cli.command("remind")
-@click.option("--days", default=1, show_default=True, help="Remind events starting this soon.")
-def remind_command(days: int) -> None:
-    """Queue the reminder (agenda and personal .ics) for events starting within DAYS."""
-    count = queue_reminders(utcnow(), utcnow() + timedelta(days=days))
-    click.echo(f"queued {count} reminders")

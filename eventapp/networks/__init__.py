@@ -1,6 +1,11 @@
-"""Cluster networks (organisations): their people and roles, branding, public page and
-hall of fame. Every event belongs to one network; roles are held per network or per event.
-
-The blueprint lives in routes.py (as mailing's does): the pages compose events and awards,
-which sit above this package, while its models and services sit below them.
+"""Cluster networks (organisations): their people and roles, branding and staff pages. Every
+event belongs to one network; roles are held per network or per event (access.py decides what
+they allow). A network's public page is the site's (site/routes.py): it composes meetings and
+awards, which sit above this package.
 """
+
+from flask import Blueprint
+
+bp = Blueprint("networks", __name__)
+
+from . import routes  # noqa: E402,F401  (the routes register themselves on bp)

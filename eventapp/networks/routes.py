@@ -1,8 +1,8 @@
-"""Network pages: the public page, its colours and logo; for staff, the network's settings and
-people, invitations and accepting one. Who may do what is decided in access.py."""
+"""Network pages: its colours and logo; for staff, the network's settings and people,
+invitations and accepting one. Who may do what is decided in access.py. (The network's public
+page composes meetings and the hall of fame, so it is the site's: site/routes.py.)"""
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     g,
@@ -18,28 +18,15 @@ from flask_login import current_user
 from ..auth.decorators import organiser_required
 from ..auth.services import get_user
 from ..auth.sessions import start_session
-from ..awards.hall_of_fame import hall_of_fame
 from ..errors import DomainError, NotFound
-from ..events.services import events_of_network
 from ..extensions import failed_attempt, limiter
 from ..forms import read_upload
-from . import roles, services
+from . import bp, roles, services
 from .access import MANAGE_PEOPLE, may, network_capabilities
 from .forms import AcceptInvitationForm, InviteForm, NetworkForm
 from .models import DEFAULT_COLOUR
 
-bp = Blueprint("networks", __name__)
-
 # --- public -------------------------------------------------------------------------------
-
-
-@bp.route("/networks/<network>/")
-def network_page(network: str):
-    """A network's public page: its meetings and its hall of fame."""
-    network = services.get_network(network)
-    return render_template("networks/network.html", network=network,
-                           events=events_of_network(network),
-                           entries=hall_of_fame(network.id))
 
 
 @bp.route("/networks/<network>/theme.css")

@@ -1,22 +1,25 @@
 """What clients of any web site expect, outside the features: the icon at /favicon.ico, static
-file addresses that change with their content, and the health checks of the reverse proxy
-and the orchestration (docs/operations.md)."""
+file addresses that change with their content, the health checks of the reverse proxy and the
+orchestration (docs/operations.md); and a network's public page, which shows its meetings and
+its hall of fame."""
 
 import hashlib
 import logging
 import os
 from functools import cache
 
-from flask import Blueprint, current_app, jsonify, send_from_directory
+from flask import current_app, jsonify, render_template, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db, limiter
-from .security_headers import plain_http_allowed
+from ..awards.hall_of_fame import hall_of_fame
+from ..events.services import events_of_network
+from ..extensions import db, limiter
+from ..networks.services import get_network
+from ..security_headers import plain_http_allowed
+from . import bp
 
 log = logging.getLogger(__name__)
-
-bp = Blueprint("site", __name__)
 
 
 # A release replaces the files and restarts the process, so a file's hash holds for its life.
@@ -76,3 +79,11 @@ def readyz():
         return jsonify(status="unavailable", **checks), 503
     return jsonify(status="ok" if all(v == "ok" for v in checks.values()) else "degraded",
                    **checks)
+
+
+@bp.route("/networks/<network>/")
+def network_page(network: str):
+    """A network's public page: its meetings and its hall of fame."""
+    network = get_network(network)
+    return render_template("site/network.html", network=network,
+                           events=events_of_network(network), entries=hall_of_fame(network.id))

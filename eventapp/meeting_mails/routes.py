@@ -1,6 +1,6 @@
 """Organisers write to participants; mails go into the queue and leave in batches."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -8,14 +8,13 @@ from flask_login import current_user
 from ..breakouts.services import seat_overview
 from ..events.access import event_role_required
 from ..events.services import get_event
-from ..forms import choices
-from ..live.forms import ActionForm
+from ..forms import ActionForm, choices
+from ..mailing.queue import queue_counts
 from ..networks.access import ORGANISE
-from . import meeting_mails
+from . import bp
+from . import services as meeting_mails
 from .forms import MessageForm
-from .queue import queue_counts
 
-bp = Blueprint("mailing", __name__)
 EVERYONE = 0
 
 
@@ -33,10 +32,10 @@ def message(slug: str):
         count = meeting_mails.queue_message(current_user, event, form.subject.data, form.body.data,
                                     form.audience.data or None)
         flash(_("%(count)d mails are on their way.", count=count), "success")
-        return redirect(url_for("mailing.message", slug=slug), 303)
+        return redirect(url_for("meeting_mails.message", slug=slug), 303)
     if form.errors:
         status = 422
-    return render_template("mailing/message.html", event=event, form=form,
+    return render_template("meeting_mails/message.html", event=event, form=form,
                            counts=queue_counts(event.id)), status
 
 

@@ -14,10 +14,10 @@ from ..errors import Conflict
 from ..events.models import STATUS_PUBLISHED, Event
 from ..exports.services import personal_calendar
 from ..extensions import db
+from ..mailing.compose import external_url
+from ..mailing.models import OutgoingMail
+from ..mailing.queue import queue_mails
 from ..registration.services import confirmed_registrations
-from .compose import external_url
-from .models import OutgoingMail
-from .queue import queue_mails
 
 
 def queue_reminders(start: datetime, end: datetime) -> int:
