@@ -51,8 +51,10 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching \
 		--ignore-obsolete --width 100
 
+# ruff, and the layer contract of pyproject.toml (docs/architecture.md): an upward import fails.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
