@@ -273,6 +273,23 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["entry_label"] = entry_label
 
+    # The enums that pages compare with (poll.status == PollStatus.OPEN), never raw strings.
+    from .auth.models import AccountRole
+    from .awards.models import Answer, Eligibility, PollKind, PollStatus
+    from .breakouts.models import ChoiceStatus
+    from .calls.models import ApplicationStatus
+    from .events.models import AgendaKind, EventFormat, EventStatus
+    from .invitations.models import GuestCategory, InvitationStatus
+    from .live.models import ScreenMode
+    from .networks.access import Capability
+    from .networks.models import EventRole, NetworkRole
+    from .registration.models import Attendance, RegistrationStatus
+
+    app.jinja_env.globals.update({enum.__name__: enum for enum in (
+        AccountRole, Answer, Eligibility, PollKind, PollStatus, ChoiceStatus, ApplicationStatus,
+        AgendaKind, EventFormat, EventStatus, GuestCategory, InvitationStatus, ScreenMode,
+        Capability, EventRole, NetworkRole, Attendance, RegistrationStatus)})
+
     @app.context_processor
     def inject_locale_and_user():
         return {"current_locale": lambda: str(get_locale()), "current_user": current_user}

@@ -23,7 +23,7 @@ from eventapp.auth.services import create_organiser
 from eventapp.awards import finalists as awards
 from eventapp.breakouts import services as breakouts
 from eventapp.events import services as events
-from eventapp.events.models import STATUS_PUBLISHED
+from eventapp.events.models import EventStatus
 from eventapp.extensions import db
 from eventapp.registration import services as registration
 
@@ -225,7 +225,7 @@ def create_event(organiser):
                                 project_title=f"Projekt {order}", summary="", presenter="",
                                 pitch_order=order, pitch_seconds=180)
         if published:
-            events.set_event_status(organiser, event, STATUS_PUBLISHED)
+            events.set_event_status(organiser, event, EventStatus.PUBLISHED)
         return event
 
     return factory

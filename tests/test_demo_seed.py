@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from eventapp.audit.models import AuditLog
 from eventapp.auth.models import User
 from eventapp.auth.services import find_user_by_email
-from eventapp.awards.models import POLL_REVEALED, Finalist, PastWinner
+from eventapp.awards.models import Finalist, PastWinner, PollStatus
 from eventapp.awards.polls import polls_of
 from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
 from eventapp.events.models import Event
@@ -209,7 +209,7 @@ def test_voted_runs_the_award_vote_once(runner, client, mailbox):
     # photo) wait for a newcomer to open them.
     award, question, people = polls_of(_event())
     assert [(poll.kind, poll.status) for poll in (award, question, people)] == [
-        ("finalists", POLL_REVEALED), ("question", "draft"), ("people", "draft")]
+        ("finalists", PollStatus.REVEALED), ("question", "draft"), ("people", "draft")]
     assert len(people.candidates) == 3 and all(o.has_photo for o in people.candidates)
     hall = client.get("/hall-of-fame").get_data(as_text=True)
     assert hall.index(NIRO) < hall.index("Beispielcluster C (example)")  # newest first

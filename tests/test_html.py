@@ -1,5 +1,8 @@
 """Every page parses as valid HTML5 (html5lib in strict mode), in German and English."""
 
+import pathlib
+import re
+
 import pytest
 
 from eventapp.awards import polls
@@ -94,3 +97,20 @@ def test_pages_before_the_reveal_are_valid_html(client, auth, demo, organiser):
     page = client.get(url).get_data(as_text=True)
     assert 'id="result-not-public"' in page
     assert_valid_html(page, url)
+
+
+# What a template may compare with a quoted string: the page's language, a form field's name
+# or type. Statuses, kinds, roles and capabilities are enums (app.jinja_env.globals).
+_RAW_COMPARISON = re.compile(r"([\w.()]+)\s*(?:==|!=|(?:not\s+)?in\s*[(\[])\s*['\"][a-z_]+['\"]"
+                             r"|(can)\([^)]*,\s*['\"]")
+_ALLOWED = {"current_locale()", "f.name", "f.type"}
+
+
+def test_no_template_compares_a_status_or_role_with_a_raw_string():
+    root = pathlib.Path(__file__).resolve().parents[1] / "templates"
+    raw = [f"{path.relative_to(root)}:{number}: {match.group(0)}"
+           for path in sorted(root.rglob("*")) if path.is_file()
+           for number, line in enumerate(path.read_text().splitlines(), start=1)
+           for match in _RAW_COMPARISON.finditer(line)
+           if (match.group(1) or match.group(2)) not in _ALLOWED]
+    assert not raw, "compare with the enum (PollStatus.OPEN), not a string:\n" + "\n".join(raw)

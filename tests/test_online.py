@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from eventapp.awards import eligibility, polls, voting
-from eventapp.awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT
+from eventapp.awards.models import Eligibility
 from eventapp.breakouts.services import room_links_for, sessions_by_slot
 from eventapp.checkin.services import check_in
 from eventapp.database import utcnow
@@ -123,7 +123,7 @@ def test_a_poll_for_who_is_there_takes_the_hall_and_the_stage_but_nobody_else(
     check_in(organiser, event, in_hall)
     auth.login_participant(online.user)
     _stage(client, event)
-    poll = polls.create_poll(organiser, event, "ClusterERFOLG", ELIGIBLE_PRESENT)
+    poll = polls.create_poll(organiser, event, "ClusterERFOLG", Eligibility.PRESENT)
     polls.open_poll(organiser, poll)
     assert reloaded(poll).eligible_count == 2
 
@@ -139,7 +139,7 @@ def test_who_arrives_while_the_poll_is_open_counts_in_its_turnout(client, auth, 
     event = _running(create_event)
     late_online, late_in_hall, both = (join(event, email=f"{who}@example.org")
                                        for who in ("online", "hall", "both"))
-    poll = polls.create_poll(organiser, event, "ClusterERFOLG", ELIGIBLE_PRESENT)
+    poll = polls.create_poll(organiser, event, "ClusterERFOLG", Eligibility.PRESENT)
     polls.open_poll(organiser, poll)
     assert reloaded(poll).eligible_count == 0
 
@@ -157,7 +157,7 @@ def test_a_check_in_during_a_poll_for_the_checked_in_counts_in_its_turnout(
         create_event, join, organiser):
     event = _running(create_event)
     person = join(event)
-    poll = polls.create_poll(organiser, event, "ClusterERFOLG", ELIGIBLE_CHECKED_IN)
+    poll = polls.create_poll(organiser, event, "ClusterERFOLG", Eligibility.CHECKED_IN)
     polls.open_poll(organiser, poll)
     check_in(organiser, event, person)
     assert reloaded(poll).eligible_count == 1
@@ -170,7 +170,7 @@ def test_the_screen_learns_of_a_check_in_before_the_next_vote(client, create_eve
 
     event = _running(create_event)
     person = join(event)
-    live.open_vote(organiser, event, "ClusterERFOLG", ELIGIBLE_CHECKED_IN)
+    live.open_vote(organiser, event, "ClusterERFOLG", Eligibility.CHECKED_IN)
     before = client.get(f"/live/{event.slug}/state")
     check_in(organiser, event, person)
     after = client.get(f"/live/{event.slug}/state",
@@ -191,7 +191,7 @@ def test_the_organiser_chooses_who_may_vote_when_opening(orga, create_event, joi
     response = orga.post(f"/organiser/events/{event.slug}/live/open",
                          data={"title": "Preis", "eligibility": "present"})
     assert response.status_code == 303
-    assert polls.current_poll(event).eligibility == ELIGIBLE_PRESENT
+    assert polls.current_poll(event).eligibility == Eligibility.PRESENT
     refused = orga.post(f"/organiser/events/{event.slug}/live/open",
                         data={"title": "Preis", "eligibility": "everybody-twice"})
     assert refused.status_code == 422

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from eventapp import create_app
 from eventapp.awards.finalists import finalists_of, set_team_member
 from eventapp.awards.hall_of_fame import add_past_winner
-from eventapp.awards.models import KIND_QUESTION
+from eventapp.awards.models import PollKind
 from eventapp.awards.polls import create_poll
 from eventapp.calls import services as calls
 from eventapp.events import services as events
@@ -60,7 +60,7 @@ def world(organiser, create_event, register):
     application = calls.apply(event, organisation="Netz", project_title="Projekt", summary="",
                               contact_name="Ada", contact_email="ada@example.org", answers=[],
                               consent=True, logo=image_bytes())
-    poll = create_poll(organiser, event, "Mehr Pausen?", kind=KIND_QUESTION)  # a draft
+    poll = create_poll(organiser, event, "Mehr Pausen?", kind=PollKind.QUESTION)  # a draft
     # Real ids: without the checks these requests would change something.
     values = {"slug": event.slug, "item_id": item.id, "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "action": "welcome",

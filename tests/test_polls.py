@@ -10,16 +10,7 @@ from sqlalchemy import select
 from eventapp.awards import cards, polls, tally, voting
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
-from eventapp.awards.models import (
-    KIND_FINALISTS,
-    KIND_PEOPLE,
-    KIND_QUESTION,
-    POLL_ANNOUNCED,
-    POLL_DRAFT,
-    POLL_OPEN,
-    POLL_REVEALED,
-    Poll,
-)
+from eventapp.awards.models import Poll, PollKind, PollStatus
 from eventapp.errors import Conflict, InvalidInput, NotFound
 from eventapp.extensions import db
 from eventapp.live import services as live
@@ -51,11 +42,11 @@ def test_the_organiser_sets_up_two_polls_and_announces_each_on_its_own(
     auth.login_organiser()
     # The award among two of the finalists, in the order given; then a question, ranking only.
     assert client.post(f"/organiser/events/{event.slug}/polls/new", data={
-        "title": "ClusterERFOLG", "kind": KIND_FINALISTS, "finalists": [third.id, first.id],
+        "title": "ClusterERFOLG", "kind": PollKind.FINALISTS, "finalists": [third.id, first.id],
         "eligibility": "registered", "cards_may_vote": "y", "show_counts": "y",
     }).status_code == 303
     assert client.post(f"/organiser/events/{event.slug}/polls/new", data={
-        "title": "Wieder hybrid?", "kind": KIND_QUESTION, "eligibility": "registered",
+        "title": "Wieder hybrid?", "kind": PollKind.QUESTION, "eligibility": "registered",
         "cards_may_vote": "y",
     }).status_code == 303
     award, question = polls.polls_of(event)
@@ -73,14 +64,14 @@ def test_the_organiser_sets_up_two_polls_and_announces_each_on_its_own(
     assert polls.current_poll(event).id == award.id
     # One vote at a time: the question cannot open while the award is open.
     refused = _control(client, event.slug, "open", poll=question.id, title=question.title)
-    assert refused.status_code == 409 and reloaded(question).status == POLL_DRAFT
+    assert refused.status_code == 409 and reloaded(question).status == PollStatus.DRAFT
     receipts = [voting.cast_vote(award, voter, award.candidates[choice].id)  # first twice
                 for voter, choice in zip(voters, [1, 1, 0], strict=True)]
     for action in ("close", "announce"):
         assert _control(client, event.slug, action).status_code == 303
     _reveal_all(client, event.slug, 2)
-    assert reloaded(award).status == POLL_REVEALED
-    assert reloaded(question).status == POLL_DRAFT  # the reveal made only the award public
+    assert reloaded(award).status == PollStatus.REVEALED
+    assert reloaded(question).status == PollStatus.DRAFT  # the reveal made only the award public
 
     # Now the question: it is what the ballot and the screen follow.
     assert _control(client, event.slug, "open", poll=question.id,
@@ -134,7 +125,7 @@ def test_a_people_award_hides_the_person_from_their_own_ballot(
     anna, ben = register(event, email="anna@example.org").user, register(event).user
     auth.login_organiser()
     response = client.post(f"/organiser/events/{event.slug}/polls/new", data={
-        "title": "Clustermanager des Jahres", "kind": KIND_PEOPLE, "eligibility": "registered",
+        "title": "Clustermanager des Jahres", "kind": PollKind.PEOPLE, "eligibility": "registered",
         "people": "Anna Beispiel; Clustermanagerin; anna@example.org\nCarl Muster; Sprecher\n",
         "show_counts": "y",
     })
@@ -166,7 +157,7 @@ def test_a_people_award_hides_the_person_from_their_own_ballot(
 
 def test_a_card_votes_in_a_yes_no_question(app, client, create_event, organiser):
     event = create_event()
-    poll = polls.create_poll(organiser, event, "Mehr Pausen?", kind=KIND_QUESTION)
+    poll = polls.create_poll(organiser, event, "Mehr Pausen?", kind=PollKind.QUESTION)
     polls.open_poll(organiser, poll)
     (card,) = cards.create_cards(organiser, event, 1)
     code = cards.code_of(card)
@@ -186,17 +177,17 @@ def test_a_card_votes_in_a_yes_no_question(app, client, create_event, organiser)
 def test_only_a_draft_poll_is_changed_or_deleted(app, client, auth, create_event, organiser):
     event = create_event(finalists=2)
     poll = polls.create_poll(organiser, event, "Preis")
-    polls.update_poll(organiser, poll, "Frage", "checked_in", False, KIND_QUESTION, False)
+    polls.update_poll(organiser, poll, "Frage", "checked_in", False, PollKind.QUESTION, False)
     assert (reloaded(poll).title, poll.kind, poll.eligibility, len(poll.candidates)) == (
-        "Frage", KIND_QUESTION, "checked_in", 3)
+        "Frage", PollKind.QUESTION, "checked_in", 3)
     with pytest.raises(InvalidInput):
-        polls.create_poll(organiser, event, "Leute", kind=KIND_PEOPLE,
+        polls.create_poll(organiser, event, "Leute", kind=PollKind.PEOPLE,
                           people=[polls.Person("Nur eine")])
     with pytest.raises(InvalidInput):
         polls.create_poll(organiser, event, "Fremd", finalist_ids=[999_999, 1])
     polls.open_poll(organiser, poll)
     with pytest.raises(Conflict):
-        polls.update_poll(organiser, poll, "Anders", "registered", True, KIND_QUESTION, True)
+        polls.update_poll(organiser, poll, "Anders", "registered", True, PollKind.QUESTION, True)
     auth.login_organiser()
     assert client.post(f"/organiser/events/{event.slug}/polls/{poll.id}/delete",
                        data={}).status_code == 409
@@ -217,7 +208,7 @@ def test_the_live_control_still_opens_a_vote_among_all_finalists_without_set_up(
     assert _control(client, event.slug, "open", title="ClusterERFOLG",
                     eligibility="registered").status_code == 303
     poll = polls.current_poll(event)
-    assert poll.status == POLL_OPEN and poll.kind == KIND_FINALISTS
+    assert poll.status == PollStatus.OPEN and poll.kind == PollKind.FINALISTS
     assert [o.finalist_id for o in poll.candidates] == [f.id for f in finalists_of(event)]
 
 
@@ -235,7 +226,7 @@ def test_each_person_of_a_people_award_has_their_photo_on_the_ballot_and_the_scr
     voter = register(event).user
     auth.login_organiser()
     created = client.post(f"/organiser/events/{event.slug}/polls/new", data={
-        "title": "Clustermanager des Jahres", "kind": KIND_PEOPLE, "eligibility": "registered",
+        "title": "Clustermanager des Jahres", "kind": PollKind.PEOPLE, "eligibility": "registered",
         "people": "Anna Beispiel; Clustermanagerin\nCarl Muster; Sprecher", "show_counts": "y"})
     assert created.status_code == 303 and created.location.endswith("/edit#photos")
     (poll,) = polls.polls_of(event)
@@ -261,7 +252,7 @@ def test_each_person_of_a_people_award_has_their_photo_on_the_ballot_and_the_scr
     # Saving the poll again with one more person keeps Anna's photo.
     auth.login_organiser()
     assert client.post(f"/organiser/events/{event.slug}/polls/{poll.id}/edit", data={
-        "title": poll.title, "kind": KIND_PEOPLE, "eligibility": "registered",
+        "title": poll.title, "kind": PollKind.PEOPLE, "eligibility": "registered",
         "people": "Anna Beispiel; Clustermanagerin\nCarl Muster; Sprecher\nDora Neu; Gast",
         "show_counts": "y"}).status_code == 303
     anna, carl, _dora = reloaded(poll).candidates
@@ -289,7 +280,7 @@ def test_each_person_of_a_people_award_has_their_photo_on_the_ballot_and_the_scr
 def test_a_person_loses_their_photo_only_when_the_organiser_removes_it(
         client, auth, create_event, organiser):
     event = create_event(finalists=0)
-    poll = polls.create_poll(organiser, event, "Preis", kind=KIND_PEOPLE,
+    poll = polls.create_poll(organiser, event, "Preis", kind=PollKind.PEOPLE,
                              people=[polls.Person("Anna"), polls.Person("Ben")])
     anna = poll.candidates[0]
     polls.set_photo(organiser, poll, anna.id, image_bytes())
@@ -299,7 +290,7 @@ def test_a_person_loses_their_photo_only_when_the_organiser_removes_it(
     assert not reloaded(anna).has_photo and anna.photo_png is None
     assert client.get(f"/polls/options/{anna.id}/photo.png").status_code == 404
     # Only people have photos; a question's answers do not.
-    question = polls.create_poll(organiser, event, "Frage?", kind=KIND_QUESTION)
+    question = polls.create_poll(organiser, event, "Frage?", kind=PollKind.QUESTION)
     with pytest.raises(NotFound):
         polls.set_photo(organiser, question, question.candidates[0].id, image_bytes())
 
@@ -310,7 +301,7 @@ def _two_announced_polls(create_event, register, organiser):
     event = create_event(finalists=2)
     voters = [register(event).user for _ in range(2)]
     award = polls.create_poll(organiser, event, "ClusterERFOLG")
-    question = polls.create_poll(organiser, event, "Wieder hybrid?", kind=KIND_QUESTION)
+    question = polls.create_poll(organiser, event, "Wieder hybrid?", kind=PollKind.QUESTION)
     for poll in (award, question):
         live.open_vote(organiser, event, poll_id=poll.id)
         for voter in voters:
@@ -327,8 +318,8 @@ def test_revealing_one_poll_keeps_another_announced_one_unpublished(
 
     live.publish_results(organiser, event)  # the question, on the screen
 
-    assert reloaded(question).status == POLL_REVEALED
-    assert reloaded(award).status == POLL_ANNOUNCED  # its own show is still to come
+    assert reloaded(question).status == PollStatus.REVEALED
+    assert reloaded(award).status == PollStatus.ANNOUNCED  # its own show is still to come
     results = client.get(f"/events/{event.slug}/results").get_data(as_text=True)
     assert "Wieder hybrid?" in results and "ClusterERFOLG" not in results
 
@@ -348,7 +339,7 @@ def test_the_live_control_brings_an_earlier_poll_back_to_the_screen(
     assert state["poll"]["id"] == award.id and state["mode"] == "results"
     assert state["results"]["ranking"] == []  # its reveal starts from the last place
     _reveal_all(client, event.slug, 2)  # the finalist without a vote, then the winner
-    assert reloaded(award).status == POLL_REVEALED
+    assert reloaded(award).status == PollStatus.REVEALED
     # A draft is opened, not shown; another event's poll is not this event's.
     other = polls.create_poll(organiser, create_event(finalists=2), "Fremd")
     assert _control(client, event.slug, "show_poll", poll=other.id).status_code == 404
@@ -358,7 +349,7 @@ def test_the_live_control_says_which_poll_the_screen_shows_and_brings_it_back(
         client, auth, create_event, organiser):
     event = create_event(finalists=2)
     award = polls.create_poll(organiser, event, "ClusterERFOLG")
-    polls.create_poll(organiser, event, "Wieder hybrid?", kind=KIND_QUESTION)
+    polls.create_poll(organiser, event, "Wieder hybrid?", kind=PollKind.QUESTION)
     auth.login_organiser()
 
     def poll_list():
@@ -389,7 +380,7 @@ def test_a_ranking_only_result_publishes_no_choice_next_to_the_receipts(
         app, client, create_event, register, organiser):
     app.config["MAIL_SUPPRESS_SEND"] = True
     event = create_event(finalists=2)
-    question = polls.create_poll(organiser, event, "Wieder hybrid?", kind=KIND_QUESTION,
+    question = polls.create_poll(organiser, event, "Wieder hybrid?", kind=PollKind.QUESTION,
                                  show_counts=False)
     live.open_vote(organiser, event, poll_id=question.id)
     receipts = [voting.cast_vote(question, register(event).user, question.candidates[0].id)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from eventapp.audit.models import AuditLog
 from eventapp.awards import finalists as awards
 from eventapp.awards import polls, tally, voting
-from eventapp.awards.models import POLL_ANNOUNCED, POLL_REVEALED
+from eventapp.awards.models import PollStatus
 from eventapp.errors import Forbidden
 from eventapp.extensions import db
 from eventapp.live import services as live
@@ -146,10 +146,10 @@ def test_nothing_public_shows_the_result_until_the_winner_is_revealed(client, au
         if step < STEPS:
             leaks = _leaks(pages, baseline, markers, _allowed_on_screen(step))
             assert leaks == [], f"step {step} gives the result away:\n" + "\n".join(leaks)
-            assert polls.current_poll(ceremony["event"]).status == POLL_ANNOUNCED
+            assert polls.current_poll(ceremony["event"]).status == PollStatus.ANNOUNCED
 
     # The winner is on the screen: now everything is public at once.
-    assert polls.current_poll(ceremony["event"]).status == POLL_REVEALED
+    assert polls.current_poll(ceremony["event"]).status == PollStatus.REVEALED
     _assert_everything_public(pages, ceremony, markers)
 
 
@@ -181,10 +181,10 @@ def test_publishing_without_a_show_makes_everything_public_at_once(client, auth,
     assert client.post(url, data={}).status_code == 403  # participants cannot
     auth.login_organiser()
     assert client.post(url, data={"csrf_token": ""}).status_code == 400  # CSRF
-    assert polls.current_poll(ceremony["event"]).status == POLL_ANNOUNCED
+    assert polls.current_poll(ceremony["event"]).status == PollStatus.ANNOUNCED
     assert client.post(url, data={}).status_code == 303
 
-    assert polls.current_poll(ceremony["event"]).status == POLL_REVEALED
+    assert polls.current_poll(ceremony["event"]).status == PollStatus.REVEALED
     entry = db.session.scalars(select(AuditLog).where(
         AuditLog.action == "poll.revealed")).one()
     assert entry.actor_id == organiser.id and entry.details["show"] is False
@@ -258,7 +258,7 @@ def test_a_runoff_keeps_its_tied_parent_unpublished_until_its_own_reveal(
         voting.cast_vote(poll, voter, finalist.id)
     live.close_vote(organiser, event)
     runoff = live.start_runoff(organiser, event)
-    assert poll.status == POLL_ANNOUNCED  # announced as it stands, but not public
+    assert poll.status == PollStatus.ANNOUNCED  # announced as it stands, but not public
     with pytest.raises(polls.NoPublicResult):
         polls.public_results(event)
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from eventapp.awards import polls, voting
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
-from eventapp.awards.models import POLL_DRAFT, POLL_REVEALED, Ballot, Participation
+from eventapp.awards.models import Ballot, Participation, PollStatus
 from eventapp.events.services import event_languages
 from eventapp.extensions import db
 from tests.helpers import copy_of_the_session, reloaded, statements_during
@@ -347,8 +347,8 @@ def test_demo_vote_leaves_niro_the_revealed_winner_in_the_hall_of_fame(client, r
     assert runner.invoke(args=["seed", "demo", "--voted"]).exit_code == 0  # idempotent
     (entry,) = [e for e in hall_of_fame() if e.event is not None]
     # The award is revealed; the audience question and the award among people wait as drafts.
-    assert [p.status for p in polls.polls_of(entry.event)] == [POLL_REVEALED, POLL_DRAFT,
-                                                                POLL_DRAFT]
+    assert [p.status for p in polls.polls_of(entry.event)] == [
+        PollStatus.REVEALED, PollStatus.DRAFT, PollStatus.DRAFT]
 
 
 def test_a_vote_that_cannot_open_leaves_no_poll_behind(client, auth, create_event):

@@ -5,7 +5,7 @@ import pytest
 from eventapp.awards import eligibility, polls, receipts, tally, voting
 from eventapp.awards.finalists import set_team_member
 from eventapp.awards.hall_of_fame import hall_of_fame
-from eventapp.awards.models import POLL_ANNOUNCED, POLL_DRAFT
+from eventapp.awards.models import PollStatus
 from eventapp.errors import Conflict
 from eventapp.registration import services as registration
 
@@ -125,9 +125,9 @@ def test_tie_at_the_top_leads_to_a_runoff_among_the_tied(poll_with_voters, organ
 
     runoff = polls.start_runoff(organiser, poll)
 
-    assert runoff.parent_id == poll.id and runoff.status == POLL_DRAFT
+    assert runoff.parent_id == poll.id and runoff.status == PollStatus.DRAFT
     assert [o.finalist_id for o in runoff.candidates] == [a.finalist_id, b.finalist_id]
-    assert poll.status == POLL_ANNOUNCED  # the tied result is published as it stands
+    assert poll.status == PollStatus.ANNOUNCED  # the tied result is published as it stands
     polls.open_poll(organiser, runoff)
     voting.cast_vote(runoff, users[0], runoff.candidates[1].id)
     polls.close_poll(organiser, runoff)

@@ -1,6 +1,7 @@
 """Users: participants (sign in with a personal link) and organisers (password)."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import String, false
@@ -10,8 +11,13 @@ from sqlalchemy.sql.expression import false as sa_false
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
-ROLE_PARTICIPANT = "participant"
-ROLE_ORGANISER = "organiser"
+
+class AccountRole(StrEnum):
+    """What kind of account: a participant signs in with links, an organiser with a password
+    (and may hold roles, networks/access.py)."""
+
+    PARTICIPANT = "participant"
+    ORGANISER = "organiser"
 
 
 class User(UserMixin, db.Model):
@@ -25,7 +31,7 @@ class User(UserMixin, db.Model):
     # latter (locale_chosen) outranks a meeting's main language in the mails about it.
     locale: Mapped[str] = mapped_column(String(5), default="de")
     locale_chosen: Mapped[bool] = mapped_column(default=False, server_default=false())
-    role: Mapped[str] = mapped_column(String(20), default=ROLE_PARTICIPANT)
+    role: Mapped[str] = mapped_column(String(20), default=AccountRole.PARTICIPANT)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Creates networks and may do everything everywhere (the first organiser, made by the CLI).
     is_platform_admin: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
@@ -41,7 +47,7 @@ class User(UserMixin, db.Model):
     @property
     def is_organiser(self) -> bool:
         """Signs in with a password and may hold roles in networks and events (networks/)."""
-        return self.role == ROLE_ORGANISER
+        return self.role == AccountRole.ORGANISER
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..mailing.compose import external_url
 from ..mailing.queue import queue_mail
 from ..mailing.send import ensure_deliverable
-from .models import ROLE_ORGANISER, ROLE_PARTICIPANT, User
+from .models import AccountRole, User
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def get_or_create_participant(email: str, name: str, organisation: str, locale: 
     if user is None:
         user = User(email=normalise_email(email), name=name.strip(),
                     organisation=organisation.strip(), locale=locale,
-                    locale_chosen=locale_chosen, role=ROLE_PARTICIPANT)
+                    locale_chosen=locale_chosen, role=AccountRole.PARTICIPANT)
         db.session.add(user)
         db.session.flush()
     return user
@@ -105,7 +105,7 @@ def anonymise_participants(user_ids) -> int:
     with write_transaction():
         result = db.session.execute(
             update(User)
-            .where(User.id.in_(user_ids), User.role == ROLE_PARTICIPANT,
+            .where(User.id.in_(user_ids), User.role == AccountRole.PARTICIPANT,
                    User.name != ANONYMOUS_NAME)
             .values(name=ANONYMOUS_NAME, organisation="", sign_in_token_hash=None,
                     sign_in_token_expires_at=None,
@@ -130,7 +130,7 @@ def create_organiser(email: str, password: str, name: str = "",
             db.session.add(user)
         else:
             user.session_generation += 1  # a new password ends the sessions of the old one
-        user.role = ROLE_ORGANISER
+        user.role = AccountRole.ORGANISER
         user.is_platform_admin = user.is_platform_admin or platform_admin
         user.password_hash = generate_password_hash(password)
         db.session.flush()
@@ -160,7 +160,7 @@ def set_staff_password(user: User, name: str, password: str) -> None:
     with write_transaction():
         if name.strip():
             user.name = name.strip()
-        user.role = ROLE_ORGANISER
+        user.role = AccountRole.ORGANISER
         user.password_hash = generate_password_hash(password)
         user.session_generation += 1  # a new password ends the sessions of the old one
         user.sign_in_token_hash = None

@@ -11,17 +11,16 @@ from ..auth.models import User
 from ..auth.sessions import SessionUser
 from ..errors import Forbidden
 from ..extensions import db
-from ..registration.models import STATUS_CONFIRMED, Registration
+from ..registration.models import Registration, RegistrationStatus
 from .models import (
-    ELIGIBLE_CHECKED_IN,
-    ELIGIBLE_PRESENT,
-    POLL_OPEN,
     CardParticipation,
+    Eligibility,
     Finalist,
     FinalistTeamMember,
     Participation,
     Poll,
     PollOption,
+    PollStatus,
     VoteCard,
 )
 
@@ -116,11 +115,11 @@ def voter_in(poll: Poll, user: Person, casting: bool = False) -> Voter:
 
 def check_eligible(poll: Poll, voter: Voter) -> None:
     """Raise NotEligible unless the voter's registration entitles them to vote in the poll."""
-    if voter.registration_status != STATUS_CONFIRMED:
+    if voter.registration_status != RegistrationStatus.CONFIRMED:
         raise NotEligible()
-    if poll.eligibility == ELIGIBLE_CHECKED_IN and not voter.checked_in:
+    if poll.eligibility == Eligibility.CHECKED_IN and not voter.checked_in:
         raise NotEligible(_l("Only participants who have checked in at the venue can vote."))
-    if poll.eligibility == ELIGIBLE_PRESENT and not (voter.checked_in or voter.present_online):
+    if poll.eligibility == Eligibility.PRESENT and not (voter.checked_in or voter.present_online):
         raise NotEligible(_l("Only participants who are here can vote: check in at the venue, "
                              "or follow the meeting on its stage page."))
     if poll.cards_may_vote and voter.has_card:
@@ -147,7 +146,7 @@ class BallotSheet:
 
 def ballot_sheet(poll: Poll | None, user: Person) -> BallotSheet:
     """What the ballot page shows the user; who they are as a voter matters only while open."""
-    if poll is None or poll.status != POLL_OPEN:
+    if poll is None or poll.status != PollStatus.OPEN:
         return BallotSheet(list(poll.candidates) if poll else [], frozenset(), False, None)
     voter = voter_in(poll, user)
     try:
@@ -165,7 +164,7 @@ def card_sheet(poll: Poll | None, card: VoteCard) -> BallotSheet:
     """The ballot as a card's holder sees it: every candidate (a card cannot tell whose
     team its holder is in: the page asks them not to vote for their own)."""
     candidates = list(poll.candidates) if poll else []
-    if poll is None or poll.status != POLL_OPEN:
+    if poll is None or poll.status != PollStatus.OPEN:
         return BallotSheet(candidates, frozenset(), False, None)
     voted = db.session.scalar(select(_CARD_HAS_VOTED),
                               {"poll_id": poll.id, "card_id": card.id})
@@ -179,5 +178,5 @@ def open_poll_voted_by_link(event_id: int, user_id: int) -> Poll | None:
     handed to them now would vote a second time in it. Joins the caller's transaction."""
     return db.session.scalar(
         select(Poll).join(Participation, Participation.poll_id == Poll.id)
-        .where(Poll.event_id == event_id, Poll.status == POLL_OPEN, Poll.cards_may_vote,
+        .where(Poll.event_id == event_id, Poll.status == PollStatus.OPEN, Poll.cards_may_vote,
                Participation.user_id == user_id))

@@ -9,7 +9,7 @@ from ..audit.services import record
 from ..auth.models import User
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
-from ..events.models import STATUS_PUBLISHED, Event
+from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..images import reencode_logo
 from .models import Finalist, FinalistTeamMember
@@ -41,7 +41,7 @@ def logo_of(finalist_id: int, include_unpublished: bool = False) -> tuple[bytes,
     query = (select(Finalist.logo_png, Finalist.logo_version).join(Event)
              .where(Finalist.id == finalist_id))
     if not include_unpublished:
-        query = query.where(Event.status == STATUS_PUBLISHED)
+        query = query.where(Event.status == EventStatus.PUBLISHED)
     row = db.session.execute(query).first()
     if row is None or row.logo_png is None:
         raise NotFound()

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from ..audit.services import record
 from ..database import utcnow, write_transaction
 from ..errors import InvalidInput, NotFound
-from ..events.models import STATUS_ARCHIVED, STATUS_PUBLISHED, Event
+from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..networks.services import default_network
-from .models import KIND_QUESTION, POLL_REVEALED, PastWinner, Poll, ResultSnapshot
+from .models import PastWinner, Poll, PollKind, PollStatus, ResultSnapshot
 
 FIRST_YEAR = 1900
 PAST_WINNER_FIELDS = ("year", "award", "organisation", "project", "note")
@@ -49,8 +49,8 @@ def _revealed_winners(network_id: int | None) -> list[Entry]:
     published or archived meeting, newest first; questions are no awards."""
     query = (select(Event, Poll, ResultSnapshot).join(Poll, Poll.event_id == Event.id)
              .join(ResultSnapshot, ResultSnapshot.poll_id == Poll.id)
-             .where(Event.status.in_((STATUS_PUBLISHED, STATUS_ARCHIVED)),
-                    Poll.status == POLL_REVEALED, Poll.kind != KIND_QUESTION)
+             .where(Event.status.in_((EventStatus.PUBLISHED, EventStatus.ARCHIVED)),
+                    Poll.status == PollStatus.REVEALED, Poll.kind != PollKind.QUESTION)
              .order_by(Event.starts_at.desc(), Poll.id))
     if network_id is not None:
         query = query.where(Event.network_id == network_id)

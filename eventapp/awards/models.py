@@ -1,6 +1,7 @@
 """The award: finalists, polls, who voted (participations), what was voted (ballots), results."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
@@ -50,31 +51,41 @@ class FinalistTeamMember(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
-POLL_DRAFT = "draft"
-POLL_OPEN = "open"
-POLL_CLOSED = "closed"
-POLL_ANNOUNCED = "announced"
-# Public: the big screen has revealed the winner, or the organiser published without a show.
-POLL_REVEALED = "revealed"
+class PollStatus(StrEnum):
+    """A poll's life: draft → open → closed → announced → revealed."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ANNOUNCED = "announced"
+    # Public: the big screen has revealed the winner, or the organiser published without a show.
+    REVEALED = "revealed"
 
 
-# Who may vote in a poll, besides holding a confirmed registration.
-ELIGIBLE_REGISTERED = "registered"
-ELIGIBLE_CHECKED_IN = "checked_in"
-# Checked in at the venue, or present online: opened the stage page during the event.
-ELIGIBLE_PRESENT = "present"
-POLL_ELIGIBILITIES = (ELIGIBLE_REGISTERED, ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT)
+class Eligibility(StrEnum):
+    """Who may vote in a poll, besides holding a confirmed registration."""
 
-# What a poll is about: an award among finalists, an award among people (e.g. "Cluster
-# manager of the year"), or a question answered yes, no or abstain.
-KIND_FINALISTS = "finalists"
-KIND_PEOPLE = "people"
-KIND_QUESTION = "question"
-POLL_KINDS = (KIND_FINALISTS, KIND_PEOPLE, KIND_QUESTION)
-ANSWER_YES = "yes"
-ANSWER_NO = "no"
-ANSWER_ABSTAIN = "abstain"
-ANSWERS = (ANSWER_YES, ANSWER_NO, ANSWER_ABSTAIN)
+    REGISTERED = "registered"
+    CHECKED_IN = "checked_in"
+    # Checked in at the venue, or present online: opened the stage page during the event.
+    PRESENT = "present"
+
+
+class PollKind(StrEnum):
+    """What a poll is about: an award among finalists, an award among people (e.g. "Cluster
+    manager of the year"), or a question answered yes, no or abstain."""
+
+    FINALISTS = "finalists"
+    PEOPLE = "people"
+    QUESTION = "question"
+
+
+class Answer(StrEnum):
+    """The options of a question."""
+
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
 
 
 class Poll(db.Model):
@@ -85,13 +96,13 @@ class Poll(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default=KIND_FINALISTS,
-                                      server_default=KIND_FINALISTS)
+    kind: Mapped[str] = mapped_column(String(20), default=PollKind.FINALISTS,
+                                      server_default=PollKind.FINALISTS)
     # False: the result is a ranking only; screen, results page and hall of fame show no counts.
     show_counts: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
-    status: Mapped[str] = mapped_column(String(20), default=POLL_DRAFT)
-    eligibility: Mapped[str] = mapped_column(String(20), default=ELIGIBLE_REGISTERED,
-                                             server_default=ELIGIBLE_REGISTERED)
+    status: Mapped[str] = mapped_column(String(20), default=PollStatus.DRAFT)
+    eligibility: Mapped[str] = mapped_column(String(20), default=Eligibility.REGISTERED,
+                                             server_default=Eligibility.REGISTERED)
     # False: personal links only, for a strict conflict-of-interest rule (a card's ballot
     # cannot hide the holder's own finalist).
     cards_may_vote: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
@@ -168,8 +179,8 @@ class PollOption(db.Model):
 
 def answer_label(answer: str):
     """The answer of a question in the reader's language."""
-    return {ANSWER_YES: _l("Yes"), ANSWER_NO: _l("No"),
-            ANSWER_ABSTAIN: _l("Abstain")}.get(answer, answer)
+    return {Answer.YES: _l("Yes"), Answer.NO: _l("No"),
+            Answer.ABSTAIN: _l("Abstain")}.get(answer, answer)
 
 
 class Participation(db.Model):

@@ -5,13 +5,14 @@ from ..events.page_hooks import Section, event_page, index_page
 from . import polls
 from .finalists import finalists_of
 from .hall_of_fame import hall_of_fame
-from .models import POLL_ANNOUNCED, POLL_OPEN, POLL_REVEALED
+from .models import PollStatus
 
 
 @event_page.connect
 def vote_section(event):
     poll = polls.current_poll(event)
-    if poll is None or poll.status not in (POLL_OPEN, POLL_ANNOUNCED, POLL_REVEALED):
+    if poll is None or poll.status not in (
+            PollStatus.OPEN, PollStatus.ANNOUNCED, PollStatus.REVEALED):
         return None
     return Section(5, "awards/_vote_section.html", {"poll": poll})
 

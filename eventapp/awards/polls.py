@@ -22,32 +22,22 @@ from ..auth.models import User
 from ..caching import TimedCache
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
-from ..events.models import STATUS_PUBLISHED, Event
+from ..events.models import Event, EventStatus
 from ..events.services import EventNotFound
 from ..extensions import db
 from ..images import reencode_image
-from ..registration.models import STATUS_CONFIRMED, Registration
+from ..registration.models import Registration, RegistrationStatus
 from ..registration.services import registered_user
 from ..registration.signals import place_taken
 from .finalists import finalists_of
 from .mixing import mix_at_close
 from .models import (
-    ANSWERS,
-    ELIGIBLE_CHECKED_IN,
-    ELIGIBLE_PRESENT,
-    ELIGIBLE_REGISTERED,
-    KIND_FINALISTS,
-    KIND_PEOPLE,
-    KIND_QUESTION,
-    POLL_ANNOUNCED,
-    POLL_CLOSED,
-    POLL_DRAFT,
-    POLL_ELIGIBILITIES,
-    POLL_KINDS,
-    POLL_OPEN,
-    POLL_REVEALED,
+    Answer,
+    Eligibility,
     Poll,
+    PollKind,
     PollOption,
+    PollStatus,
     ResultSnapshot,
     answer_label,
 )
@@ -106,7 +96,7 @@ def _read_ballot(slug: str) -> tuple[Event, Poll | None] | None:
     # detached when that closes, fully loaded, and no commit of the request can expire it.
     with Session(bind=db.session.connection()) as session:
         event = session.scalar(select(Event).where(Event.slug == slug,
-                                                   Event.status == STATUS_PUBLISHED))
+                                                   Event.status == EventStatus.PUBLISHED))
         if event is None:
             return None
         return event, session.scalars(_CURRENT_POLL, {"event_id": event.id}).unique().first()
@@ -133,7 +123,7 @@ def snapshot_of(poll: Poll) -> ResultSnapshot | None:
 
 def revealed_polls(event: Event) -> list[Poll]:
     """The event's polls whose result is public, the decisive one (a run-off) first."""
-    return [poll for poll in reversed(polls_of(event)) if poll.status == POLL_REVEALED]
+    return [poll for poll in reversed(polls_of(event)) if poll.status == PollStatus.REVEALED]
 
 
 @dataclass(frozen=True)
@@ -182,24 +172,24 @@ def _check_setup(event: Event, title: str, kind: str, eligibility: str,
     """The rules of a poll's set-up, before anything is written."""
     if not title.strip():
         raise InvalidInput(_l("Please give the poll a title."))
-    if kind not in POLL_KINDS:
+    if kind not in tuple(PollKind):
         raise InvalidInput(_l("Please choose what the poll is about."))
-    if eligibility not in POLL_ELIGIBILITIES:
+    if eligibility not in tuple(Eligibility):
         raise InvalidInput(_l("Please choose who may vote."))
-    if kind == KIND_FINALISTS and finalist_ids is not None:
+    if kind == PollKind.FINALISTS and finalist_ids is not None:
         known = {f.id for f in finalists_of(event)}
         if len(set(finalist_ids)) != len(finalist_ids) or not set(finalist_ids) <= known:
             raise InvalidInput(_l("Please choose finalists of this event."))
         if len(finalist_ids) < 2:
             raise InvalidInput(_l("A vote needs at least two finalists."))
-    if kind == KIND_PEOPLE and len([p for p in people or [] if p.name.strip()]) < 2:
+    if kind == PollKind.PEOPLE and len([p for p in people or [] if p.name.strip()]) < 2:
         raise InvalidInput(_l("An award among people needs at least two people."))
-    if kind == KIND_PEOPLE and any(not p.name.strip() for p in people):
+    if kind == PollKind.PEOPLE and any(not p.name.strip() for p in people):
         raise InvalidInput(_l("Please give every person a name."))
 
 
-def create_poll(actor, event: Event, title: str, eligibility: str = ELIGIBLE_REGISTERED,
-                cards_may_vote: bool = True, kind: str = KIND_FINALISTS,
+def create_poll(actor, event: Event, title: str, eligibility: str = Eligibility.REGISTERED,
+                cards_may_vote: bool = True, kind: str = PollKind.FINALISTS,
                 show_counts: bool = True, finalist_ids: list[int] | None = None,
                 people: list[Person] | None = None) -> Poll:
     """A draft poll: among finalists (the chosen ones in this order; None: all of them as
@@ -219,12 +209,13 @@ def update_poll(actor, poll: Poll, title: str, eligibility: str, cards_may_vote:
                 kind: str, show_counts: bool, finalist_ids: list[int] | None = None,
                 people: list[Person] | None = None) -> Poll:
     """Change a draft poll's set-up (an open or finished poll stays as it was voted)."""
-    if poll.status != POLL_DRAFT or poll.is_runoff:
+    if poll.status != PollStatus.DRAFT or poll.is_runoff:
         raise Conflict(_l("Only a draft poll can be changed."))
     _check_setup(poll.event, title, kind, eligibility, finalist_ids, people)
     with write_transaction():
-        _move(poll, POLL_DRAFT, POLL_DRAFT, title=title.strip(), eligibility=eligibility,
-              cards_may_vote=cards_may_vote, kind=kind, show_counts=show_counts)
+        _move(poll, PollStatus.DRAFT, PollStatus.DRAFT, title=title.strip(),
+              eligibility=eligibility, cards_may_vote=cards_may_vote, kind=kind,
+              show_counts=show_counts)
         _set_options(poll, finalist_ids, people)
         record(actor, "poll.updated", poll.event_id, poll=poll.id, title=title.strip())
     return poll
@@ -235,7 +226,7 @@ def delete_poll(actor, poll: Poll) -> None:
     poll_id, event_id = poll.id, poll.event_id
     with write_transaction():
         moved = db.session.execute(
-            Poll.__table__.delete().where(Poll.id == poll_id, Poll.status == POLL_DRAFT))
+            Poll.__table__.delete().where(Poll.id == poll_id, Poll.status == PollStatus.DRAFT))
         if moved.rowcount != 1:
             raise Conflict(_l("Only a draft poll can be deleted."))
         record(actor, "poll.deleted", event_id, poll=poll_id)
@@ -274,8 +265,8 @@ def save_poll(actor, event: Event, poll: Poll | None, title: str, kind: str, eli
               people_lines: str) -> Poll:
     """Create (poll None) or change a draft poll from the organiser's set-up form; no
     finalist chosen means all of them, as they are when it opens."""
-    people = people_from_lines(event, people_lines) if kind == KIND_PEOPLE else None
-    finalist_ids = (finalist_ids or None) if kind == KIND_FINALISTS else None
+    people = people_from_lines(event, people_lines) if kind == PollKind.PEOPLE else None
+    finalist_ids = (finalist_ids or None) if kind == PollKind.FINALISTS else None
     if poll is None:
         return create_poll(actor, event, title, eligibility, cards_may_vote, kind, show_counts,
                            finalist_ids, people)
@@ -294,7 +285,7 @@ def get_poll(event: Event, poll_id: int) -> Poll:
 def get_draft_poll(event: Event, poll_id: int) -> Poll:
     """One poll of the event that can still be changed (a draft, not a run-off); else 404/409."""
     poll = get_poll(event, poll_id)
-    if poll.status != POLL_DRAFT or poll.is_runoff:
+    if poll.status != PollStatus.DRAFT or poll.is_runoff:
         raise Conflict(_l("Only a draft poll can be changed."))
     return poll
 
@@ -303,9 +294,9 @@ def _set_options(poll: Poll, finalist_ids: list[int] | None,
                  people: list[Person] | None) -> None:
     """Write the poll's options for its kind (a finalists poll without a choice gets its
     finalists when it opens)."""
-    if poll.kind == KIND_QUESTION:
-        rows = [{"answer": answer} for answer in ANSWERS]
-    elif poll.kind == KIND_PEOPLE:
+    if poll.kind == PollKind.QUESTION:
+        rows = [{"answer": answer} for answer in tuple(Answer)]
+    elif poll.kind == PollKind.PEOPLE:
         # A person who stays on the ballot keeps their photo (found by name).
         photos = {option.name: photo for option, photo in _photos_of(poll).items()}
         rows = [{"name": p.name.strip(), "role": p.role.strip(), "user_id": p.user_id,
@@ -342,10 +333,10 @@ def set_photo(actor, poll: Poll, option_id: int, photo: bytes | None,
               remove: bool = False) -> None:
     """Give a person of a draft people-award a photo (checked and re-encoded), or take it
     away; a new photo gets a new address, so no browser shows the old one."""
-    if poll.status != POLL_DRAFT or poll.is_runoff:
+    if poll.status != PollStatus.DRAFT or poll.is_runoff:
         raise Conflict(_l("Only a draft poll can be changed."))
     option = next((o for o in poll.candidates if o.id == option_id), None)
-    if option is None or poll.kind != KIND_PEOPLE:
+    if option is None or poll.kind != PollKind.PEOPLE:
         raise NotFound()
     if photo:
         values = {"photo_png": reencode_image(photo, current_app.config["LOGO_MAX_BYTES"],
@@ -372,7 +363,7 @@ def photo_of(option_id: int) -> tuple[bytes, int, Event, bool]:
     if row is None:
         raise NotFound()
     event = db.session.get(Event, row.event_id)
-    public = event.status == STATUS_PUBLISHED and row.status != POLL_DRAFT
+    public = event.status == EventStatus.PUBLISHED and row.status != PollStatus.DRAFT
     return row.photo_png, row.photo_version, event, public
 
 
@@ -382,10 +373,10 @@ def _all_finalists(poll: Poll) -> None:
 
 def _eligible_count(poll: Poll) -> int:
     query = select(func.count()).select_from(Registration).where(
-        Registration.event_id == poll.event_id, Registration.status == STATUS_CONFIRMED)
-    if poll.eligibility == ELIGIBLE_CHECKED_IN:
+        Registration.event_id == poll.event_id, Registration.status == RegistrationStatus.CONFIRMED)
+    if poll.eligibility == Eligibility.CHECKED_IN:
         query = query.where(Registration.checked_in_at.is_not(None))
-    elif poll.eligibility == ELIGIBLE_PRESENT:
+    elif poll.eligibility == Eligibility.PRESENT:
         query = query.where(Registration.checked_in_at.is_not(None)
                             | Registration.present_online)
     return db.session.scalar(query)
@@ -395,7 +386,7 @@ def count_newly_eligible(event_id: int, eligibilities: tuple[str, ...]) -> None:
     """Someone arrived (checked in, or present online) while the event's poll for such
     people is open: its turnout's total grows by one (joins the caller's transaction)."""
     db.session.execute(
-        update(Poll).where(Poll.event_id == event_id, Poll.status == POLL_OPEN,
+        update(Poll).where(Poll.event_id == event_id, Poll.status == PollStatus.OPEN,
                            Poll.eligibility.in_(eligibilities))
         .values(eligible_count=Poll.eligible_count + 1)
         .execution_options(synchronize_session=False))
@@ -404,7 +395,7 @@ def count_newly_eligible(event_id: int, eligibilities: tuple[str, ...]) -> None:
 @place_taken.connect
 def _count_registered(event_id: int) -> None:
     # Whoever gets a place during a vote for everyone registered may vote in it too.
-    count_newly_eligible(event_id, (ELIGIBLE_REGISTERED,))
+    count_newly_eligible(event_id, (Eligibility.REGISTERED,))
 
 
 def _move(poll: Poll, source: str, target: str, **values) -> None:
@@ -421,14 +412,14 @@ def open_poll(actor, poll: Poll) -> None:
     """Open a draft poll and make it the one on screen; a finalists poll without chosen
     finalists takes all of them as they are now."""
     with write_transaction():
-        if poll.kind == KIND_FINALISTS and not poll.is_runoff and not poll.candidates:
+        if poll.kind == PollKind.FINALISTS and not poll.is_runoff and not poll.candidates:
             _all_finalists(poll)
         if len(poll.candidates) < 2:
             raise InvalidInput(_l("A vote needs at least two finalists.")
-                               if poll.kind == KIND_FINALISTS else
+                               if poll.kind == PollKind.FINALISTS else
                                _l("A vote needs at least two options."))
         now = utcnow()
-        _move(poll, POLL_DRAFT, POLL_OPEN, opened_at=now, on_screen_at=now,
+        _move(poll, PollStatus.DRAFT, PollStatus.OPEN, opened_at=now, on_screen_at=now,
               eligible_count=_eligible_count(poll))
         record(actor, "poll.opened", poll.event_id, poll=poll.id)
 
@@ -446,7 +437,7 @@ def close_poll(actor, poll: Poll) -> None:
     all of its ballots into one random order before anything is counted."""
     poll_id, event_id = poll.id, poll.event_id
     with write_transaction():
-        _move(poll, POLL_OPEN, POLL_CLOSED, closed_at=utcnow())
+        _move(poll, PollStatus.OPEN, PollStatus.CLOSED, closed_at=utcnow())
         mix_at_close(poll_id)
         record(actor, "poll.closed", event_id, poll=poll_id)
 
@@ -454,7 +445,7 @@ def close_poll(actor, poll: Poll) -> None:
 def start_runoff(actor, poll: Poll) -> Poll:
     """A draft run-off among the options tied at the top of a closed poll; it takes the
     parent's place on the screen."""
-    if poll.status != POLL_CLOSED:
+    if poll.status != PollStatus.CLOSED:
         raise Conflict(_l("A run-off can follow only a closed vote."))
     tied = tied_at_top(tally(poll))
     if not tied:
@@ -491,7 +482,7 @@ def _announce(actor, poll: Poll) -> ResultSnapshot:
         poll_id=poll.id, ranking=[asdict(s) for s in standings],
         votes_cast=sum(s.votes for s in standings), eligible_count=poll.eligible_count,
         announced_by_id=actor.id if actor else None)
-    _move(poll, POLL_CLOSED, POLL_ANNOUNCED)
+    _move(poll, PollStatus.CLOSED, PollStatus.ANNOUNCED)
     db.session.add(snapshot)
     record(actor, "poll.announced", poll.event_id, poll=poll.id,
            winner=[s.organisation for s in standings if s.rank == 1])
@@ -509,12 +500,12 @@ def reveal_results(actor, poll: Poll, show: bool) -> int:
         settled = [poll]
         while settled[-1].parent_id is not None:
             settled.append(db.session.get(Poll, settled[-1].parent_id))
-        announced = [p.id for p in settled if p.status == POLL_ANNOUNCED]
+        announced = [p.id for p in settled if p.status == PollStatus.ANNOUNCED]
         if not announced:
             return 0
         moved = db.session.execute(
-            update(Poll).where(Poll.id.in_(announced), Poll.status == POLL_ANNOUNCED)
-            .values(status=POLL_REVEALED).execution_options(synchronize_session=False)).rowcount
+            update(Poll).where(Poll.id.in_(announced), Poll.status == PollStatus.ANNOUNCED)
+            .values(status=PollStatus.REVEALED).execution_options(synchronize_session=False)).rowcount
         for revealed in settled:
             db.session.expire(revealed)
         if moved:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..errors import Conflict, Forbidden
 from ..extensions import db
-from .models import POLL_ANNOUNCED, POLL_CLOSED, POLL_REVEALED, Ballot, Poll
+from .models import Ballot, Poll, PollStatus
 
 
 class NotCountedYet(Conflict):
@@ -31,7 +31,7 @@ def tally(poll: Poll) -> list[Standing]:
 
     Only a closed poll is counted: its closing mixed every ballot into the ballot table.
     """
-    if poll.status not in (POLL_CLOSED, POLL_ANNOUNCED, POLL_REVEALED):
+    if poll.status not in (PollStatus.CLOSED, PollStatus.ANNOUNCED, PollStatus.REVEALED):
         raise NotCountedYet()
     counts = dict(db.session.execute(
         select(Ballot.option_id, func.count()).where(Ballot.poll_id == poll.id)
@@ -56,7 +56,7 @@ def tied_at_top(standings: list[Standing]) -> list[Standing]:
 
 def receipts_of(poll: Poll) -> list[tuple[str, int]]:
     """Every (receipt, option id) of a revealed poll, in receipt order: the public recount."""
-    if poll.status != POLL_REVEALED:
+    if poll.status != PollStatus.REVEALED:
         raise Forbidden(_l("Receipts are published with the result."))
     return [tuple(row) for row in db.session.execute(
         select(Ballot.receipt, Ballot.option_id).where(Ballot.poll_id == poll.id)

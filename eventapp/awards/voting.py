@@ -35,12 +35,12 @@ from .eligibility import (
     voter_in,
 )
 from .models import (
-    POLL_OPEN,
     CardParticipation,
     InboxBallot,
     Participation,
     Poll,
     PollOption,
+    PollStatus,
     VoteCard,
 )
 from .receipts import new_receipt
@@ -108,7 +108,7 @@ class _CastStatements:
 
 def _cast_statements(participations: Table, voter_column: str) -> _CastStatements:
     count = (update(_POLLS)
-             .where(_POLLS.c.id == bindparam("poll_id"), _POLLS.c.status == POLL_OPEN)
+             .where(_POLLS.c.id == bindparam("poll_id"), _POLLS.c.status == PollStatus.OPEN)
              .values(votes_cast=_POLLS.c.votes_cast + 1))
     # In one statement the count comes first: nothing is written unless the poll is open.
     counted = count.returning(_POLLS.c.id, _POLLS.c.votes_cast).cte("counted")
@@ -144,7 +144,7 @@ def check_vote(poll: Poll | None, user: Person, option_id: int,
     the unique key of participations decides, however many votes arrive at once.
     `casting`: the first step of the vote's transaction (see voter_in).
     """
-    if poll is None or poll.status != POLL_OPEN:
+    if poll is None or poll.status != PollStatus.OPEN:
         raise PollNotOpen()
     voter = voter_in(poll, user, casting)
     check_eligible(poll, voter)
@@ -162,14 +162,14 @@ def check_vote(poll: Poll | None, user: Person, option_id: int,
 
 def cast_vote(poll: Poll | None, user: Person, option_id: int) -> str:
     """Cast the user's one vote and return the receipt code (shown once, stored nowhere else)."""
-    if poll is None or poll.status != POLL_OPEN:
+    if poll is None or poll.status != PollStatus.OPEN:
         raise PollNotOpen()
     return _cast(poll, _PERSONAL_CAST, user.id, option_id,
                  check=lambda: check_vote(poll, user, option_id, casting=True))
 
 def check_card_vote(poll: Poll | None, card: VoteCard, option_id: int) -> PollOption:
     """Every rule a card's vote must pass before it is cast; the chosen option."""
-    if poll is None or poll.status != POLL_OPEN or card.event_id != poll.event_id:
+    if poll is None or poll.status != PollStatus.OPEN or card.event_id != poll.event_id:
         raise PollNotOpen()
     sheet = card_sheet(poll, card)
     if sheet.refusal:

@@ -1,6 +1,7 @@
 """Parallel breakout sessions and the seats participants hold in them."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,8 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
-CHOICE_SEATED = "seated"
-CHOICE_WAITLISTED = "waitlisted"
+
+class ChoiceStatus(StrEnum):
+    """A participant's choice of a session: a seat, or a place on its waitlist."""
+
+    SEATED = "seated"
+    WAITLISTED = "waitlisted"
 
 
 class BreakoutSession(db.Model):
@@ -61,7 +66,7 @@ class BreakoutChoice(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("breakout_sessions.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(20), default=CHOICE_SEATED)
+    status: Mapped[str] = mapped_column(String(20), default=ChoiceStatus.SEATED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped["BreakoutSession"] = relationship()

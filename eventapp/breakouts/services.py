@@ -19,7 +19,7 @@ from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import AgendaItem, Event
 from ..extensions import db
-from .models import CHOICE_SEATED, CHOICE_WAITLISTED, BreakoutChoice, BreakoutSession
+from .models import BreakoutChoice, BreakoutSession, ChoiceStatus
 
 SESSION_FIELDS = ("title", "description", "host", "capacity", "room_url")
 # A session's video room opens to its seated participants this long before the slot starts.
@@ -68,7 +68,7 @@ def room_links_for(registration_id: int, now: datetime | None = None) -> list[Br
         .join(AgendaItem, AgendaItem.id == BreakoutSession.slot_id)
         .options(contains_eager(BreakoutSession.slot))
         .where(BreakoutChoice.registration_id == registration_id,
-               BreakoutChoice.status == CHOICE_SEATED, BreakoutSession.room_url != "",
+               BreakoutChoice.status == ChoiceStatus.SEATED, BreakoutSession.room_url != "",
                AgendaItem.starts_at <= now + ROOM_OPENS_BEFORE, now < AgendaItem.ends_at)
         .order_by(AgendaItem.starts_at)))
 
@@ -78,7 +78,7 @@ def waitlist_position(choice: BreakoutChoice) -> int:
     ahead = db.session.scalar(
         select(db.func.count()).select_from(BreakoutChoice).where(
             BreakoutChoice.session_id == choice.session_id,
-            BreakoutChoice.status == CHOICE_WAITLISTED,
+            BreakoutChoice.status == ChoiceStatus.WAITLISTED,
             (BreakoutChoice.created_at < choice.created_at)
             | ((BreakoutChoice.created_at == choice.created_at) & (BreakoutChoice.id < choice.id))))
     return ahead + 1
@@ -111,7 +111,7 @@ def _fill_from_waitlist(session_id: int) -> list[int]:
     promoted = []
     waiting = list(db.session.scalars(
         select(BreakoutChoice.id).where(BreakoutChoice.session_id == session_id,
-                                        BreakoutChoice.status == CHOICE_WAITLISTED)
+                                        BreakoutChoice.status == ChoiceStatus.WAITLISTED)
         .order_by(BreakoutChoice.created_at, BreakoutChoice.id)))
     for choice_id in waiting:
         if not _take_seat(session_id):
@@ -119,8 +119,8 @@ def _fill_from_waitlist(session_id: int) -> list[int]:
         # Claim the choice conditionally: a concurrent promotion may have seated it already.
         claimed = db.session.execute(
             update(BreakoutChoice)
-            .where(BreakoutChoice.id == choice_id, BreakoutChoice.status == CHOICE_WAITLISTED)
-            .values(status=CHOICE_SEATED)
+            .where(BreakoutChoice.id == choice_id, BreakoutChoice.status == ChoiceStatus.WAITLISTED)
+            .values(status=ChoiceStatus.SEATED)
             .returning(BreakoutChoice.registration_id)).scalar()
         if claimed is None:
             _give_back_seat(session_id)
@@ -135,7 +135,7 @@ def _release(choice: BreakoutChoice) -> list[int]:
     released = db.session.execute(
         delete(BreakoutChoice).where(BreakoutChoice.id == choice.id)
         .returning(BreakoutChoice.status, BreakoutChoice.session_id)).first()
-    if released is None or released.status != CHOICE_SEATED:
+    if released is None or released.status != ChoiceStatus.SEATED:
         return []
     _give_back_seat(released.session_id)
     return _fill_from_waitlist(released.session_id)
@@ -154,9 +154,9 @@ def choose(registration_id: int, session: BreakoutSession) -> BreakoutChoice:
     if existing is not None and existing.session_id == session.id:
         return existing
     if _take_seat(session.id):
-        status = CHOICE_SEATED
-    elif existing is None or existing.status == CHOICE_WAITLISTED:
-        status = CHOICE_WAITLISTED
+        status = ChoiceStatus.SEATED
+    elif existing is None or existing.status == ChoiceStatus.WAITLISTED:
+        status = ChoiceStatus.WAITLISTED
     else:
         raise SeatUnavailable()
     if existing is not None:
@@ -269,7 +269,7 @@ def seat_overview(event: Event) -> list[tuple[BreakoutSession, int]]:
     """Each of the event's sessions with the length of its waitlist."""
     waiting = dict(db.session.execute(
         select(BreakoutChoice.session_id, db.func.count())
-        .where(BreakoutChoice.status == CHOICE_WAITLISTED)
+        .where(BreakoutChoice.status == ChoiceStatus.WAITLISTED)
         .group_by(BreakoutChoice.session_id)).all())
     return [(session, waiting.get(session.id, 0))
             for _slot, sessions in sessions_by_slot(event) for session in sessions]

@@ -1,6 +1,7 @@
 """A call for finalists per event, its applications, its jury and the jury's scores."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
@@ -9,9 +10,13 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
-APPLICATION_SUBMITTED = "submitted"
-APPLICATION_ACCEPTED = "accepted"  # made a finalist
-APPLICATION_DECLINED = "declined"  # not on the shortlist when the finalists were chosen
+
+class ApplicationStatus(StrEnum):
+    """Where an application to the call for finalists stands."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"  # made a finalist
+    DECLINED = "declined"  # not on the shortlist when the finalists were chosen
 
 
 class Call(db.Model):
@@ -59,7 +64,7 @@ class CallApplication(db.Model):
     # Re-encoded PNG (eventapp/images.py), deferred so that lists do not load it.
     logo_png: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     has_logo: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
-    status: Mapped[str] = mapped_column(String(20), default=APPLICATION_SUBMITTED)
+    status: Mapped[str] = mapped_column(String(20), default=ApplicationStatus.SUBMITTED)
     finalist_id: Mapped[int | None] = mapped_column(
         ForeignKey("finalists.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

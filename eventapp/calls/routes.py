@@ -11,7 +11,7 @@ from ..events.access import event_role_required
 from ..events.services import get_event
 from ..extensions import limiter
 from ..forms import choices, read_upload
-from ..networks.access import ORGANISE
+from ..networks.access import Capability
 from . import bp, services
 from .forms import (
     ButtonForm,
@@ -147,7 +147,7 @@ def _call_page(event, form=None, juror_form=None, status: int = 200):
 
 
 @bp.route("/organiser/events/<slug>/call", methods=["GET", "POST"])
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def organiser_call(slug: str):
     """Open or change the event's call (dates, introduction, questions, criteria); its jury."""
     event = _organiser_event(slug)
@@ -168,7 +168,7 @@ def organiser_call(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/call/jury", methods=["POST"])
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def add_juror(slug: str):
     """Put the owner of an existing account on the jury."""
     event = _organiser_event(slug)
@@ -200,7 +200,7 @@ def _button(slug: str, action, success: str, target: str = "calls.organiser_call
 
 
 @bp.route("/organiser/events/<slug>/call/jury/<id:user_id>/remove", methods=["POST"])
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def remove_juror(slug: str, user_id: int):
     """Take someone off the jury."""
     return _button(slug, lambda event: services.remove_juror(current_user, event, user_id),
@@ -208,7 +208,7 @@ def remove_juror(slug: str, user_id: int):
 
 
 @bp.route("/organiser/events/<slug>/call/scoring", methods=["POST"])
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def close_scoring(slug: str):
     """Close scoring, or open it again."""
     def toggle(event):
@@ -231,14 +231,14 @@ def _ranking_page(event, form=None, status: int = 200):
 
 
 @bp.route("/organiser/events/<slug>/call/applications")
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def applications(slug: str):
     """Every application with its weighted average and number of scores, best first."""
     return _ranking_page(_organiser_event(slug))
 
 
 @bp.route("/organiser/events/<slug>/call/finalists", methods=["POST"])
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def choose_finalists(slug: str):
     """One click: the shortlist becomes finalists, and every applicant is told by mail."""
     event = _organiser_event(slug)
@@ -260,7 +260,7 @@ def choose_finalists(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/call/applications/<id:application_id>/logo.png")
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def organiser_logo(slug: str, application_id: int):
     """An application's logo, for organisers."""
     call = services.get_call(_organiser_event(slug))

@@ -31,16 +31,9 @@ from ..mailing.compose import external_url
 from ..mailing.queue import queue_mail, queue_mails
 from ..mailing.send import ensure_deliverable
 from ..networks.access import event_role_of
-from ..networks.models import EVENT_JURY
+from ..networks.models import EventRole
 from ..networks.roles import remove_event_role, set_event_role, staff_of
-from .models import (
-    APPLICATION_ACCEPTED,
-    APPLICATION_DECLINED,
-    APPLICATION_SUBMITTED,
-    Call,
-    CallApplication,
-    JuryScore,
-)
+from .models import ApplicationStatus, Call, CallApplication, JuryScore
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +229,7 @@ def apply(event: Event, *, organisation: str, project_title: str, summary: str,
             project_title=project_title.strip(), summary=summary.strip(),
             contact_name=contact_name.strip(), contact_email=email, locale=locale,
             answers=answers, logo_png=logo_png, has_logo=logo_png is not None,
-            status=APPLICATION_SUBMITTED)
+            status=ApplicationStatus.SUBMITTED)
         db.session.add(application)
         db.session.flush()
         queue_mail("call_received", _recipient(application), _l(
@@ -284,7 +277,7 @@ def may_judge(user, event: Event) -> bool:
     password or with a personal link (an outside expert may have no password)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return event_role_of(user, event) == EVENT_JURY
+    return event_role_of(user, event) == EventRole.JURY
 
 
 def ensure_may_judge(user, event: Event) -> None:
@@ -295,7 +288,7 @@ def ensure_may_judge(user, event: Event) -> None:
 
 def jurors_of(event: Event) -> list[User]:
     """The event's jury, by name."""
-    return [staff.user for staff in staff_of(event) if staff.role == EVENT_JURY]
+    return [staff.user for staff in staff_of(event) if staff.role == EventRole.JURY]
 
 
 def add_juror(actor, event: Event, email: str) -> User:
@@ -304,10 +297,10 @@ def add_juror(actor, event: Event, email: str) -> User:
     if user is None:
         raise InvalidInput(_l("There is no account with this email address. The person needs "
                               "an account first (for example by registering for the event)."))
-    if event_role_of(user, event) not in (None, EVENT_JURY):
+    if event_role_of(user, event) not in (None, EventRole.JURY):
         raise Conflict(_l("This person already has another role in this meeting."))
     with write_transaction():
-        set_event_role(event, user, EVENT_JURY)
+        set_event_role(event, user, EventRole.JURY)
         record(actor, "call.juror_added", event.id, user=user.id)
     return user
 
@@ -315,7 +308,7 @@ def add_juror(actor, event: Event, email: str) -> User:
 def remove_juror(actor, event: Event, user_id: int) -> None:
     """Take someone off the event's jury; the scores they gave stay."""
     with write_transaction():
-        if not remove_event_role(event, user_id, EVENT_JURY):
+        if not remove_event_role(event, user_id, EventRole.JURY):
             raise NotFound()
         record(actor, "call.juror_removed", event.id, user=user_id)
 
@@ -424,7 +417,7 @@ def choose_finalists(actor, call: Call, application_ids) -> list[Finalist]:
         if decided.rowcount != 1:
             raise FinalistsChosen()
         for application in ranked:
-            if application.status != APPLICATION_SUBMITTED:
+            if application.status != ApplicationStatus.SUBMITTED:
                 continue
             if application.id in chosen:
                 finalist = awards.add_finalist(
@@ -433,11 +426,12 @@ def choose_finalists(actor, call: Call, application_ids) -> list[Finalist]:
                     project_title=application.project_title, summary=application.summary,
                     presenter=application.contact_name, pitch_order=None,
                     pitch_seconds=DEFAULT_PITCH_SECONDS)
-                application.status, application.finalist_id = APPLICATION_ACCEPTED, finalist.id
+                application.status = ApplicationStatus.ACCEPTED
+                application.finalist_id = finalist.id
                 finalists.append(finalist)
                 accepted.append(_recipient(application))
             else:
-                application.status = APPLICATION_DECLINED
+                application.status = ApplicationStatus.DECLINED
                 declined.append(_recipient(application))
         record(actor, "call.finalists_chosen", event.id, call=call.id,
                finalists=len(accepted), declined=len(declined))

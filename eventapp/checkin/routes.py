@@ -8,8 +8,8 @@ from ..awards import cards
 from ..errors import DomainError
 from ..events.access import event_role_required
 from ..events.services import get_event
-from ..networks.access import CHECKIN
-from ..registration.models import STATUS_CONFIRMED
+from ..networks.access import Capability
+from ..registration.models import RegistrationStatus
 from ..registration.services import get_registration
 from ..registration.tickets import ticket_svg
 from . import bp, services
@@ -33,14 +33,14 @@ def _desk_showing(registration):
 
 
 @bp.route("/organiser/events/<slug>/checkin")
-@event_role_required(CHECKIN)
+@event_role_required(Capability.CHECKIN)
 def desk(slug: str):
     """Scan tickets with the camera or find people by name."""
     return _desk(get_event(slug, include_unpublished=True))
 
 
 @bp.route("/organiser/events/<slug>/checkin", methods=["POST"])
-@event_role_required(CHECKIN)
+@event_role_required(Capability.CHECKIN)
 def check_in(slug: str):
     """Check in by ticket code (scanned or typed) or by a registration found by name."""
     event = get_event(slug, include_unpublished=True)
@@ -63,7 +63,7 @@ def check_in(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/checkin/card", methods=["POST"])
-@event_role_required(CHECKIN)
+@event_role_required(Capability.CHECKIN)
 def hand_out_card(slug: str):
     """The desk gave a checked-in person a vote card (which one is noted nowhere)."""
     event = get_event(slug, include_unpublished=True)
@@ -82,7 +82,7 @@ def hand_out_card(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/checkin/walk-in", methods=["POST"])
-@event_role_required(CHECKIN)
+@event_role_required(Capability.CHECKIN)
 def walk_in(slug: str):
     """Register someone at the desk who had not registered, and check them in."""
     event = get_event(slug, include_unpublished=True)
@@ -105,7 +105,7 @@ def walk_in(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/checkin/counts")
-@event_role_required(CHECKIN)
+@event_role_required(Capability.CHECKIN)
 def counts(slug: str):
     """Checked in and confirmed, for the desk's live counter."""
     return jsonify(services.counts(get_event(slug, include_unpublished=True)))
@@ -117,7 +117,7 @@ def ticket(slug: str):
     """The participant's ticket: a QR code to show at the entrance."""
     event = get_event(slug)
     registration = get_registration(event, current_user)
-    if registration.status != STATUS_CONFIRMED:
+    if registration.status != RegistrationStatus.CONFIRMED:
         flash(_("Tickets are for confirmed places."), "info")
         return redirect(url_for("registration.my_registration", slug=slug), 303)
     return render_template("checkin/ticket.html", event=event, registration=registration,

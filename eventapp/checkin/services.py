@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 from ..audit.services import record
 from ..auth.models import User
 from ..awards import eligibility, polls
-from ..awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT
+from ..awards.models import Eligibility
 from ..database import write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..registration import attendance
 from ..registration import services as registrations
-from ..registration.models import ATTENDANCE_IN_PERSON, STATUS_CONFIRMED, Registration
+from ..registration.models import Attendance, Registration, RegistrationStatus
 from ..registration.tickets import registration_id_of
 
 
@@ -58,14 +58,14 @@ class CardNotHandedOut(Conflict):
 
 def check_in(actor, event: Event, registration: Registration) -> Registration:
     """Mark the person as arrived; a second check-in says when the first one was."""
-    if registration.event_id != event.id or registration.status != STATUS_CONFIRMED:
+    if registration.event_id != event.id or registration.status != RegistrationStatus.CONFIRMED:
         raise UnknownTicket()
     with write_transaction():
         done = attendance.mark_checked_in(registration)
         if done:
             # Who was present online counted already in a poll for who is there.
-            arrived_for = (ELIGIBLE_CHECKED_IN,) if registration.present_online else (
-                ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT)
+            arrived_for = (Eligibility.CHECKED_IN,) if registration.present_online else (
+                Eligibility.CHECKED_IN, Eligibility.PRESENT)
             polls.count_newly_eligible(event.id, arrived_for)
             record(actor, "checkin", event.id, registration=registration.id)
     if not done:
@@ -83,7 +83,7 @@ def hand_out_card(actor, event: Event, registration: Registration) -> None:
     again. The registration's row, changed first, waits for such a vote in flight (it holds
     the row, see awards/eligibility.py), so the check after it sees that vote.
     """
-    if registration.event_id != event.id or registration.status != STATUS_CONFIRMED:
+    if registration.event_id != event.id or registration.status != RegistrationStatus.CONFIRMED:
         raise UnknownTicket()
     with write_transaction():
         if not attendance.mark_card_received(registration):
@@ -104,7 +104,8 @@ def counts(event: Event) -> dict:
     """Checked in, and confirmed in all (for the desk's live counter)."""
     row = db.session.execute(
         select(func.count(Registration.checked_in_at), func.count())
-        .where(Registration.event_id == event.id, Registration.status == STATUS_CONFIRMED)).one()
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.CONFIRMED)).one()
     return {"checked_in": row[0], "confirmed": row[1]}
 
 
@@ -113,7 +114,8 @@ def search(event: Event, text: str, limit: int = 20) -> list[Registration]:
     pattern = f"%{text.strip().lower()}%"
     return list(db.session.scalars(
         select(Registration).join(User, User.id == Registration.user_id)
-        .where(Registration.event_id == event.id, Registration.status == STATUS_CONFIRMED,
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.CONFIRMED,
                func.lower(User.name).like(pattern) | func.lower(User.organisation).like(pattern)
                | User.email.like(pattern))
         .order_by(User.name).limit(limit)))
@@ -129,10 +131,10 @@ def register_walk_in(actor, event: Event, *, name: str, email: str, organisation
     with write_transaction():
         result = registrations.register_directly(
             event, name=name, email=email, organisation=organisation, consent=consent,
-            attendance_mode=ATTENDANCE_IN_PERSON, locale=locale, waitlist=False)
+            attendance_mode=Attendance.IN_PERSON, locale=locale, waitlist=False)
         if not result.created:
             raise AlreadyRegistered()
         attendance.mark_checked_in(result.registration)
-        polls.count_newly_eligible(event.id, (ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT))
+        polls.count_newly_eligible(event.id, (Eligibility.CHECKED_IN, Eligibility.PRESENT))
         record(actor, "checkin.walk_in", event.id, registration=result.registration.id)
     return result.registration

@@ -17,17 +17,17 @@ from PIL import Image, ImageDraw, ImageFont
 from ..auth.services import create_organiser, find_user_by_email
 from ..awards import cards, hall_of_fame, polls, voting
 from ..awards import finalists as awards
-from ..awards.models import KIND_FINALISTS, KIND_PEOPLE, KIND_QUESTION, POLL_DRAFT
+from ..awards.models import PollKind, PollStatus
 from ..breakouts import services as breakouts
 from ..database import write_transaction
 from ..errors import NotFound
 from ..events import services as events
-from ..events.models import STATUS_PUBLISHED, Event
+from ..events.models import Event, EventStatus
 from ..invitations import services as invitations
 from ..live import services as live
 from ..networks import roles
 from ..networks import services as networks
-from ..networks.models import DEFAULT_COLOUR, EVENT_CHECKIN, EVENT_PRESENTER
+from ..networks.models import DEFAULT_COLOUR, EventRole
 from ..registration import services as registration
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,8 @@ Prof. Lena Vogt;lena.vogt@example.org;Hochschule Hamm-Lippstadt;Speaker;de
 """
 MEMBER_RESERVED = {"vip": 5, "press": 5}
 # People with one role in the demo meeting, to try what each may do (same password).
-DEMO_STAFF = [("checkin@example.org", "Carla Check-in", EVENT_CHECKIN),
-              ("presenter@example.org", "Pia Moderation", EVENT_PRESENTER)]
+DEMO_STAFF = [("checkin@example.org", "Carla Check-in", EventRole.CHECKIN),
+              ("presenter@example.org", "Pia Moderation", EventRole.PRESENTER)]
 # The audience question of the demo (an example, in the meeting's language: it is data, not UI).
 DEMO_QUESTION = "Soll das nächste Clustertreffen wieder hybrid stattfinden?"
 DEMO_PEOPLE_AWARD = "Clustermanager:in des Jahres (Beispiel)"
@@ -135,7 +135,7 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
             organisation=finalist["organisation"], project_title=finalist["title"],
             summary=finalist["summary"], presenter=finalist["presenter"], pitch_order=order,
             pitch_seconds=finalist["pitch_seconds"])
-    events.set_event_status(organiser, event, STATUS_PUBLISHED)
+    events.set_event_status(organiser, event, EventStatus.PUBLISHED)
     _register_participants(event, sessions, participants or facts["event"]["expected_participants"])
     for winner in facts["past_winners"]:  # marked as examples: the report names none
         hall_of_fame.add_past_winner(organiser, network, **winner)
@@ -148,7 +148,7 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     # Both kinds of poll, set up beforehand as an organiser would: the award, and a question
     # to the audience (an example: the 2022 report names none), opened from the live control.
     polls.create_poll(organiser, event, facts["award"]["name"])
-    polls.create_poll(organiser, event, DEMO_QUESTION, kind=KIND_QUESTION)
+    polls.create_poll(organiser, event, DEMO_QUESTION, kind=PollKind.QUESTION)
     _seed_people_award(organiser, event)
     return event, True
 
@@ -157,7 +157,7 @@ def _seed_people_award(organiser, event: Event) -> None:
     """An award among people with their photos, as the European conference of 2020 voted one
     (made-up people: the 2022 report names none)."""
     people = [polls.Person(name, role) for name, role in DEMO_PEOPLE]
-    award = polls.create_poll(organiser, event, DEMO_PEOPLE_AWARD, kind=KIND_PEOPLE,
+    award = polls.create_poll(organiser, event, DEMO_PEOPLE_AWARD, kind=PollKind.PEOPLE,
                               people=people)
     for order, option in enumerate(award.candidates):
         initials = "".join(part[0] for part in option.name.split()[:2])
@@ -193,7 +193,7 @@ def _seed_member_conference(organiser, on: date, zone: ZoneInfo) -> Event:
             ("15:30", "16:00", "closing", "Ausklang", "")):
         events.add_agenda_item(organiser, event, starts_at=at(start), ends_at=at(end),
                                kind=kind, title=title, speaker=speaker, affiliation="")
-    events.set_event_status(organiser, event, STATUS_PUBLISHED)
+    events.set_event_status(organiser, event, EventStatus.PUBLISHED)
     invitations.add_guests(organiser, event, text=MEMBER_GUESTS)
     invitations.update_settings(organiser, event, invitation_only=False,
                                 reserved=MEMBER_RESERVED)
@@ -207,11 +207,11 @@ def vote_demo(event: Event) -> bool:
     Does nothing if a poll was opened already; returns whether it voted. The audience
     question stays a draft, to be tried from the live control.
     """
-    if any(poll.status != POLL_DRAFT for poll in polls.polls_of(event)):
+    if any(poll.status != PollStatus.DRAFT for poll in polls.polls_of(event)):
         return False
     facts = load_facts()
     organiser = find_user_by_email(DEMO_ORGANISER_EMAIL)
-    award = next((poll for poll in polls.polls_of(event) if poll.kind == KIND_FINALISTS), None)
+    award = next((poll for poll in polls.polls_of(event) if poll.kind == PollKind.FINALISTS), None)
     poll = live.open_vote(organiser, event, facts["award"]["name"],
                           poll_id=award.id if award else None)
     winner = next(f for f in poll.candidates if f.organisation == facts["award"]["winner"])

@@ -9,8 +9,8 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
-from ..auth.decorators import organiser_required
-from ..networks.access import event_capabilities
+from ..auth.decorators import declare, organiser_required
+from ..networks.access import Capability, event_capabilities
 from .services import get_event
 
 
@@ -25,8 +25,9 @@ def check_event_capability(slug: str, capability: str):
     return event
 
 
-def event_role_required(capability: str):
-    """Decorate a route with `<slug>` so that only holders of `capability` in it come in."""
+def event_role_required(capability: Capability):
+    """Decorate a route with `<slug>` so that only holders of `capability` in it come in
+    (404 without any role in the event, 403 with another)."""
 
     def decorator(view):
         @wraps(view)
@@ -35,6 +36,6 @@ def event_role_required(capability: str):
             check_event_capability(request.view_args["slug"], capability)
             return view(*args, **kwargs)
 
-        return wrapped
+        return declare(wrapped, f"event:{capability}")
 
     return decorator

@@ -1,6 +1,7 @@
 """Events and their agenda."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy import false as sa_false
@@ -9,21 +10,37 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
-STATUS_DRAFT = "draft"
-STATUS_PUBLISHED = "published"
-STATUS_ARCHIVED = "archived"
-EVENT_STATUSES = (STATUS_DRAFT, STATUS_PUBLISHED, STATUS_ARCHIVED)
 
-FORMAT_IN_PERSON = "in_person"
-FORMAT_ONLINE = "online"
-FORMAT_HYBRID = "hybrid"
-EVENT_FORMATS = (FORMAT_IN_PERSON, FORMAT_ONLINE, FORMAT_HYBRID)
+class EventStatus(StrEnum):
+    """A draft is seen by its staff only; published by everyone; archived keeps its result."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class EventFormat(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
 
 # The meeting's main language: its pages, mails and big screen speak it unless the reader
 # chose another language.
 EVENT_LANGUAGES = ("de", "en")
 
-AGENDA_KINDS = ("opening", "talk", "breakouts", "pitches", "vote", "award", "break", "closing")
+
+
+class AgendaKind(StrEnum):
+    """What an agenda item is; the screen and the reminder show some kinds differently."""
+
+    OPENING = "opening"
+    TALK = "talk"
+    BREAKOUTS = "breakouts"
+    PITCHES = "pitches"
+    VOTE = "vote"
+    AWARD = "award"
+    BREAK = "break"
+    CLOSING = "closing"
 
 
 class Event(db.Model):
@@ -39,7 +56,7 @@ class Event(db.Model):
     year: Mapped[int]
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    format: Mapped[str] = mapped_column(String(20), default=FORMAT_IN_PERSON)
+    format: Mapped[str] = mapped_column(String(20), default=EventFormat.IN_PERSON)
     venue: Mapped[str] = mapped_column(String(300), default="")
     online_link: Mapped[str] = mapped_column(String(500), default="")
     # The stream shown on the stage page (embedded when its provider allows it).
@@ -50,7 +67,7 @@ class Event(db.Model):
     capacity: Mapped[int | None]  # None: no limit
     # Kept by a conditional UPDATE, never recounted: confirmed registrations holding a place.
     registered_count: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT)
     # Only people with an invitation may register (eventapp/invitations).
     invitation_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -64,11 +81,11 @@ class Event(db.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == STATUS_PUBLISHED
+        return self.status == EventStatus.PUBLISHED
 
     @property
     def has_online_part(self) -> bool:
-        return self.format in (FORMAT_ONLINE, FORMAT_HYBRID)
+        return self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
 
     @property
     def free_places(self) -> int | None:

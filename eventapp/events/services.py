@@ -14,19 +14,10 @@ from ..caching import TimedCache
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..networks.access import ORGANISE, may_in_network
+from ..networks.access import Capability, may_in_network
 from ..networks.models import EventStaff, Network, NetworkMember
 from ..networks.services import default_network
-from .models import (
-    AGENDA_KINDS,
-    EVENT_FORMATS,
-    EVENT_LANGUAGES,
-    EVENT_STATUSES,
-    STATUS_ARCHIVED,
-    STATUS_PUBLISHED,
-    AgendaItem,
-    Event,
-)
+from .models import EVENT_LANGUAGES, AgendaItem, AgendaKind, Event, EventFormat, EventStatus
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EVENT_FIELDS = ("slug", "title", "motto", "description", "starts_at", "ends_at", "format",
@@ -53,7 +44,7 @@ def published_events() -> list[Event]:
     """Published events, upcoming ones first (soonest first), then past ones (latest first)."""
     now = utcnow()
     events = list(db.session.scalars(
-        select(Event).where(Event.status == STATUS_PUBLISHED).order_by(Event.starts_at)))
+        select(Event).where(Event.status == EventStatus.PUBLISHED).order_by(Event.starts_at)))
     upcoming = [e for e in events if e.ends_at >= now]
     past = [e for e in reversed(events) if e.ends_at < now]
     return upcoming + past
@@ -68,7 +59,7 @@ def events_of_network(network: Network, published_only: bool = True) -> list[Eve
     """A network's meetings, newest first: the published and archived ones for the public."""
     query = select(Event).where(Event.network_id == network.id)
     if published_only:
-        query = query.where(Event.status.in_((STATUS_PUBLISHED, STATUS_ARCHIVED)))
+        query = query.where(Event.status.in_((EventStatus.PUBLISHED, EventStatus.ARCHIVED)))
     return list(db.session.scalars(query.order_by(Event.starts_at.desc())))
 
 
@@ -88,7 +79,8 @@ def get_event(slug: str, include_unpublished: bool = False,
               include_archived: bool = False) -> Event:
     """The event with this slug; drafts and archived events only when asked for."""
     event = db.session.scalar(select(Event).where(Event.slug == slug))
-    visible = (STATUS_PUBLISHED, STATUS_ARCHIVED) if include_archived else (STATUS_PUBLISHED,)
+    visible = (EventStatus.PUBLISHED, EventStatus.ARCHIVED) if include_archived \
+        else (EventStatus.PUBLISHED,)
     if event is None or (not include_unpublished and event.status not in visible):
         raise EventNotFound()
     return event
@@ -118,7 +110,7 @@ def event_language(request) -> str | None:
 def registration_is_open(event: Event, now: datetime | None = None) -> bool:
     """Whether people may register now: published, within the window, before the end."""
     now = now or utcnow()
-    if event.status != STATUS_PUBLISHED or now >= event.ends_at:
+    if event.status != EventStatus.PUBLISHED or now >= event.ends_at:
         return False
     if event.registration_opens_at and now < event.registration_opens_at:
         return False
@@ -143,7 +135,7 @@ def _validate_event(values: dict, event: Event | None) -> None:
         raise InvalidInput(_l("The stream's address must begin with https://."))
     if not SLUG_PATTERN.match(values["slug"]):
         raise InvalidInput(_l("The short name may contain only a-z, 0-9 and hyphens."))
-    if values["format"] not in EVENT_FORMATS:
+    if values["format"] not in tuple(EventFormat):
         raise InvalidInput()
     if values["ends_at"] <= values["starts_at"]:
         raise InvalidInput(_l("The event must end after it starts."))
@@ -170,7 +162,7 @@ def create_event(actor, network: Network | None = None, **values) -> Event:
     installation's first one)."""
     values = {k: values.get(k) for k in EVENT_FIELDS}
     network = network or default_network()
-    if actor is not None and not may_in_network(actor, network.id, ORGANISE):
+    if actor is not None and not may_in_network(actor, network.id, Capability.ORGANISE):
         raise Forbidden()
     with write_transaction():
         _validate_event(values, None)
@@ -196,7 +188,7 @@ def update_event(actor, event: Event, **values) -> Event:
 
 def set_event_status(actor, event: Event, status: str) -> Event:
     """Publish, unpublish (draft) or archive an event."""
-    if status not in EVENT_STATUSES:
+    if status not in tuple(EventStatus):
         raise InvalidInput()
     with write_transaction():
         previous, event.status = event.status, status
@@ -220,7 +212,7 @@ def get_agenda_item(event: Event, item_id: int) -> AgendaItem:
 
 
 def _validate_agenda(values: dict) -> None:
-    if values["kind"] not in AGENDA_KINDS:
+    if values["kind"] not in tuple(AgendaKind):
         raise InvalidInput()
     if values["ends_at"] <= values["starts_at"]:
         raise InvalidInput(_l("An agenda item must end after it starts."))

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from ..events.access import event_role_required
 from ..events.services import get_event
-from ..networks.access import ORGANISE
+from ..networks.access import Capability
 from ..registration.services import confirmed_registrations, get_registration
 from . import bp, services
 
@@ -17,7 +17,7 @@ def _download(body: bytes, media_type: str, filename: str) -> Response:
 
 
 @bp.route("/organiser/events/<slug>/export/<table>.<file_format>")
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def table(slug: str, table: str, file_format: str):
     """Registrations or the participant list as CSV (German Excel) or .xlsx."""
     if table not in services.TABLES or file_format not in services.FORMATS:
@@ -28,7 +28,7 @@ def table(slug: str, table: str, file_format: str):
 
 
 @bp.route("/organiser/events/<slug>/badges")
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def badges(slug: str):
     """Name badges of everyone with a place, to print on A4."""
     event = get_event(slug, include_unpublished=True)

@@ -4,17 +4,12 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from ..audit.services import record
-from ..breakouts.models import CHOICE_SEATED, CHOICE_WAITLISTED
+from ..breakouts.models import ChoiceStatus
 from ..breakouts.services import choices_by_registration, choices_of, sessions_by_slot
 from ..database import write_transaction
 from ..events.models import Event
 from ..invitations.models import category_label
-from ..registration.models import (
-    ATTENDANCE_IN_PERSON,
-    STATUS_CONFIRMED,
-    STATUS_WAITLISTED,
-    Registration,
-)
+from ..registration.models import Attendance, Registration, RegistrationStatus
 from ..registration.services import confirmed_registrations, registrations_for_event
 from .calendar import calendar
 from .tables import to_csv, to_xlsx
@@ -25,8 +20,9 @@ FORMATS = {"csv": ("text/csv; charset=utf-8", to_csv),
 
 
 def _status(registration: Registration) -> str:
-    return {STATUS_CONFIRMED: _("Registered"), STATUS_WAITLISTED: _("On the waitlist")}.get(
-        registration.status, _("Cancelled"))
+    return {RegistrationStatus.CONFIRMED: _("Registered"),
+            RegistrationStatus.WAITLISTED: _("On the waitlist")}.get(registration.status,
+                                                                     _("Cancelled"))
 
 
 def _local_time(value) -> str:
@@ -42,11 +38,11 @@ def registration_table(event: Event) -> tuple[list[str], list[list]]:
     rows = []
     for registration in registrations_for_event(event):
         sessions = ", ".join(c.session.title + (f" ({_('waitlist')})"
-                                                if c.status == CHOICE_WAITLISTED else "")
+                                                if c.status == ChoiceStatus.WAITLISTED else "")
                              for c in choices.get(registration.id, []))
         rows.append([registration.user.name, registration.user.email,
                      registration.user.organisation, _status(registration),
-                     _("In person") if registration.attendance_mode == ATTENDANCE_IN_PERSON
+                     _("In person") if registration.attendance_mode == Attendance.IN_PERSON
                      else _("Online"),
                      _local_time(registration.checked_in_at), sessions,
                      _local_time(registration.created_at),
@@ -95,7 +91,7 @@ def personal_calendar(registration: Registration) -> bytes:
     """The participant's day: the agenda, with their own session in each breakout slot."""
     event = registration.event
     chosen = {slot_id: choice.session for slot_id, choice in
-              choices_of(registration.id).items() if choice.status == CHOICE_SEATED}
+              choices_of(registration.id).items() if choice.status == ChoiceStatus.SEATED}
     slots = {slot.id for slot, _sessions in sessions_by_slot(event)}
     entries = []
     for item in event.agenda_items:

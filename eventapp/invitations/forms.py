@@ -6,7 +6,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SubmitField, TextAre
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..forms import Form, choices
-from ..registration.models import ATTENDANCE_IN_PERSON, ATTENDANCE_ONLINE
+from ..registration.models import Attendance
 from .models import CATEGORIES, CATEGORY_LABELS
 from .services import MAX_PLACES
 
@@ -37,7 +37,7 @@ for _category in CATEGORIES:
         _l("Places reserved for: %(category)s", category=CATEGORY_LABELS[_category]),
         validators=[Optional(), NumberRange(min=0, max=MAX_PLACES)]))
 
-ATTENDANCE_CHOICES = [(ATTENDANCE_IN_PERSON, _l("In person")), (ATTENDANCE_ONLINE, _l("Online"))]
+ATTENDANCE_CHOICES = [(Attendance.IN_PERSON, _l("In person")), (Attendance.ONLINE, _l("Online"))]
 
 
 class AcceptForm(Form):

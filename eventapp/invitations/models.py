@@ -1,6 +1,7 @@
 """Invitations: one per guest and event, with the guest's category and their answer."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -9,24 +10,31 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
-CATEGORY_MEMBER = "member"
-CATEGORY_GUEST = "guest"
-CATEGORY_VIP = "vip"
-CATEGORY_PRESS = "press"
-CATEGORY_SPEAKER = "speaker"
-CATEGORIES = (CATEGORY_MEMBER, CATEGORY_GUEST, CATEGORY_VIP, CATEGORY_PRESS, CATEGORY_SPEAKER)
+
+class GuestCategory(StrEnum):
+    """A guest's category on the guest list; places can be reserved per category."""
+
+    MEMBER = "member"
+    GUEST = "guest"
+    VIP = "vip"
+    PRESS = "press"
+    SPEAKER = "speaker"
+
+
+CATEGORIES = tuple(GuestCategory)
 CATEGORY_LABELS = {
-    CATEGORY_MEMBER: _l("Member"),
-    CATEGORY_GUEST: _l("Guest"),
-    CATEGORY_VIP: _l("VIP"),
-    CATEGORY_PRESS: _l("Press"),
-    CATEGORY_SPEAKER: _l("Speaker"),
+    GuestCategory.MEMBER: _l("Member"),
+    GuestCategory.GUEST: _l("Guest"),
+    GuestCategory.VIP: _l("VIP"),
+    GuestCategory.PRESS: _l("Press"),
+    GuestCategory.SPEAKER: _l("Speaker"),
 }
 
-INVITATION_NEW = "new"  # on the list, not mailed yet
-INVITATION_SENT = "sent"  # mailed, no answer yet
-INVITATION_ACCEPTED = "accepted"
-INVITATION_DECLINED = "declined"
+class InvitationStatus(StrEnum):
+    NEW = "new"  # on the list, not mailed yet
+    SENT = "sent"  # mailed, no answer yet
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
 
 
 def category_label(category: str | None) -> str:
@@ -43,9 +51,9 @@ class Invitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))  # auth.services.normalise_email
     name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200), default="")
-    category: Mapped[str] = mapped_column(String(20), default=CATEGORY_GUEST)
+    category: Mapped[str] = mapped_column(String(20), default=GuestCategory.GUEST)
     locale: Mapped[str] = mapped_column(String(5))
-    status: Mapped[str] = mapped_column(String(20), default=INVITATION_NEW)
+    status: Mapped[str] = mapped_column(String(20), default=InvitationStatus.NEW)
     # Only a hash of the link's token is kept; a reminder mails a new link (the old one dies).
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

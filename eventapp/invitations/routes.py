@@ -6,37 +6,21 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..auth.decorators import organiser_required
 from ..auth.sessions import start_session
 from ..errors import DomainError
 from ..events import services as events
-from ..events.access import check_event_capability
-from ..events.models import FORMAT_HYBRID
+from ..events.access import event_role_required
+from ..events.models import EventFormat
 from ..extensions import limiter
 from ..forms import ActionForm
-from ..networks.access import ORGANISE
-from ..registration.models import STATUS_CONFIRMED
+from ..networks.access import Capability
+from ..registration.models import RegistrationStatus
 from . import bp, services
 from .forms import AcceptForm, GuestListForm, SettingsForm
 from .models import CATEGORIES, category_label
 
+
 # The only pages of this blueprint that are not for organisers: the invitation's link.
-GUEST_ENDPOINTS = {"invitations.invitation", "invitations.accept", "invitations.decline"}
-
-
-@bp.before_request
-def require_organiser():
-    """Every page but the invitation's own needs ORGANISE in its event (the one access check)."""
-    if request.endpoint not in GUEST_ENDPOINTS:
-        return _organiser_only()
-    return None
-
-
-@organiser_required
-def _organiser_only():
-    check_event_capability(request.view_args["slug"], ORGANISE)
-
-
 def _event(slug: str):
     # The organiser pages' way to load an event (organiser/routes.py), drafts included.
     return events.get_event(slug, include_unpublished=True)
@@ -65,6 +49,7 @@ def _guests_page(event, status: int = 200, form=None, settings=None, problems=()
 
 
 @bp.route("/organiser/events/<slug>/guests", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def guests(slug: str):
     """The guest list with counts per category; a POST adds a typed or uploaded list."""
     event = _event(slug)
@@ -112,6 +97,7 @@ def _guest_action(slug: str, action, success):
 
 
 @bp.route("/organiser/events/<slug>/guests/send", methods=["POST"])
+@event_role_required(Capability.ORGANISE)
 def send(slug: str):
     """Mail the personal invitation to every guest who has not had one."""
     return _guest_action(slug, lambda event: services.send_invitations(current_user, event),
@@ -120,6 +106,7 @@ def send(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/guests/remind", methods=["POST"])
+@event_role_required(Capability.ORGANISE)
 def remind(slug: str):
     """Remind the invited guests who have not answered."""
     return _guest_action(slug, lambda event: services.send_reminders(current_user, event),
@@ -128,6 +115,7 @@ def remind(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/guests/settings", methods=["POST"])
+@event_role_required(Capability.ORGANISE)
 def settings(slug: str):
     """By invitation only or not, and the places reserved per category."""
     event = _event(slug)
@@ -152,7 +140,7 @@ def _invitation_page(token: str, form=None, status: int = 200):
     invitation = services.invitation_for(token)
     g.meeting_slug = invitation.event.slug  # the page speaks the meeting's language
     form = form or AcceptForm()
-    if invitation.event.format != FORMAT_HYBRID:
+    if invitation.event.format != EventFormat.HYBRID:
         del form.attendance_mode
     return render_template(
         "invitations/invitation.html", invitation=invitation, event=invitation.event,
@@ -190,7 +178,7 @@ def accept(token: str):
     start_session(registration.user)
     if not result.created:
         flash(_("You are registered already."), "info")
-    elif registration.status == STATUS_CONFIRMED:
+    elif registration.status == RegistrationStatus.CONFIRMED:
         flash(_("Thank you! Your registration is confirmed."), "success")
     else:
         flash(_("Thank you! The event is full, so you are on the waitlist."), "info")

@@ -29,15 +29,7 @@ from ..mailing.send import ensure_deliverable
 from ..registration import places
 from ..registration import services as registration
 from ..registration.places import reserved_places
-from .models import (
-    CATEGORIES,
-    CATEGORY_GUEST,
-    INVITATION_ACCEPTED,
-    INVITATION_DECLINED,
-    INVITATION_NEW,
-    INVITATION_SENT,
-    Invitation,
-)
+from .models import CATEGORIES, GuestCategory, Invitation, InvitationStatus
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +167,7 @@ def _check_row(number: int, cells: dict[str, str]) -> GuestRow | str:
         ensure_deliverable(email)
     except DomainError:
         return _l("“%(email)s” is not a valid email address", email=cells["email"][:254])
-    category = cells.get("category", "").lower() or CATEGORY_GUEST
+    category = cells.get("category", "").lower() or GuestCategory.GUEST
     if category not in CATEGORY_ALIASES:
         return _l("unknown category “%(category)s” (member, guest, VIP, press, speaker)",
                   category=cells["category"][:50])
@@ -241,7 +233,7 @@ def add_guests(actor, event: Event, *, text: str = "", data: bytes | None = None
                 continue
             db.session.add(Invitation(
                 event_id=event.id, email=email, name=row.name, organisation=row.organisation,
-                category=row.category, locale=_language(row, event), status=INVITATION_NEW))
+                category=row.category, locale=_language(row, event), status=InvitationStatus.NEW))
             result.added += 1
         record(actor, "guests.added", event.id, added=result.added, merged=result.merged,
                existing=result.existing)
@@ -279,7 +271,7 @@ def _mail_links(actor, event: Event, status: str, kind: str, subject, stamp: str
         for invitation in invitations:
             token, token_hash = new_token()  # a new link kills the one mailed before
             invitation.token_hash = token_hash
-            invitation.status = INVITATION_SENT
+            invitation.status = InvitationStatus.SENT
             setattr(invitation, stamp, now)
             guests.append(_Guest(invitation.email, invitation.locale, invitation.name,
                                  external_url("invitations.invitation", token=token),
@@ -296,14 +288,14 @@ def send_invitations(actor, event: Event) -> int:
     _ensure_not_over(event)
     if not event.is_published:  # its link would lead to a registration that must refuse
         raise Conflict(_l("Publish the event before you send invitations."))
-    return _mail_links(actor, event, INVITATION_NEW, "invitation",
+    return _mail_links(actor, event, InvitationStatus.NEW, "invitation",
                        _l("Invitation to %(title)s", title=event.title), "sent_at")
 
 
 def send_reminders(actor, event: Event) -> int:
     """Remind every invited guest who has neither accepted nor declined; returns how many."""
     _ensure_not_over(event)
-    return _mail_links(actor, event, INVITATION_SENT, "invitation_reminder",
+    return _mail_links(actor, event, InvitationStatus.SENT, "invitation_reminder",
                        _l("Reminder: your invitation to %(title)s", title=event.title),
                        "reminded_at")
 
@@ -322,7 +314,8 @@ def invitation_for(token: str) -> Invitation:
         raise InvitationInvalid()
     invitation = db.session.scalar(select(Invitation).where(
         Invitation.token_hash == hash_token(token)))
-    if invitation is None or invitation.status not in (INVITATION_SENT, INVITATION_DECLINED) \
+    if invitation is None \
+            or invitation.status not in (InvitationStatus.SENT, InvitationStatus.DECLINED) \
             or utcnow() >= invitation.event.ends_at:
         raise InvitationInvalid()
     return invitation
@@ -338,8 +331,8 @@ def accept_invitation(token: str, *, attendance_mode: str | None = None,
         spent = db.session.execute(
             update(Invitation)
             .where(Invitation.id == invitation.id, Invitation.token_hash == hash_token(token),
-                   Invitation.status.in_((INVITATION_SENT, INVITATION_DECLINED)))
-            .values(status=INVITATION_ACCEPTED, answered_at=utcnow(), token_hash=None)
+                   Invitation.status.in_((InvitationStatus.SENT, InvitationStatus.DECLINED)))
+            .values(status=InvitationStatus.ACCEPTED, answered_at=utcnow(), token_hash=None)
             .execution_options(synchronize_session=False))
         if spent.rowcount != 1:
             raise InvitationInvalid()
@@ -360,8 +353,8 @@ def decline_invitation(token: str) -> Invitation:
         invitation = invitation_for(token)
         db.session.execute(
             update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.status == INVITATION_SENT)
-            .values(status=INVITATION_DECLINED, answered_at=utcnow())
+            .where(Invitation.id == invitation.id, Invitation.status == InvitationStatus.SENT)
+            .values(status=InvitationStatus.DECLINED, answered_at=utcnow())
             .execution_options(synchronize_session=False))
         record(None, "guests.declined", invitation.event_id, invitation=invitation.id,
                category=invitation.category)
@@ -410,16 +403,17 @@ def guest_counts(event: Event) -> list[dict]:
     table = []
     for category in CATEGORIES:
         by_status = Counter({status: counts.get((category, status), 0)
-                             for status in (INVITATION_NEW, INVITATION_SENT,
-                                            INVITATION_ACCEPTED, INVITATION_DECLINED)})
+                             for status in (InvitationStatus.NEW, InvitationStatus.SENT,
+                                            InvitationStatus.ACCEPTED, InvitationStatus.DECLINED)})
         place = reserved.get(category)
         table.append({"category": category,
                       "listed": sum(by_status.values()),
-                      "invited": by_status[INVITATION_SENT] + by_status[INVITATION_ACCEPTED]
-                      + by_status[INVITATION_DECLINED],
-                      "registered": by_status[INVITATION_ACCEPTED],
-                      "declined": by_status[INVITATION_DECLINED],
-                      "open": by_status[INVITATION_SENT],
+                      "invited": by_status[InvitationStatus.SENT]
+                      + by_status[InvitationStatus.ACCEPTED]
+                      + by_status[InvitationStatus.DECLINED],
+                      "registered": by_status[InvitationStatus.ACCEPTED],
+                      "declined": by_status[InvitationStatus.DECLINED],
+                      "open": by_status[InvitationStatus.SENT],
                       "reserved": place.places if place else 0,
                       "taken": place.taken if place else 0})
     return table

@@ -5,7 +5,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from ..awards.models import ELIGIBLE_CHECKED_IN, ELIGIBLE_PRESENT, ELIGIBLE_REGISTERED
+from ..awards.models import Eligibility
 from ..forms import DATABASE_ID, Form, choices
 
 
@@ -34,10 +34,10 @@ class OpenVoteForm(Form):
 
     poll = IntegerField(widget=HiddenInput(), validators=[Optional(), DATABASE_ID])
     title = StringField(_l("Title of the vote"), validators=[DataRequired(), Length(max=200)])
-    eligibility = RadioField(_l("Who may vote"), default=ELIGIBLE_REGISTERED, choices=choices([
-        (ELIGIBLE_REGISTERED, _l("Everyone registered")),
-        (ELIGIBLE_CHECKED_IN, _l("Only who has checked in at the venue")),
-        (ELIGIBLE_PRESENT, _l("Who has checked in or follows the stage page online")),
+    eligibility = RadioField(_l("Who may vote"), default=Eligibility.REGISTERED, choices=choices([
+        (Eligibility.REGISTERED, _l("Everyone registered")),
+        (Eligibility.CHECKED_IN, _l("Only who has checked in at the venue")),
+        (Eligibility.PRESENT, _l("Who has checked in or follows the stage page online")),
     ]))
     cards_may_vote = BooleanField(
         _l("Vote cards may vote"), default=True,

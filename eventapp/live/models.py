@@ -1,6 +1,7 @@
 """LiveState: what the big screen of an event shows right now."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -8,11 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..database import UTCDateTime
 from ..extensions import db
 
-MODE_WELCOME = "welcome"
-MODE_AGENDA = "agenda"
-MODE_PITCH = "pitch"
-MODE_VOTE = "vote"
-MODE_RESULTS = "results"
+
+class ScreenMode(StrEnum):
+    """What the big screen shows."""
+
+    WELCOME = "welcome"
+    AGENDA = "agenda"
+    PITCH = "pitch"
+    VOTE = "vote"
+    RESULTS = "results"
 
 
 class LiveState(db.Model):
@@ -25,7 +30,7 @@ class LiveState(db.Model):
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(20), default=MODE_WELCOME)
+    mode: Mapped[str] = mapped_column(String(20), default=ScreenMode.WELCOME)
     agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_items.id", ondelete="SET NULL"))
     finalist_id: Mapped[int | None] = mapped_column(

@@ -14,14 +14,14 @@ from urllib.parse import parse_qs, urlsplit
 from flask_babel import lazy_gettext as _l
 
 from ..awards import polls
-from ..awards.models import ELIGIBLE_PRESENT
+from ..awards.models import Eligibility
 from ..breakouts.models import BreakoutSession
 from ..breakouts.services import room_links_for
 from ..database import utcnow, write_transaction
 from ..errors import Forbidden
 from ..events.models import Event
 from ..registration.attendance import mark_present_online
-from ..registration.models import STATUS_CONFIRMED, Registration
+from ..registration.models import Registration, RegistrationStatus
 from ..registration.services import NotRegistered, get_registration
 
 # People open the stage a little before the start; that already counts as being there.
@@ -92,7 +92,7 @@ def _stage_registration(user, event: Event) -> Registration | None:
         registration = get_registration(event, user)
     except NotRegistered:
         registration = None
-    if registration is None or registration.status != STATUS_CONFIRMED:
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         if user.is_organiser:
             return None
         raise NotAParticipant()
@@ -110,7 +110,7 @@ def enter_stage(user, event: Event) -> Registration | None:
             marked = mark_present_online(registration)
             # Whoever checked in counts already; a new face adds to the turnout's total.
             if marked and registration.checked_in_at is None:
-                polls.count_newly_eligible(event.id, (ELIGIBLE_PRESENT,))
+                polls.count_newly_eligible(event.id, (Eligibility.PRESENT,))
     return registration
 
 

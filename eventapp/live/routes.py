@@ -7,14 +7,14 @@ from flask_login import current_user, login_required
 
 from ..awards import polls, tally
 from ..awards.finalists import finalists_of
-from ..awards.models import POLL_ANNOUNCED, POLL_CLOSED, POLL_REVEALED
+from ..awards.models import PollStatus
 from ..breakouts.services import room_links_for
 from ..errors import DomainError
 from ..events.access import event_role_required
 from ..events.services import get_event
 from ..forms import ActionForm, choices
 from ..mailing.compose import external_url
-from ..networks.access import LIVE
+from ..networks.access import Capability
 from ..security_headers import allow_frames_from
 from . import bp, online, services
 from .forms import AgendaForm, OpenVoteForm, PitchForm, PollForm
@@ -106,7 +106,7 @@ def _control_event(slug: str):
 
 
 @bp.route("/organiser/events/<slug>/live")
-@event_role_required(LIVE)
+@event_role_required(Capability.LIVE)
 def control(slug: str):
     """The organiser's remote for the show, usable from a phone."""
     return _control_page(_control_event(slug))
@@ -116,7 +116,7 @@ def _control_page(event, status: int = 200):
     poll = polls.current_poll(event)
     # Results before they are public: here, for organisers, and nowhere else.
     standings = tally.tally(poll) if poll and poll.status in (
-        POLL_CLOSED, POLL_ANNOUNCED, POLL_REVEALED) else []
+        PollStatus.CLOSED, PollStatus.ANNOUNCED, PollStatus.REVEALED) else []
     agenda_form, pitch_form = AgendaForm(), PitchForm()
     agenda_form.item.choices = choices((item.id, item.title) for item in event.agenda_items)
     pitch_form.finalist.choices = choices((f.id, f.organisation) for f in finalists_of(event))
@@ -151,7 +151,7 @@ ACTIONS = {
 
 
 @bp.route("/organiser/events/<slug>/live/<action>", methods=["POST"])
-@event_role_required(LIVE)
+@event_role_required(Capability.LIVE)
 def control_action(slug: str, action: str):
     """One button of the remote; always back to the control page."""
     if action not in ACTIONS:

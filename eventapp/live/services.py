@@ -12,21 +12,13 @@ from sqlalchemy import select, update
 from ..audit.services import record
 from ..awards import polls
 from ..awards.finalists import get_finalist
-from ..awards.models import (
-    ELIGIBLE_REGISTERED,
-    POLL_ANNOUNCED,
-    POLL_DRAFT,
-    POLL_OPEN,
-    POLL_REVEALED,
-    Finalist,
-    Poll,
-)
+from ..awards.models import Eligibility, Finalist, Poll, PollStatus
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, NotFound
-from ..events.models import STATUS_PUBLISHED, AgendaItem, Event
+from ..events.models import AgendaItem, Event, EventStatus
 from ..events.services import get_agenda_item
 from ..extensions import db
-from .models import MODE_AGENDA, MODE_PITCH, MODE_RESULTS, MODE_VOTE, MODE_WELCOME, LiveState
+from .models import LiveState, ScreenMode
 
 
 class AlreadyAnnounced(Conflict):
@@ -56,7 +48,7 @@ def state_tag(slug: str) -> str | None:
         select(Event.id, LiveState.version, Poll.votes_cast, Poll.eligible_count)
         .outerjoin(LiveState, LiveState.event_id == Event.id)
         .outerjoin(Poll, Poll.id == LiveState.poll_id)
-        .where(Event.slug == slug, Event.status == STATUS_PUBLISHED)).first()
+        .where(Event.slug == slug, Event.status == EventStatus.PUBLISHED)).first()
     if row is None:
         return None
     event_id, version, votes, eligible = row
@@ -81,7 +73,7 @@ def public_show(event: Event) -> dict:
 def live_state(event: Event) -> LiveState:
     """The event's live state (the welcome screen until the organiser changes it)."""
     state = db.session.get(LiveState, event.id)
-    return state if state is not None else LiveState(event_id=event.id, mode=MODE_WELCOME,
+    return state if state is not None else LiveState(event_id=event.id, mode=ScreenMode.WELCOME,
                                                      version=0, revealed=0)
 
 
@@ -90,13 +82,13 @@ def public_state(event: Event) -> dict:
     state = live_state(event)
     poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
     data = {"mode": state.mode, "agenda": None, "pitch": None, "poll": None, "results": None}
-    if state.mode == MODE_AGENDA and state.agenda_item_id:
+    if state.mode == ScreenMode.AGENDA and state.agenda_item_id:
         item = db.session.get(AgendaItem, state.agenda_item_id)
         data["agenda"] = {"title": item.title, "speaker": item.speaker,
                           "affiliation": item.affiliation,
                           "starts_at": item.starts_at.isoformat(),
                           "ends_at": item.ends_at.isoformat()}
-    if state.mode == MODE_PITCH and state.finalist_id:
+    if state.mode == ScreenMode.PITCH and state.finalist_id:
         finalist = db.session.get(Finalist, state.finalist_id)
         data["pitch"] = {**_finalist_data(finalist),
                          "started_at": state.pitch_started_at.isoformat()
@@ -106,12 +98,12 @@ def public_state(event: Event) -> dict:
         data["poll"] = {"id": poll.id, "title": poll.title, "status": poll.status,
                         "kind": poll.kind, "votes": poll.votes_cast,
                         "eligible": poll.eligible_count}
-        snapshot = polls.snapshot_of(poll) if poll.status in (POLL_ANNOUNCED, POLL_REVEALED) \
-            else None
-        if state.mode == MODE_RESULTS and snapshot is not None:
+        snapshot = polls.snapshot_of(poll) \
+            if poll.status in (PollStatus.ANNOUNCED, PollStatus.REVEALED) else None
+        if state.mode == ScreenMode.RESULTS and snapshot is not None:
             # Only the places the screen has revealed, unless the result is public anyway
             # (published without a show).
-            revealed = reveal_steps(snapshot.ranking) if poll.status == POLL_REVEALED \
+            revealed = reveal_steps(snapshot.ranking) if poll.status == PollStatus.REVEALED \
                 else state.revealed
             images = _images_of(poll)
             data["results"] = {"revealed": revealed, "votes": snapshot.votes_cast,
@@ -175,7 +167,7 @@ def _bump(event: Event, **values) -> None:
     """Change the show and its version (screens and phones refetch), in the caller's
     transaction."""
     if db.session.get(LiveState, event.id) is None:
-        db.session.add(LiveState(event_id=event.id, mode=MODE_WELCOME, version=1, revealed=0))
+        db.session.add(LiveState(event_id=event.id, mode=ScreenMode.WELCOME, version=1, revealed=0))
         db.session.flush()
     db.session.execute(
         update(LiveState).where(LiveState.event_id == event.id)
@@ -193,25 +185,25 @@ def _change(actor, event: Event, action: str, **values) -> None:
 def show_welcome(actor, event: Event) -> None:
     """Put the welcome screen (QR code to join) on the big screen."""
     with write_transaction():
-        _change(actor, event, "welcome", mode=MODE_WELCOME)
+        _change(actor, event, "welcome", mode=ScreenMode.WELCOME)
 
 
 def show_agenda_item(actor, event: Event, item_id: int) -> None:
     """Show an agenda item (the talk on stage now)."""
     item = get_agenda_item(event, item_id)
     with write_transaction():
-        _change(actor, event, "agenda", mode=MODE_AGENDA, agenda_item_id=item.id)
+        _change(actor, event, "agenda", mode=ScreenMode.AGENDA, agenda_item_id=item.id)
 
 
 def start_pitch(actor, event: Event, finalist_id: int) -> None:
     """Show a finalist and start their pitch countdown from the server's clock now."""
     finalist = get_finalist(event, finalist_id)
     with write_transaction():
-        _change(actor, event, "pitch", mode=MODE_PITCH, finalist_id=finalist.id,
+        _change(actor, event, "pitch", mode=ScreenMode.PITCH, finalist_id=finalist.id,
                 pitch_started_at=utcnow())
 
 
-def open_vote(actor, event: Event, title: str = "", eligibility: str = ELIGIBLE_REGISTERED,
+def open_vote(actor, event: Event, title: str = "", eligibility: str = Eligibility.REGISTERED,
               cards_may_vote: bool = True, poll_id: int | None = None) -> Poll:
     """Open a vote and show it on the screen: the draft poll `poll_id`, else the current
     draft, else (no poll set up) a new one among all finalists."""
@@ -219,13 +211,13 @@ def open_vote(actor, event: Event, title: str = "", eligibility: str = ELIGIBLE_
         poll = polls.get_poll(event, poll_id) if poll_id else polls.current_poll(event)
         if poll is None:
             poll = polls.create_poll(actor, event, title, eligibility, cards_may_vote)
-        elif poll.status in (POLL_ANNOUNCED, POLL_REVEALED):
+        elif poll.status in (PollStatus.ANNOUNCED, PollStatus.REVEALED):
             raise AlreadyAnnounced()
-        elif any(other.status == POLL_OPEN for other in polls.polls_of(event)
+        elif any(other.status == PollStatus.OPEN for other in polls.polls_of(event)
                  if other.id != poll.id):
             raise VoteRunning()
         polls.open_poll(actor, poll)
-        _change(actor, event, "vote", mode=MODE_VOTE, poll_id=poll.id)
+        _change(actor, event, "vote", mode=ScreenMode.VOTE, poll_id=poll.id)
     return poll
 
 
@@ -240,17 +232,18 @@ def show_poll(actor, event: Event, poll_id: int) -> Poll:
     """Bring a poll opened earlier back to the screen, to go on with it (announce it, reveal
     it) or show its result again; the remote's buttons act on it from now on."""
     poll = polls.get_poll(event, poll_id)
-    if poll.status == POLL_DRAFT:
+    if poll.status == PollStatus.DRAFT:
         raise Conflict(_l("This poll has not been opened yet: open it to put it on the screen."))
-    if any(other.status == POLL_OPEN for other in polls.polls_of(event) if other.id != poll.id):
+    if any(other.status == PollStatus.OPEN
+           for other in polls.polls_of(event) if other.id != poll.id):
         raise VoteRunning()  # its voters' phones follow the screen
     with write_transaction():
         polls.put_on_screen(poll)
-        if poll.status in (POLL_ANNOUNCED, POLL_REVEALED):
+        if poll.status in (PollStatus.ANNOUNCED, PollStatus.REVEALED):
             # An announced result is revealed from its last place, as if announced now.
-            _change(actor, event, "results", mode=MODE_RESULTS, poll_id=poll.id, revealed=0)
+            _change(actor, event, "results", mode=ScreenMode.RESULTS, poll_id=poll.id, revealed=0)
         else:
-            _change(actor, event, "vote", mode=MODE_VOTE, poll_id=poll.id)
+            _change(actor, event, "vote", mode=ScreenMode.VOTE, poll_id=poll.id)
     return poll
 
 
@@ -259,7 +252,7 @@ def close_vote(actor, event: Event) -> Poll:
     poll = _poll_on_screen(event)
     with write_transaction():
         polls.close_poll(actor, poll)
-        _change(actor, event, "vote_closed", mode=MODE_VOTE, poll_id=poll.id)
+        _change(actor, event, "vote_closed", mode=ScreenMode.VOTE, poll_id=poll.id)
     return poll
 
 
@@ -268,7 +261,7 @@ def start_runoff(actor, event: Event) -> Poll:
     poll = _poll_on_screen(event)
     with write_transaction():
         runoff = polls.start_runoff(actor, poll)
-        _change(actor, event, "runoff", mode=MODE_VOTE, poll_id=runoff.id)
+        _change(actor, event, "runoff", mode=ScreenMode.VOTE, poll_id=runoff.id)
     return runoff
 
 
@@ -280,7 +273,7 @@ def announce(actor, event: Event) -> None:
     poll = _poll_on_screen(event)
     with write_transaction():
         polls.announce(actor, poll)
-        _change(actor, event, "results", mode=MODE_RESULTS, poll_id=poll.id, revealed=0)
+        _change(actor, event, "results", mode=ScreenMode.RESULTS, poll_id=poll.id, revealed=0)
 
 
 def reveal_next(actor, event: Event) -> None:
@@ -291,7 +284,7 @@ def reveal_next(actor, event: Event) -> None:
     state = live_state(event)
     poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
     snapshot = polls.snapshot_of(poll) if poll is not None else None
-    if state.mode != MODE_RESULTS or snapshot is None:
+    if state.mode != ScreenMode.RESULTS or snapshot is None:
         raise NothingToReveal()
     steps = reveal_steps(snapshot.ranking)
     revealed = min(state.revealed + 1, steps)
@@ -304,9 +297,9 @@ def reveal_next(actor, event: Event) -> None:
 def publish_results(actor, event: Event) -> None:
     """Publish the announced result without a show: every public page shows it at once."""
     poll = _poll_on_screen(event)
-    if poll.status == POLL_REVEALED:
+    if poll.status == PollStatus.REVEALED:
         raise AlreadyPublic()
-    if poll.status != POLL_ANNOUNCED:
+    if poll.status != PollStatus.ANNOUNCED:
         raise NothingToReveal()
     with write_transaction():
         if not polls.reveal_results(actor, poll, show=False):

@@ -9,6 +9,7 @@ here handles bounces), so keeping a copy would only outlive an anonymised accoun
 """
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,9 +17,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
-MAIL_QUEUED = "queued"
-MAIL_SENT = "sent"
-MAIL_FAILED = "failed"
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class OutgoingMail(db.Model):
@@ -35,7 +38,7 @@ class OutgoingMail(db.Model):
     attachment_name: Mapped[str | None] = mapped_column(String(100))
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(20), default=MAIL_QUEUED, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=MailStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_error: Mapped[str] = mapped_column(String(500), default="")

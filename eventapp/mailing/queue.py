@@ -7,7 +7,7 @@ from ..audit.services import record
 from ..database import utcnow, write_transaction
 from ..extensions import db
 from .compose import ComposedMail, render_mail
-from .models import MAIL_QUEUED, OutgoingMail
+from .models import MailStatus, OutgoingMail
 from .send import deliver_after_response
 
 
@@ -64,7 +64,7 @@ def _row(kind: str, user, event, composed: ComposedMail) -> dict:
             "recipient": user.email,
             "subject": composed.subject, "body_text": composed.text, "body_html": composed.html,
             "attachment_name": attachment[0], "attachment_type": attachment[1],
-            "attachment": attachment[2], "status": MAIL_QUEUED, "attempts": 0,
+            "attachment": attachment[2], "status": MailStatus.QUEUED, "attempts": 0,
             "next_attempt_at": utcnow(), "last_error": "", "created_at": utcnow()}
 
 

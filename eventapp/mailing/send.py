@@ -46,7 +46,7 @@ from sqlalchemy import select, update
 from ..database import utcnow, write_transaction
 from ..errors import InvalidInput
 from ..extensions import db
-from .models import MAIL_FAILED, MAIL_QUEUED, MAIL_SENT, OutgoingMail
+from .models import MailStatus, OutgoingMail
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -103,7 +103,7 @@ def deliver_queued(batch_size: int = 50, only: list[int] | None = None) -> tuple
 
 def _claim(batch_size: int, only: list[int] | None) -> list[OutgoingMail]:
     now = utcnow()
-    query = (select(OutgoingMail).where(OutgoingMail.status == MAIL_QUEUED,
+    query = (select(OutgoingMail).where(OutgoingMail.status == MailStatus.QUEUED,
                                         OutgoingMail.next_attempt_at <= now)
              .order_by(OutgoingMail.id).limit(batch_size))
     if only is not None:
@@ -150,14 +150,14 @@ def _record(batch: list[OutgoingMail], errors: dict[int, str]) -> None:
         sent = [mail.id for mail in batch if mail.id not in errors]
         if sent:
             db.session.execute(update(OutgoingMail).where(OutgoingMail.id.in_(sent))
-                               .values(status=MAIL_SENT, sent_at=utcnow(), last_error="",
+                               .values(status=MailStatus.SENT, sent_at=utcnow(), last_error="",
                                        **_CONTENT_GONE)
                                .execution_options(synchronize_session=False))
         for mail in batch:
             if mail.id in errors:
                 mail.last_error = errors[mail.id][:500]
                 if mail.attempts >= MAX_ATTEMPTS:
-                    mail.status = MAIL_FAILED
+                    mail.status = MailStatus.FAILED
                     for field, value in _CONTENT_GONE.items():
                         setattr(mail, field, value)
 

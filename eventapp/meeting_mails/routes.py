@@ -10,7 +10,7 @@ from ..events.access import event_role_required
 from ..events.services import get_event
 from ..forms import ActionForm, choices
 from ..mailing.queue import queue_counts
-from ..networks.access import ORGANISE
+from ..networks.access import Capability
 from . import bp
 from . import services as meeting_mails
 from .forms import MessageForm
@@ -19,7 +19,7 @@ EVERYONE = 0
 
 
 @bp.route("/organiser/events/<slug>/message", methods=["GET", "POST"])
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def message(slug: str):
     """Write to everyone with a place, or to the people of one breakout session."""
     event = get_event(slug, include_unpublished=True)
@@ -43,7 +43,7 @@ MAILS = {"vote_open": meeting_mails.queue_voting_link, "result": meeting_mails.q
 
 
 @bp.route("/organiser/events/<slug>/mail/<kind>", methods=["POST"])
-@event_role_required(ORGANISE)
+@event_role_required(Capability.ORGANISE)
 def send(slug: str, kind: str):
     """Mail the voting link or the result to everyone with a place (from the live control).
 

@@ -6,12 +6,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..awards import polls
-from ..awards.models import POLL_OPEN
+from ..awards.models import PollStatus
 from ..awards.voting import PollNotOpen
-from ..breakouts.models import CHOICE_SEATED
+from ..breakouts.models import ChoiceStatus
 from ..breakouts.services import choices_by_registration
 from ..errors import Conflict
-from ..events.models import STATUS_PUBLISHED, Event
+from ..events.models import Event, EventStatus
 from ..exports.services import personal_calendar
 from ..extensions import db
 from ..mailing.compose import external_url
@@ -24,7 +24,7 @@ def queue_reminders(start: datetime, end: datetime) -> int:
     """Queue the reminder for every published event starting between start and end, once."""
     count = 0
     events = db.session.scalars(select(Event).where(
-        Event.status == STATUS_PUBLISHED, Event.starts_at >= start, Event.starts_at < end))
+        Event.status == EventStatus.PUBLISHED, Event.starts_at >= start, Event.starts_at < end))
     for event in list(events):
         reminded = db.session.scalar(select(OutgoingMail.id).where(
             OutgoingMail.event_id == event.id, OutgoingMail.kind == "reminder").limit(1))
@@ -32,7 +32,7 @@ def queue_reminders(start: datetime, end: datetime) -> int:
             continue
         registrations = {r.user_id: r for r in confirmed_registrations(event)}
         seats = {registration_id: {c.slot_id: c.session for c in choices
-                                   if c.status == CHOICE_SEATED}
+                                   if c.status == ChoiceStatus.SEATED}
                  for registration_id, choices in choices_by_registration(event).items()}
         count += queue_mails(
             None, event, "reminder", [r.user for r in registrations.values()],
@@ -51,7 +51,7 @@ def queue_reminders(start: datetime, end: datetime) -> int:
 def queue_voting_link(actor, event: Event) -> int:
     """Mail everyone with a place the direct link to the open vote."""
     poll = polls.current_poll(event)
-    if poll is None or poll.status != POLL_OPEN:
+    if poll is None or poll.status != PollStatus.OPEN:
         raise Conflict(PollNotOpen.default_message)
     return queue_mails(actor, event, "vote_open", [r.user for r in confirmed_registrations(event)],
                        _l("Vote now: %(title)s", title=poll.title), "vote_open",
@@ -83,7 +83,7 @@ def queue_message(actor, event: Event, subject: str, body: str,
     if session_id:
         choices = choices_by_registration(event)
         registrations = [r for r in registrations
-                         if any(c.session_id == session_id and c.status == CHOICE_SEATED
+                         if any(c.session_id == session_id and c.status == ChoiceStatus.SEATED
                                 for c in choices.get(r.id, []))]
     return queue_mails(actor, event, "message", [r.user for r in registrations], subject,
                        "message", body=body)

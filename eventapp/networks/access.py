@@ -4,40 +4,42 @@ Every organiser route asks for one capability of one event (events/access.py) or
 the answer is decided here and nowhere else.
 """
 
-from flask import g, has_request_context
+from enum import StrEnum
+from functools import wraps
+
+from flask import abort, g, has_request_context, request
+from flask_login import current_user
 from sqlalchemy import select
 
+from ..auth.decorators import declare, organiser_required
 from ..extensions import db
-from .models import (
-    EVENT_CHECKIN,
-    EVENT_CO_ORGANISER,
-    EVENT_JURY,
-    EVENT_PRESENTER,
-    NETWORK_MANAGER,
-    NETWORK_ORGANISER,
-    EventStaff,
-    NetworkMember,
-)
+from .models import EventRole, EventStaff, Network, NetworkMember, NetworkRole
 
-ORGANISE = "organise"          # change the event: programme, finalists, mails, polls, exports
-DELETE = "delete"              # delete parts of it, archive and anonymise it
-CHECKIN = "checkin"            # the check-in desk and its vote cards
-PARTICIPANTS = "participants"  # the participant list
-LIVE = "live"                  # the live control of the show
-JURY = "jury"                  # judge the applications of the call for finalists (calls/)
-MANAGE_PEOPLE = "manage_people"  # give and revoke roles
+
+class Capability(StrEnum):
+    """What a role lets someone do in an event (or a whole network)."""
+
+    ORGANISE = "organise"          # change the event: programme, finalists, mails, polls, exports
+    DELETE = "delete"              # delete parts of it, archive and anonymise it
+    CHECKIN = "checkin"            # the check-in desk and its vote cards
+    PARTICIPANTS = "participants"  # the participant list
+    LIVE = "live"                  # the live control of the show
+    JURY = "jury"                  # judge the applications of the call for finalists (calls/)
+    MANAGE_PEOPLE = "manage_people"  # give and revoke roles
+
 
 # Judging is not among them: only the event's jury judges (calls/), organisers see the result.
-EVERYTHING = frozenset({ORGANISE, DELETE, CHECKIN, PARTICIPANTS, LIVE, MANAGE_PEOPLE})
+EVERYTHING = frozenset(Capability) - {Capability.JURY}
 NETWORK_ROLE_CAPABILITIES = {
-    NETWORK_MANAGER: EVERYTHING,
-    NETWORK_ORGANISER: EVERYTHING - {MANAGE_PEOPLE},
+    NetworkRole.MANAGER: EVERYTHING,
+    NetworkRole.ORGANISER: EVERYTHING - {Capability.MANAGE_PEOPLE},
 }
 EVENT_ROLE_CAPABILITIES = {
-    EVENT_CO_ORGANISER: EVERYTHING - {DELETE, MANAGE_PEOPLE},  # everything but deleting
-    EVENT_CHECKIN: frozenset({CHECKIN, PARTICIPANTS}),
-    EVENT_PRESENTER: frozenset({LIVE}),
-    EVENT_JURY: frozenset({JURY}),
+    # Everything but deleting and giving roles.
+    EventRole.CO_ORGANISER: EVERYTHING - {Capability.DELETE, Capability.MANAGE_PEOPLE},
+    EventRole.CHECKIN: frozenset({Capability.CHECKIN, Capability.PARTICIPANTS}),
+    EventRole.PRESENTER: frozenset({Capability.LIVE}),
+    EventRole.JURY: frozenset({Capability.JURY}),
 }
 
 
@@ -95,3 +97,29 @@ def forget_capabilities() -> None:
     """Forget what this request learnt: a role has just changed."""
     if has_request_context():
         g.pop("event_capabilities", None)
+
+
+def network_role_required(capability: Capability | None = None, *,
+                          to_change: Capability | None = None):
+    """Decorate a route with `<network>`: only people with a role in that network come in
+    (404 for anyone else: they need not learn it exists); to see it they need `capability`
+    (None: any role), to post `to_change` if given (403 without)."""
+
+    def decorator(view):
+        @wraps(view)
+        @organiser_required
+        def wrapped(*args, **kwargs):
+            network_id = db.session.scalar(select(Network.id).where(
+                Network.slug == request.view_args["network"]))
+            held = network_capabilities(current_user, network_id) if network_id else frozenset()
+            if not held:
+                abort(404)
+            needed = to_change if to_change and request.method == "POST" else capability
+            if needed is not None and needed not in held:
+                abort(403)
+            return view(*args, **kwargs)
+
+        needs = f"network:{capability or 'member'}"
+        return declare(wrapped, needs + (f"/{to_change}" if to_change else ""))
+
+    return decorator

@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from ..forms import Form, choices
-from .models import EVENT_ROLES, NETWORK_ROLES
+from .models import EventRole, NetworkRole
 from .roles import ROLE_LABELS
 
 
@@ -45,13 +45,13 @@ class InviteForm(Form):
     @classmethod
     def for_network(cls, **kwargs):
         form = cls(**kwargs)
-        form.role.choices = _role_choices(NETWORK_ROLES)
+        form.role.choices = _role_choices(tuple(NetworkRole))
         return form
 
     @classmethod
     def for_event(cls, **kwargs):
         form = cls(**kwargs)
-        form.role.choices = _role_choices(EVENT_ROLES)
+        form.role.choices = _role_choices(tuple(EventRole))
         return form
 
 

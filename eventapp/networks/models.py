@@ -1,6 +1,7 @@
 """Networks, who holds which role in a network or in one of its events, and invitations."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -9,16 +10,22 @@ from sqlalchemy.sql.expression import false as sa_false
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
-# Roles in a network: a manager also manages its people; an organiser runs all its events.
-NETWORK_MANAGER = "manager"
-NETWORK_ORGANISER = "organiser"
-NETWORK_ROLES = (NETWORK_MANAGER, NETWORK_ORGANISER)
-# Roles in one event.
-EVENT_CO_ORGANISER = "co_organiser"  # everything but deleting
-EVENT_CHECKIN = "checkin"            # the desk and the participant list
-EVENT_PRESENTER = "presenter"        # the live control
-EVENT_JURY = "jury"                  # judges the applications of the call for finalists
-EVENT_ROLES = (EVENT_CO_ORGANISER, EVENT_CHECKIN, EVENT_PRESENTER, EVENT_JURY)
+
+class NetworkRole(StrEnum):
+    """Roles in a network: a manager also manages its people; an organiser runs all its
+    events."""
+
+    MANAGER = "manager"
+    ORGANISER = "organiser"
+
+
+class EventRole(StrEnum):
+    """Roles in one event (what each may do: access.py)."""
+
+    CO_ORGANISER = "co_organiser"  # everything but deleting
+    CHECKIN = "checkin"            # the desk and the participant list
+    PRESENTER = "presenter"        # the live control
+    JURY = "jury"                  # judges the applications of the call for finalists
 
 DEFAULT_COLOUR = "#0b5d7a"  # the app's own accent (app.css): 7.0 : 1 with white
 

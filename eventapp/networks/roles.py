@@ -29,16 +29,8 @@ from ..extensions import db
 from ..mailing.compose import external_url
 from ..mailing.queue import queue_mail
 from ..mailing.send import ensure_deliverable
-from .access import MANAGE_PEOPLE, forget_capabilities, may_in_network
-from .models import (
-    EVENT_ROLES,
-    NETWORK_MANAGER,
-    NETWORK_ROLES,
-    EventStaff,
-    Network,
-    NetworkMember,
-    StaffInvitation,
-)
+from .access import Capability, forget_capabilities, may_in_network
+from .models import EventRole, EventStaff, Network, NetworkMember, NetworkRole, StaffInvitation
 from .services import get_network_by_id
 
 log = logging.getLogger(__name__)
@@ -94,12 +86,12 @@ def pending_invitations(network: Network, event=None) -> list[StaffInvitation]:
 
 
 def _check_role(role: str, event) -> None:
-    if role not in (EVENT_ROLES if event is not None else NETWORK_ROLES):
+    if role not in (tuple(EventRole) if event is not None else tuple(NetworkRole)):
         raise InvalidInput()
 
 
 def _check_may_give(actor, network: Network) -> None:
-    if not may_in_network(actor, network.id, MANAGE_PEOPLE):
+    if not may_in_network(actor, network.id, Capability.MANAGE_PEOPLE):
         raise Forbidden()
 
 
@@ -266,10 +258,10 @@ def role_label(role: str):
 
 
 ROLE_LABELS = {
-    NETWORK_MANAGER: _l("Network manager"),
-    "organiser": _l("Network organiser"),
-    "co_organiser": _l("Co-organiser"),
-    "checkin": _l("Check-in staff"),
-    "presenter": _l("Presenter"),
-    "jury": _l("Jury"),
+    NetworkRole.MANAGER: _l("Network manager"),
+    NetworkRole.ORGANISER: _l("Network organiser"),
+    EventRole.CO_ORGANISER: _l("Co-organiser"),
+    EventRole.CHECKIN: _l("Check-in staff"),
+    EventRole.PRESENTER: _l("Presenter"),
+    EventRole.JURY: _l("Jury"),
 }

@@ -22,7 +22,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import failed_attempt, limiter
 from ..forms import read_upload
 from . import bp, roles, services
-from .access import MANAGE_PEOPLE, may, network_capabilities
+from .access import Capability, may, network_capabilities, network_role_required
 from .forms import AcceptInvitationForm, InviteForm, NetworkForm
 from .models import DEFAULT_COLOUR
 
@@ -107,21 +107,6 @@ def accept_invitation(token: str):
 # --- for staff ----------------------------------------------------------------------------
 
 
-def _member_network(slug: str):
-    """The network if the current user works in it (else 404: they need not know it)."""
-    network = services.get_network(slug)
-    if not network_capabilities(current_user, network.id):
-        abort(404)
-    return network
-
-
-def _managed_network(slug: str):
-    network = _member_network(slug)
-    if MANAGE_PEOPLE not in network_capabilities(current_user, network.id):
-        abort(403)
-    return network
-
-
 @bp.route("/organiser/networks/", methods=["GET", "POST"])
 @organiser_required
 def networks():
@@ -149,7 +134,7 @@ def networks():
 
 
 def _settings_page(network, status=200, form=None, invite_form=None):
-    manages = MANAGE_PEOPLE in network_capabilities(current_user, network.id)
+    manages = Capability.MANAGE_PEOPLE in network_capabilities(current_user, network.id)
     return render_template(
         "networks/settings.html", network=network, manages=manages,
         form=form or NetworkForm(obj=network), invite_form=invite_form or InviteForm.for_network(),
@@ -158,13 +143,12 @@ def _settings_page(network, status=200, form=None, invite_form=None):
 
 
 @bp.route("/organiser/networks/<network>/", methods=["GET", "POST"])
-@organiser_required
+@network_role_required(to_change=Capability.MANAGE_PEOPLE)
 def settings(network: str):
     """A network's name, colour and logo, and its people (managers change them)."""
-    network = _member_network(network)
+    network = services.get_network(network)
     if request.method == "GET":
         return _settings_page(network)
-    network = _managed_network(network.slug)
     form = NetworkForm()
     if not form.validate_on_submit():
         return _settings_page(network, 422, form=form)
@@ -180,10 +164,10 @@ def settings(network: str):
 
 
 @bp.route("/organiser/networks/<network>/invite", methods=["POST"])
-@organiser_required
+@network_role_required(Capability.MANAGE_PEOPLE)
 def invite(network: str):
     """Invite someone as manager or organiser of the network."""
-    network = _managed_network(network)
+    network = services.get_network(network)
     form = InviteForm.for_network()
     if not form.validate_on_submit():
         return _settings_page(network, 422, invite_form=form)
@@ -198,20 +182,20 @@ def invite(network: str):
 
 
 @bp.route("/organiser/networks/<network>/members/<id:user_id>/revoke", methods=["POST"])
-@organiser_required
+@network_role_required(Capability.MANAGE_PEOPLE)
 def revoke(network: str, user_id: int):
     """Take away someone's role in the network (the form's CSRF token is checked app-wide)."""
-    network = _managed_network(network)
+    network = services.get_network(network)
     return _action(network, lambda: roles.revoke(current_user, network, _user(user_id)),
                    _("The role is revoked."))
 
 
 @bp.route("/organiser/networks/<network>/invitations/<id:invitation_id>/withdraw",
           methods=["POST"])
-@organiser_required
+@network_role_required(Capability.MANAGE_PEOPLE)
 def withdraw(network: str, invitation_id: int):
     """Withdraw an invitation that has not been accepted."""
-    network = _managed_network(network)
+    network = services.get_network(network)
     return _action(network, lambda: roles.withdraw_invitation(current_user, network,
                                                                  invitation_id),
                    _("The invitation is withdrawn."))

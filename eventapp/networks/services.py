@@ -13,7 +13,7 @@ from ..database import write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..images import reencode_logo
-from .access import MANAGE_PEOPLE, may_in_network
+from .access import Capability, may_in_network
 from .models import (
     DEFAULT_COLOUR,
     Network,
@@ -158,7 +158,7 @@ def create_network(actor, logo: bytes | None = None, **values) -> Network:
 def update_network(actor, network: Network, logo: bytes | None = None,
                    remove_logo: bool = False, **values) -> Network:
     """Change a network's name, address, colour or logo (its managers and the admin)."""
-    if not may_in_network(actor, network.id, MANAGE_PEOPLE):
+    if not may_in_network(actor, network.id, Capability.MANAGE_PEOPLE):
         raise Forbidden()
     values = _validated(values, network)
     png = _checked_logo(logo)

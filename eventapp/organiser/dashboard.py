@@ -9,7 +9,9 @@ from flask_login import current_user
 
 from ..audit.labels import action_label, kind_label
 from ..database import MAX_ID
+from ..events.access import event_role_required
 from ..invitations import services as invitations
+from ..networks.access import Capability
 from . import bp, services
 from .forms import CopyEventForm
 from .routes import _event, _form_page
@@ -23,6 +25,7 @@ def bar_chart(pairs: list[tuple[str, int]], maximum: int | None = None) -> list[
 
 
 @bp.route("/events/<slug>/dashboard")
+@event_role_required(Capability.ORGANISE)
 def dashboard(slug: str):
     """Registrations over time, seats, check-ins, waitlist and the turnout of closed polls."""
     event = _event(slug)
@@ -38,6 +41,7 @@ def dashboard(slug: str):
 
 
 @bp.route("/events/<slug>/audit")
+@event_role_required(Capability.ORGANISE)
 def audit(slug: str):
     """The audit log of an event, filtered by kind of action and by person."""
     event = _event(slug)
@@ -50,6 +54,7 @@ def audit(slug: str):
 
 
 @bp.route("/events/<slug>/copy", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def copy_event(slug: str):
     """A new meeting from this one: agenda, breakouts and settings, no people or votes."""
     source = _event(slug)

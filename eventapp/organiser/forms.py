@@ -29,16 +29,9 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..awards.hall_of_fame import FIRST_YEAR, LENGTHS
-from ..awards.models import (
-    ELIGIBLE_CHECKED_IN,
-    ELIGIBLE_PRESENT,
-    ELIGIBLE_REGISTERED,
-    KIND_FINALISTS,
-    KIND_PEOPLE,
-    KIND_QUESTION,
-)
+from ..awards.models import Eligibility, PollKind
 from ..database import utcnow
-from ..events.models import AGENDA_KINDS, STATUS_ARCHIVED, STATUS_DRAFT, STATUS_PUBLISHED
+from ..events.models import AgendaKind, EventStatus
 from ..forms import Form, LocalDateTimeField, choices
 
 FORMAT_CHOICES = [("in_person", _l("In person")), ("online", _l("Online")),
@@ -102,7 +95,7 @@ class NewEventForm(EventForm):
 
 class AgendaItemForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Kind"), choices=choices((k, KIND_LABELS[k]) for k in AGENDA_KINDS))
+    kind = SelectField(_l("Kind"), choices=choices((k, KIND_LABELS[k]) for k in tuple(AgendaKind)))
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired()])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[
         DataRequired(), _after("starts_at", _l("An agenda item must end after it starts."))])
@@ -147,9 +140,9 @@ class TeamMemberForm(Form):
 
 
 class StatusForm(Form):
-    status = SelectField(choices=choices([(STATUS_DRAFT, _l("Draft")),
-                                          (STATUS_PUBLISHED, _l("Published")),
-                                          (STATUS_ARCHIVED, _l("Archived"))]))
+    status = SelectField(choices=choices([(EventStatus.DRAFT, _l("Draft")),
+                                          (EventStatus.PUBLISHED, _l("Published")),
+                                          (EventStatus.ARCHIVED, _l("Archived"))]))
     submit = SubmitField(_l("Change status"))
 
 
@@ -221,10 +214,10 @@ class PollForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
                         description=_l("For example: ClusterERFOLG 2022, Cluster manager of "
                                        "the year, or the question to answer."))
-    kind = RadioField(_l("What the poll is about"), default=KIND_FINALISTS, choices=choices([
-        (KIND_FINALISTS, _l("An award among finalists")),
-        (KIND_PEOPLE, _l("An award among people")),
-        (KIND_QUESTION, _l("A question: yes, no or abstain")),
+    kind = RadioField(_l("What the poll is about"), default=PollKind.FINALISTS, choices=choices([
+        (PollKind.FINALISTS, _l("An award among finalists")),
+        (PollKind.PEOPLE, _l("An award among people")),
+        (PollKind.QUESTION, _l("A question: yes, no or abstain")),
     ]))
     finalists = MultiCheckboxField(
         _l("Finalists on the ballot (award among finalists)"), coerce=int,
@@ -237,10 +230,10 @@ class PollForm(Form):
         description=_l("One person a line, in the order of the ballot: name; role; e-mail "
                        "address of their registration (optional: then they never see "
                        "themselves on their ballot)."))
-    eligibility = RadioField(_l("Who may vote"), default=ELIGIBLE_REGISTERED, choices=choices([
-        (ELIGIBLE_REGISTERED, _l("Everyone registered")),
-        (ELIGIBLE_CHECKED_IN, _l("Only who has checked in at the venue")),
-        (ELIGIBLE_PRESENT, _l("Who has checked in or follows the stage page online")),
+    eligibility = RadioField(_l("Who may vote"), default=Eligibility.REGISTERED, choices=choices([
+        (Eligibility.REGISTERED, _l("Everyone registered")),
+        (Eligibility.CHECKED_IN, _l("Only who has checked in at the venue")),
+        (Eligibility.PRESENT, _l("Who has checked in or follows the stage page online")),
     ]))
     cards_may_vote = BooleanField(
         _l("Vote cards may vote"), default=True,

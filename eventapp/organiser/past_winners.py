@@ -4,11 +4,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.decorators import organiser_required
 from ..awards import hall_of_fame
 from ..errors import NotFound
 from ..forms import choices
 from ..networks import services as networks
-from ..networks.access import DELETE, ORGANISE, may_in_network
+from ..networks.access import Capability, may_in_network
 from . import bp
 from .forms import ConfirmForm, PastWinnerForm
 from .routes import _form_page, _values
@@ -22,7 +23,7 @@ def _own_networks() -> list:
     return own
 
 
-def _own_winner(winner_id: int, capability: str = ORGANISE):
+def _own_winner(winner_id: int, capability: str = Capability.ORGANISE):
     _own_networks()  # without a network of one's own, none of this is for them
     winner = hall_of_fame.get_past_winner(winner_id)
     if not may_in_network(current_user, winner.network_id, capability):
@@ -31,6 +32,7 @@ def _own_winner(winner_id: int, capability: str = ORGANISE):
 
 
 @bp.route("/hall-of-fame/")
+@organiser_required
 def past_winners():
     """The winners from before the app, to add, correct or remove."""
     return _list_page()
@@ -44,6 +46,7 @@ def _list_page(status: int = 200):
 
 
 @bp.route("/hall-of-fame/new", methods=["GET", "POST"])
+@organiser_required
 def new_past_winner():
     """Enter a winner from before the app."""
     own = _own_networks()
@@ -64,6 +67,7 @@ def new_past_winner():
 
 
 @bp.route("/hall-of-fame/<int:winner_id>/edit", methods=["GET", "POST"])
+@organiser_required
 def edit_past_winner(winner_id: int):
     """Correct a past winner."""
     winner = _own_winner(winner_id)
@@ -80,9 +84,10 @@ def edit_past_winner(winner_id: int):
 
 
 @bp.route("/hall-of-fame/<int:winner_id>/delete", methods=["POST"])
+@organiser_required
 def delete_past_winner(winner_id: int):
     """Remove a past winner from the hall of fame."""
-    winner = _own_winner(winner_id, DELETE)
+    winner = _own_winner(winner_id, Capability.DELETE)
     if not ConfirmForm().validate_on_submit():
         flash(_("Please check your input."), "danger")
         return _list_page(422)

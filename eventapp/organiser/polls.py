@@ -7,9 +7,11 @@ from flask_login import current_user
 
 from ..awards import finalists as awards
 from ..awards import polls
-from ..awards.models import KIND_PEOPLE
+from ..awards.models import PollKind
 from ..errors import DomainError, InvalidInput
+from ..events.access import event_role_required
 from ..forms import choices, read_upload
+from ..networks.access import Capability
 from . import bp
 from .forms import PersonPhotoForm, PollForm
 from .routes import _event, _form_page, _post_action
@@ -21,7 +23,7 @@ def _poll_form(event, poll=None, from_request=True) -> PollForm:
         (f.id, f"{f.pitch_order}. {f.organisation}") for f in awards.finalists_of(event))
     if poll is not None and (not form.is_submitted() or not from_request):
         form.finalists.data = [o.finalist_id for o in poll.candidates if o.finalist_id]
-        form.people.data = polls.people_as_lines(poll) if poll.kind == KIND_PEOPLE else ""
+        form.people.data = polls.people_as_lines(poll) if poll.kind == PollKind.PEOPLE else ""
     return form
 
 
@@ -29,12 +31,13 @@ def _save(event, form, poll=None):
     saved = polls.save_poll(current_user, event, poll, form.title.data, form.kind.data,
                             form.eligibility.data, form.cards_may_vote.data,
                             form.show_counts.data, form.finalists.data, form.people.data)
-    if saved.kind == KIND_PEOPLE:  # next: their photos
+    if saved.kind == PollKind.PEOPLE:  # next: their photos
         return url_for("organiser.edit_poll", slug=event.slug, poll_id=saved.id) + "#photos"
     return url_for("organiser.event", slug=event.slug) + "#polls-heading"
 
 
 @bp.route("/events/<slug>/polls/new", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def new_poll(slug: str):
     """Set up a poll: an award among finalists or people, or a yes/no question."""
     event = _event(slug)
@@ -45,6 +48,7 @@ def new_poll(slug: str):
 
 
 @bp.route("/events/<slug>/polls/<id:poll_id>/edit", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def edit_poll(slug: str, poll_id: int):
     """Change a draft poll."""
     event = _event(slug)
@@ -57,7 +61,7 @@ def edit_poll(slug: str, poll_id: int):
 
 def _photo_forms(poll, submitted=None) -> list:
     """One photo form per person of a people-award (`submitted`: the one just sent)."""
-    if poll.kind != KIND_PEOPLE:
+    if poll.kind != PollKind.PEOPLE:
         return []
     forms = []
     for person in poll.candidates:
@@ -71,6 +75,7 @@ def _photo_forms(poll, submitted=None) -> list:
 
 
 @bp.route("/events/<slug>/polls/<id:poll_id>/people/<id:option_id>/photo", methods=["POST"])
+@event_role_required(Capability.ORGANISE)
 def person_photo(slug: str, poll_id: int, option_id: int):
     """Upload or remove the photo of one person on a draft people-award's ballot."""
     event = _event(slug)
@@ -94,6 +99,7 @@ def person_photo(slug: str, poll_id: int, option_id: int):
 
 
 @bp.route("/events/<slug>/polls/<id:poll_id>/delete", methods=["POST"])
+@event_role_required(Capability.DELETE)
 def delete_poll(slug: str, poll_id: int):
     """Delete a draft poll."""
     poll = polls.get_poll(_event(slug), poll_id)

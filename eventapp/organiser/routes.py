@@ -1,7 +1,7 @@
-"""Organiser pages. Every route needs the organiser role; every change goes through a service
-that writes the audit log."""
+"""Organiser pages. Every route says what it needs where it is declared (a capability in the
+event, or a staff account); every change goes through a service that writes the audit log."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,11 +12,11 @@ from ..awards import polls
 from ..breakouts import services as breakouts
 from ..errors import DomainError, NotFound
 from ..events import services as events
-from ..events.access import check_event_capability
+from ..events.access import event_role_required
 from ..events.models import AgendaItem
 from ..forms import choices, read_upload
 from ..networks import services as networks
-from ..networks.access import CHECKIN, DELETE, MANAGE_PEOPLE, ORGANISE, PARTICIPANTS
+from ..networks.access import Capability
 from ..privacy import services as privacy
 from ..registration import services as registration
 from . import bp, services
@@ -31,31 +31,6 @@ from .forms import (
     StatusForm,
     TeamMemberForm,
 )
-
-# What a route of this blueprint needs in its event, where that is not ORGANISE.
-CAPABILITY_OF_ENDPOINT = {
-    "organiser.registrations": PARTICIPANTS,
-    "organiser.anonymise": DELETE,
-    "organiser.vote_cards": CHECKIN,       # the desk voids a lost card by its number
-    "organiser.void_vote_card": CHECKIN,
-    "organiser.staff": MANAGE_PEOPLE,
-    "organiser.invite_staff": MANAGE_PEOPLE,
-    "organiser.revoke_staff": MANAGE_PEOPLE,
-    "organiser.withdraw_staff_invitation": MANAGE_PEOPLE,
-}
-
-
-@bp.before_request
-@organiser_required
-def require_organiser():
-    """Every page of this blueprint is for staff; one naming an event needs its capability
-    there (deleting anything needs DELETE, which a co-organiser does not hold)."""
-    slug = (request.view_args or {}).get("slug")
-    if slug is not None:
-        endpoint = request.endpoint or ""
-        capability = DELETE if endpoint.startswith("organiser.delete_") \
-            else CAPABILITY_OF_ENDPOINT.get(endpoint, ORGANISE)
-        check_event_capability(slug, capability)
 
 
 def _values(form, *names) -> dict:
@@ -109,6 +84,7 @@ def _event(slug: str):
 
 
 @bp.route("/")
+@organiser_required
 def index():
     """The events this person works on, newest first, and their networks."""
     return render_template("organiser/index.html", events=events.events_for_staff(current_user),
@@ -116,6 +92,7 @@ def index():
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
+@organiser_required
 def new_event():
     """Create a draft event in one of the networks this person organises."""
     own = networks.networks_for_new_events(current_user)
@@ -137,6 +114,7 @@ def new_event():
 
 
 @bp.route("/events/<slug>/")
+@event_role_required(Capability.ORGANISE)
 def event(slug: str):
     """One event: status, agenda, breakouts, finalists, polls, counts and the latest audit
     entries."""
@@ -153,6 +131,7 @@ def _event_page(event, status: int = 200):
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def edit_event(slug: str):
     """Change an event's details."""
     event = _event(slug)
@@ -165,6 +144,7 @@ def edit_event(slug: str):
 
 
 @bp.route("/events/<slug>/status", methods=["POST"])
+@event_role_required(Capability.ORGANISE)
 def event_status(slug: str):
     """Publish, unpublish or archive an event."""
     event = _event(slug)
@@ -174,6 +154,7 @@ def event_status(slug: str):
 
 
 @bp.route("/events/<slug>/anonymise", methods=["POST"])
+@event_role_required(Capability.DELETE)
 def anonymise(slug: str):
     """Remove the people from an archived event (counts and results stay)."""
     event = _event(slug)
@@ -194,6 +175,7 @@ def _save_agenda_item(event, form, item=None):
 
 
 @bp.route("/events/<slug>/agenda/new", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def new_agenda_item(slug: str):
     """Add an agenda item."""
     event = _event(slug)
@@ -205,6 +187,7 @@ def new_agenda_item(slug: str):
 
 
 @bp.route("/events/<slug>/agenda/<id:item_id>/edit", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def edit_agenda_item(slug: str, item_id: int):
     """Change an agenda item."""
     event = _event(slug)
@@ -217,6 +200,7 @@ def edit_agenda_item(slug: str, item_id: int):
 
 
 @bp.route("/events/<slug>/agenda/<id:item_id>/delete", methods=["POST"])
+@event_role_required(Capability.DELETE)
 def delete_agenda_item(slug: str, item_id: int):
     """Remove an agenda item."""
     item = events.get_agenda_item(_event(slug), item_id)
@@ -247,6 +231,7 @@ def _save_breakout(event, form, session=None):
 
 
 @bp.route("/events/<slug>/breakouts/new", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def new_breakout(slug: str):
     """Add a breakout session to a slot of the agenda."""
     event = _event(slug)
@@ -260,6 +245,7 @@ def new_breakout(slug: str):
 
 
 @bp.route("/events/<slug>/breakouts/<id:session_id>/edit", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def edit_breakout(slug: str, session_id: int):
     """Change a breakout session (its capacity never below the seats taken)."""
     event = _event(slug)
@@ -271,6 +257,7 @@ def edit_breakout(slug: str, session_id: int):
 
 
 @bp.route("/events/<slug>/breakouts/<id:session_id>/delete", methods=["POST"])
+@event_role_required(Capability.DELETE)
 def delete_breakout(slug: str, session_id: int):
     """Remove a breakout session nobody has chosen."""
     session = breakouts.get_session(_event(slug), session_id)
@@ -293,6 +280,7 @@ def _save_finalist(event, form, finalist=None):
 
 
 @bp.route("/events/<slug>/finalists/new", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def new_finalist(slug: str):
     """Add a finalist with an optional logo."""
     event = _event(slug)
@@ -303,6 +291,7 @@ def new_finalist(slug: str):
 
 
 @bp.route("/events/<slug>/finalists/<id:finalist_id>/edit", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def edit_finalist(slug: str, finalist_id: int):
     """Change a finalist."""
     event = _event(slug)
@@ -314,6 +303,7 @@ def edit_finalist(slug: str, finalist_id: int):
 
 
 @bp.route("/events/<slug>/finalists/<id:finalist_id>/delete", methods=["POST"])
+@event_role_required(Capability.DELETE)
 def delete_finalist(slug: str, finalist_id: int):
     """Remove a finalist."""
     finalist = awards.get_finalist(_event(slug), finalist_id)
@@ -322,6 +312,7 @@ def delete_finalist(slug: str, finalist_id: int):
 
 
 @bp.route("/events/<slug>/finalists/<id:finalist_id>/team", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
 def finalist_team(slug: str, finalist_id: int):
     """A finalist's team: its members may vote, but not for their own finalist."""
     event = _event(slug)
@@ -339,6 +330,7 @@ def finalist_team(slug: str, finalist_id: int):
 
 @bp.route("/events/<slug>/finalists/<id:finalist_id>/team/<id:user_id>/remove",
           methods=["POST"])
+@event_role_required(Capability.ORGANISE)
 def remove_team_member(slug: str, finalist_id: int, user_id: int):
     """Take someone off a finalist's team."""
     event = _event(slug)
@@ -354,6 +346,7 @@ def remove_team_member(slug: str, finalist_id: int, user_id: int):
 
 
 @bp.route("/events/<slug>/registrations")
+@event_role_required(Capability.PARTICIPANTS)
 def registrations(slug: str):
     """Everyone registered, with their breakout choices and the counts per session."""
     event = _event(slug)

@@ -7,7 +7,7 @@ from flask_babel import to_user_timezone
 from ..audit import services as audit
 from ..auth.services import users_by_name
 from ..awards import polls
-from ..awards.models import POLL_ANNOUNCED, POLL_CLOSED, POLL_REVEALED
+from ..awards.models import PollStatus
 from ..breakouts import services as breakouts
 from ..checkin.services import counts as checkin_counts
 from ..database import write_transaction
@@ -15,7 +15,7 @@ from ..events import services as events
 from ..invitations import services as invitations
 from ..registration import mails as registration_mails
 from ..registration import services as registration
-from ..registration.models import STATUS_WAITLISTED
+from ..registration.models import RegistrationStatus
 from ..registration.services import registrations_for_event
 
 AUDIT_PAGE_SIZE = 500
@@ -32,12 +32,13 @@ def dashboard(event) -> dict:
         over_time.append((day, running))
     seats = [session for session, _waiting in breakouts.seat_overview(event)]
     closed = [poll for poll in polls.polls_of(event)
-              if poll.status in (POLL_CLOSED, POLL_ANNOUNCED, POLL_REVEALED)]
+              if poll.status in (PollStatus.CLOSED, PollStatus.ANNOUNCED, PollStatus.REVEALED)]
     return {"over_time": over_time,
             "seats": [(session.title, session.seats_taken) for session in seats],
             "capacity": max((session.capacity for session in seats), default=1),
             "checkins": checkin_counts(event),
-            "waitlisted": sum(1 for r in registrations if r.status == STATUS_WAITLISTED),
+            "waitlisted": sum(1 for r in registrations
+                              if r.status == RegistrationStatus.WAITLISTED),
             "turnout": [(poll.title, poll.votes_cast) for poll in closed],
             "eligible": max((poll.eligible_count for poll in closed), default=1)}
 

@@ -7,8 +7,10 @@ from flask_login import current_user
 
 from ..auth.services import get_user
 from ..errors import DomainError, NotFound
+from ..events.access import event_role_required
 from ..networks import roles
 from ..networks import services as networks
+from ..networks.access import Capability
 from ..networks.forms import InviteForm
 from . import bp
 from .routes import _event
@@ -34,12 +36,14 @@ def _run(event, action, success: str):
 
 
 @bp.route("/events/<slug>/staff")
+@event_role_required(Capability.MANAGE_PEOPLE)
 def staff(slug: str):
     """Who holds a role in this event, and the form to invite someone."""
     return _page(_event(slug))
 
 
 @bp.route("/events/<slug>/staff", methods=["POST"])
+@event_role_required(Capability.MANAGE_PEOPLE)
 def invite_staff(slug: str):
     """Invite someone to a role in this event."""
     event = _event(slug)
@@ -58,6 +62,7 @@ def invite_staff(slug: str):
 
 
 @bp.route("/events/<slug>/staff/<id:user_id>/revoke", methods=["POST"])
+@event_role_required(Capability.MANAGE_PEOPLE)
 def revoke_staff(slug: str, user_id: int):
     """Take away someone's role in this event."""
     event = _event(slug)
@@ -70,6 +75,7 @@ def revoke_staff(slug: str, user_id: int):
 
 
 @bp.route("/events/<slug>/staff/invitations/<id:invitation_id>/withdraw", methods=["POST"])
+@event_role_required(Capability.MANAGE_PEOPLE)
 def withdraw_staff_invitation(slug: str, invitation_id: int):
     """Withdraw an invitation to this event that has not been accepted."""
     event = _event(slug)

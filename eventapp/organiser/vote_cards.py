@@ -9,8 +9,10 @@ from flask_login import current_user
 
 from ..awards import cards
 from ..errors import DomainError
+from ..events.access import event_role_required
 from ..events.services import get_event
 from ..mailing.compose import external_url
+from ..networks.access import Capability
 from . import bp
 from .forms import PrintCardsForm, VoidCardForm
 
@@ -26,12 +28,14 @@ def _page(event, status=200, print_form=None, void_form=None):
 
 
 @bp.route("/events/<slug>/vote-cards")
+@event_role_required(Capability.CHECKIN)
 def vote_cards(slug: str):
     """How many cards there are, and the forms to print more or void one."""
     return _page(get_event(slug, include_unpublished=True))
 
 
 @bp.route("/events/<slug>/vote-cards", methods=["POST"])
+@event_role_required(Capability.ORGANISE)
 def print_vote_cards(slug: str):
     """Make more cards, then show them ready to print."""
     event = get_event(slug, include_unpublished=True)
@@ -48,6 +52,7 @@ def print_vote_cards(slug: str):
 
 
 @bp.route("/events/<slug>/vote-cards/void", methods=["POST"])
+@event_role_required(Capability.CHECKIN)
 def void_vote_card(slug: str):
     """A card reported lost stops counting; the desk hands out a new one."""
     event = get_event(slug, include_unpublished=True)
@@ -65,6 +70,7 @@ def void_vote_card(slug: str):
 
 
 @bp.route("/events/<slug>/vote-cards/sheet")
+@event_role_required(Capability.ORGANISE)
 def vote_cards_sheet(slug: str):
     """The cards numbered first to last, on A4 sheets with cut lines, for the printer."""
     event = get_event(slug, include_unpublished=True)

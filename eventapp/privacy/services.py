@@ -15,13 +15,13 @@ from ..awards.models import Participation, Poll
 from ..breakouts.services import choices_of
 from ..database import utcnow, write_transaction
 from ..errors import Conflict
-from ..events.models import STATUS_ARCHIVED, Event
+from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..invitations.services import delete_invitations_to, forget_guests, invitations_to
 from ..mailing.queue import delete_mails_to, mails_to
 from ..networks.roles import roles_of
 from ..registration.erasure import delete_registrations_of, people_only_in
-from ..registration.models import STATUS_CANCELLED
+from ..registration.models import RegistrationStatus
 from ..registration.services import registrations_of
 
 
@@ -66,7 +66,8 @@ def personal_data(user: User) -> dict:
 def delete_account(user: User) -> None:
     """Delete a participant's account and registrations once all their events are over."""
     now = utcnow()
-    if any(r.event.ends_at > now for r in registrations_of(user) if r.status != STATUS_CANCELLED):
+    if any(r.event.ends_at > now for r in registrations_of(user)
+           if r.status != RegistrationStatus.CANCELLED):
         raise EventsNotOver()
     with write_transaction():
         record(None, "account.deleted", None, user=user.id)
@@ -83,7 +84,7 @@ def anonymise_event(actor, event: Event) -> int:
     Participants who have no registration for any other event that is not archived are
     anonymised; returns how many.
     """
-    if event.status != STATUS_ARCHIVED:
+    if event.status != EventStatus.ARCHIVED:
         raise EventNotArchived()
     with write_transaction():
         count = anonymise_participants(people_only_in(event))

@@ -5,7 +5,7 @@ from sqlalchemy import delete, select
 
 from ..auth.models import User
 from ..database import write_transaction
-from ..events.models import STATUS_ARCHIVED, Event
+from ..events.models import Event, EventStatus
 from ..extensions import db
 from .models import Registration, RegistrationRequest
 
@@ -23,7 +23,7 @@ def people_only_in(event: Event):
     """A subquery of the ids of the event's people who have no registration for any other
     event that is not archived (those an archived event may forget)."""
     still_needed = select(Registration.user_id).join(Event).where(
-        Event.status != STATUS_ARCHIVED)
+        Event.status != EventStatus.ARCHIVED)
     return select(Registration.user_id).where(Registration.event_id == event.id,
                                               Registration.user_id.not_in(still_needed))
 

@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from ..events.models import FORMAT_HYBRID
+from ..events.models import EventFormat
 from ..forms import DATABASE_ID, Form, choices
 
 ATTENDANCE_CHOICES = [("in_person", _l("In person")), ("online", _l("Online"))]
@@ -65,7 +65,7 @@ def registration_form_for(event, slots, user) -> RegistrationForm:
     if user.is_authenticated:
         prefill = {"name": user.name, "email": user.email, "organisation": user.organisation}
     form = EventRegistrationForm(**prefill)
-    if event.format == FORMAT_HYBRID:
+    if event.format == EventFormat.HYBRID:
         form.attendance_mode.validators = [InputRequired(
             message=_l("Please choose whether you attend in person or online."))]
     else:

@@ -14,7 +14,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..mailing.compose import external_url
 from ..mailing.queue import queue_mail
-from .models import STATUS_CANCELLED, STATUS_CONFIRMED, Registration, RegistrationRequest
+from .models import Registration, RegistrationRequest, RegistrationStatus
 from .places import breakout_places, place_on_waitlist
 from .tickets import ticket_png
 
@@ -38,7 +38,7 @@ def send_request(request: RegistrationRequest, token: str) -> None:
     user = find_user_by_email(request.email)
     registered = user is not None and db.session.scalar(select(Registration.id).where(
         Registration.event_id == request.event_id, Registration.user_id == user.id,
-        Registration.status != STATUS_CANCELLED)) is not None
+        Registration.status != RegistrationStatus.CANCELLED)) is not None
     recipient = user or Addressee(request.email, request.locale, request.name)
     _send_mail(recipient, request.event,
                _l("Please confirm your registration for %(title)s", title=request.event.title),
@@ -48,7 +48,7 @@ def send_request(request: RegistrationRequest, token: str) -> None:
 
 def send_confirmation(registration: Registration, token: str) -> None:
     event = registration.event
-    confirmed = registration.status == STATUS_CONFIRMED
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
     ticket = ("ticket.png", "image/png", ticket_png(registration)) if confirmed else None
     _send_mail(registration.user, event, _l("Your registration for %(title)s", title=event.title),
                "confirmation", attachment=ticket, registration=registration,

@@ -2,6 +2,7 @@
 registration forms that wait for their owner to confirm them (double opt-in)."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy import false as sa_false
@@ -10,12 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
-STATUS_CONFIRMED = "confirmed"
-STATUS_WAITLISTED = "waitlisted"
-STATUS_CANCELLED = "cancelled"
 
-ATTENDANCE_IN_PERSON = "in_person"
-ATTENDANCE_ONLINE = "online"
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+class Attendance(StrEnum):
+    """How a participant of a hybrid meeting takes part."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
 
 
 class Registration(db.Model):
@@ -25,7 +31,7 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_CONFIRMED)
+    status: Mapped[str] = mapped_column(String(20), default=RegistrationStatus.CONFIRMED)
     attendance_mode: Mapped[str] = mapped_column(String(20))
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     consent_version: Mapped[str] = mapped_column(String(20))

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
 from ..breakouts import services as breakouts
-from ..breakouts.models import CHOICE_WAITLISTED, BreakoutChoice
+from ..breakouts.models import BreakoutChoice, ChoiceStatus
 from ..errors import InvalidInput
 from ..events.models import Event
 from ..extensions import db
-from .models import STATUS_CONFIRMED, STATUS_WAITLISTED, Registration, ReservedPlace
+from .models import Registration, RegistrationStatus, ReservedPlace
 from .signals import place_taken
 
 
@@ -97,7 +97,8 @@ def promote_from_waitlist(event_id: int) -> list[Registration]:
     promoted = []
     waiting = db.session.execute(
         select(Registration.id, Registration.category)
-        .where(Registration.event_id == event_id, Registration.status == STATUS_WAITLISTED)
+        .where(Registration.event_id == event_id,
+               Registration.status == RegistrationStatus.WAITLISTED)
         .order_by(Registration.waitlisted_at, Registration.id)).all()
     public_full = False
     for registration_id, category in waiting:
@@ -110,8 +111,9 @@ def promote_from_waitlist(event_id: int) -> list[Registration]:
         claimed = db.session.execute(
             update(Registration)
             .where(Registration.id == registration_id,
-                   Registration.status == STATUS_WAITLISTED)
-            .values(status=STATUS_CONFIRMED, waitlisted_at=None, reserved_place=reserved)
+                   Registration.status == RegistrationStatus.WAITLISTED)
+            .values(status=RegistrationStatus.CONFIRMED, waitlisted_at=None,
+                    reserved_place=reserved)
             .execution_options(synchronize_session=False))
         if claimed.rowcount == 1:
             promoted.append(registration_id)
@@ -126,7 +128,7 @@ def place_on_waitlist(registration: Registration) -> int:
     ahead = db.session.scalar(
         select(func.count()).select_from(Registration).where(
             Registration.event_id == registration.event_id,
-            Registration.status == STATUS_WAITLISTED,
+            Registration.status == RegistrationStatus.WAITLISTED,
             (Registration.waitlisted_at < registration.waitlisted_at)
             | ((Registration.waitlisted_at == registration.waitlisted_at)
                & (Registration.id < registration.id))))
@@ -138,7 +140,7 @@ def breakout_places(registration: Registration) -> list[tuple[BreakoutChoice, in
     session's waitlist (None for a seat)."""
     choices = breakouts.choices_of(registration.id)
     return [(choice, breakouts.waitlist_position(choice)
-             if choice.status == CHOICE_WAITLISTED else None)
+             if choice.status == ChoiceStatus.WAITLISTED else None)
             for slot, _sessions in breakouts.sessions_by_slot(registration.event)
             if (choice := choices.get(slot.id)) is not None]
 

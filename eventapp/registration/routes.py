@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.sessions import start_session
-from ..breakouts.models import CHOICE_WAITLISTED
+from ..breakouts.models import ChoiceStatus
 from ..breakouts.services import (
     choices_of,
     room_links_for,
@@ -18,7 +18,7 @@ from ..events.services import RegistrationClosed, ensure_registration_open, get_
 from ..extensions import limiter
 from . import bp
 from .forms import CancelForm, ChooseBreakoutForm, LeaveBreakoutForm, registration_form_for
-from .models import STATUS_CONFIRMED, STATUS_WAITLISTED
+from .models import RegistrationStatus
 from .places import place_on_waitlist, public_free_places
 from .services import (
     cancel,
@@ -78,7 +78,7 @@ def confirm(token: str):
     start_session(registration.user)
     if not result.created:
         flash(_("You are registered already."), "info")
-    elif registration.status == STATUS_CONFIRMED:
+    elif registration.status == RegistrationStatus.CONFIRMED:
         flash(_("Your registration is confirmed."), "success")
     else:
         flash(_("Your registration is confirmed. The event is full, so you are on the "
@@ -110,9 +110,9 @@ def _render_my_registration(event, registration, status: int = 200, submitted=No
     cancel_form = submitted if isinstance(submitted, CancelForm) else CancelForm()
     choices = choices_of(registration.id)
     positions = {slot_id: waitlist_position(choice) for slot_id, choice in choices.items()
-                 if choice.status == CHOICE_WAITLISTED}
+                 if choice.status == ChoiceStatus.WAITLISTED}
     in_line = place_on_waitlist(registration) \
-        if registration.status == STATUS_WAITLISTED else None
+        if registration.status == RegistrationStatus.WAITLISTED else None
     return render_template("registration/me.html", event=event, registration=registration,
                            slots=sessions_by_slot(event), choices=choices, positions=positions,
                            place_on_waitlist=in_line, rooms=room_links_for(registration.id),

@@ -30,21 +30,12 @@ from ..breakouts import services as breakouts
 from ..breakouts.models import BreakoutSession
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
-from ..events.models import FORMAT_HYBRID, FORMAT_ONLINE, Event
-from ..events.models import STATUS_PUBLISHED as STATUS_PUBLISHED_EVENT
+from ..events.models import Event, EventFormat, EventStatus
 from ..events.services import RegistrationClosed, ensure_registration_open
 from ..extensions import db
 from ..mailing.send import ensure_deliverable
 from . import mails, places
-from .models import (
-    ATTENDANCE_IN_PERSON,
-    ATTENDANCE_ONLINE,
-    STATUS_CANCELLED,
-    STATUS_CONFIRMED,
-    STATUS_WAITLISTED,
-    Registration,
-    RegistrationRequest,
-)
+from .models import Attendance, Registration, RegistrationRequest, RegistrationStatus
 from .signals import place_taken
 
 log = logging.getLogger(__name__)
@@ -186,7 +177,7 @@ def register_invited(event: Event, *, email: str, name: str, organisation: str, 
     event is by invitation only; joins the caller's transaction. Someone registered already
     keeps their place and gets the category.
     """
-    if event.status != STATUS_PUBLISHED_EVENT or utcnow() >= event.ends_at:
+    if event.status != EventStatus.PUBLISHED or utcnow() >= event.ends_at:
         raise RegistrationClosed()
     attendance_mode = _attendance_mode(event, attendance_mode)
     with write_transaction():
@@ -204,11 +195,11 @@ def register_invited(event: Event, *, email: str, name: str, organisation: str, 
 
 
 def _attendance_mode(event: Event, requested: str | None) -> str:
-    if event.format == FORMAT_HYBRID:
-        if requested not in (ATTENDANCE_IN_PERSON, ATTENDANCE_ONLINE):
+    if event.format == EventFormat.HYBRID:
+        if requested not in (Attendance.IN_PERSON, Attendance.ONLINE):
             raise InvalidInput(_l("Please choose whether you attend in person or online."))
         return requested
-    return ATTENDANCE_ONLINE if event.format == FORMAT_ONLINE else ATTENDANCE_IN_PERSON
+    return Attendance.ONLINE if event.format == EventFormat.ONLINE else Attendance.IN_PERSON
 
 
 def _chosen_sessions(event: Event, session_ids) -> list[BreakoutSession]:
@@ -231,7 +222,7 @@ def _register_user(event: Event, user: User, attendance_mode: str, public_listin
     """Register the user (new, or again after cancelling) unless they are registered."""
     registration = db.session.scalar(select(Registration).where(
         Registration.event_id == event.id, Registration.user_id == user.id))
-    if registration is not None and registration.status != STATUS_CANCELLED:
+    if registration is not None and registration.status != RegistrationStatus.CANCELLED:
         return RegistrationResult(registration, created=False)
     if registration is None:
         registration = Registration(event_id=event.id, user_id=user.id)
@@ -245,14 +236,14 @@ def _register_user(event: Event, user: User, attendance_mode: str, public_listin
     took, reserved = places.take_place(event.id, category)
     registration.reserved_place = reserved
     if took:
-        registration.status, registration.waitlisted_at = STATUS_CONFIRMED, None
+        registration.status, registration.waitlisted_at = RegistrationStatus.CONFIRMED, None
         place_taken.send(event.id)
     elif waitlist:
-        registration.status, registration.waitlisted_at = STATUS_WAITLISTED, utcnow()
+        registration.status, registration.waitlisted_at = RegistrationStatus.WAITLISTED, utcnow()
     else:
         raise EventFull()
     db.session.flush()
-    if registration.status == STATUS_CONFIRMED:  # breakouts come with a confirmed place
+    if registration.status == RegistrationStatus.CONFIRMED:  # breakouts come with a confirmed place
         for session in sessions:
             breakouts.choose(registration.id, session)
     return RegistrationResult(registration, created=True)
@@ -273,14 +264,15 @@ def fill_free_places(event: Event) -> list[Registration]:
 
 def cancel(registration: Registration) -> None:
     """Cancel a registration: free its place and every breakout seat; promote who waits."""
-    if registration.status == STATUS_CANCELLED:
+    if registration.status == RegistrationStatus.CANCELLED:
         return
     _ensure_not_over(registration.event)
     with write_transaction():
         # Conditional UPDATEs, not the status read above (stale under a double click on
         # PostgreSQL): only one of two cancellations at once frees the place.
-        was_confirmed = _mark_cancelled(registration.id, STATUS_CONFIRMED)
-        if not was_confirmed and not _mark_cancelled(registration.id, STATUS_WAITLISTED):
+        was_confirmed = _mark_cancelled(registration.id, RegistrationStatus.CONFIRMED)
+        if not was_confirmed \
+                and not _mark_cancelled(registration.id, RegistrationStatus.WAITLISTED):
             return  # cancelled meanwhile
         breakouts.release_all(registration.id)
         promoted = []
@@ -298,7 +290,7 @@ def _mark_cancelled(registration_id: int, previous_status: str) -> bool:
     result = db.session.execute(
         update(Registration)
         .where(Registration.id == registration_id, Registration.status == previous_status)
-        .values(status=STATUS_CANCELLED, cancelled_at=utcnow(), waitlisted_at=None,
+        .values(status=RegistrationStatus.CANCELLED, cancelled_at=utcnow(), waitlisted_at=None,
                 reserved_place=False)
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
@@ -310,7 +302,7 @@ def _ensure_not_over(event: Event) -> None:
 
 
 def _ensure_can_choose(registration: Registration) -> None:
-    if registration.status != STATUS_CONFIRMED:
+    if registration.status != RegistrationStatus.CONFIRMED:
         raise Conflict(_l("Breakout sessions can be chosen once your place is confirmed."))
     _ensure_not_over(registration.event)
 
@@ -358,7 +350,8 @@ def registrations_of(user: User) -> list[Registration]:
 
 def registrations_for_event(event: Event) -> list[Registration]:
     """Every registration of an event with its user, confirmed first, then waitlist order."""
-    order = {STATUS_CONFIRMED: 0, STATUS_WAITLISTED: 1, STATUS_CANCELLED: 2}
+    order = {RegistrationStatus.CONFIRMED: 0, RegistrationStatus.WAITLISTED: 1,
+             RegistrationStatus.CANCELLED: 2}
     registrations = db.session.scalars(
         select(Registration).options(joinedload(Registration.user))
         .where(Registration.event_id == event.id).order_by(Registration.id))
@@ -369,7 +362,7 @@ def confirmed_registration(event: Event, registration_id: int) -> Registration |
     """The registration with this id if it belongs to the event and holds a place, else None."""
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id \
-            or registration.status != STATUS_CONFIRMED:
+            or registration.status != RegistrationStatus.CONFIRMED:
         return None
     return registration
 
@@ -379,7 +372,8 @@ def confirmed_registrations(event: Event) -> list[Registration]:
     they got it."""
     return list(db.session.scalars(
         select(Registration).options(joinedload(Registration.user))
-        .where(Registration.event_id == event.id, Registration.status == STATUS_CONFIRMED)
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.CONFIRMED)
         .order_by(func.coalesce(Registration.waitlisted_at, Registration.created_at),
                   Registration.id)))
 

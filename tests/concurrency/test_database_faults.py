@@ -23,7 +23,7 @@ from sqlalchemy import func, select, text
 from eventapp.awards import polls
 from eventapp.awards.models import Ballot, InboxBallot, Participation, Poll
 from eventapp.extensions import db
-from eventapp.mailing.models import MAIL_SENT, OutgoingMail
+from eventapp.mailing.models import MailStatus, OutgoingMail
 from eventapp.mailing.queue import queue_mails
 
 from ..helpers import app_on, run_in_threads, sign_in
@@ -308,7 +308,7 @@ def test_mail_worker_survives_a_dropped_connection_and_goes_on(
         finally:
             holder.release()
         queue_mails(None, event, "message", [user], "Zweite", "message", body="zwei")
-        _wait_for(lambda: _status("Zweite") == MAIL_SENT, timeout=30)
+        _wait_for(lambda: _status("Zweite") == MailStatus.SENT, timeout=30)
         alive = worker.poll() is None
     finally:
         worker.terminate()

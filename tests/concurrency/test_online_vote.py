@@ -15,7 +15,7 @@ import redis
 from sqlalchemy import insert, select, update
 
 from eventapp.auth.models import User
-from eventapp.awards.models import ELIGIBLE_PRESENT, Poll
+from eventapp.awards.models import Eligibility, Poll
 from eventapp.database import utcnow
 from eventapp.events.models import Event
 from eventapp.extensions import db
@@ -119,7 +119,7 @@ def test_900_online_participants_follow_the_stage_and_vote_within_five_minutes(
         present = db.session.scalar(select(Registration.id).where(
             Registration.event_id == event.id, Registration.present_online.is_(False)))
         assert present is None  # all 900 are present online
-        live.open_vote(organiser, event, "Cluster manager of the year", ELIGIBLE_PRESENT)
+        live.open_vote(organiser, event, "Cluster manager of the year", Eligibility.PRESENT)
         votes = _timed(server, vote_when_open,
                        [(cookie, tag) for cookie, (_status, tag) in zip(
                            cookies, stage["results"], strict=True)])

@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from eventapp.auth.services import issue_sign_in_token
-from eventapp.awards.models import ELIGIBLE_PRESENT
+from eventapp.awards.models import Eligibility
 from eventapp.checkin.services import check_in
 from eventapp.database import utcnow, write_transaction
 from eventapp.live import services as live
@@ -62,7 +62,7 @@ def test_two_vote_in_the_hall_one_from_the_stage_and_the_screen_counts_three(
     for phone in phones:
         phone.goto(f"{live_server}/events/{event.slug}/vote")
 
-    live.open_vote(organiser, event, "ClusterERFOLG", ELIGIBLE_PRESENT)
+    live.open_vote(organiser, event, "ClusterERFOLG", Eligibility.PRESENT)
     # The stage follows the show by itself and offers the ballot where the screen has its QR.
     ballot = at_home.get_by_role("link", name="Zum Stimmzettel")
     expect(ballot).to_be_visible(timeout=15_000)
@@ -81,7 +81,7 @@ def test_two_vote_in_the_hall_one_from_the_stage_and_the_screen_counts_three(
 def test_the_stage_page_is_accessible_on_a_phone_and_a_laptop(live_server, new_context,
                                                               organiser, hybrid, screenshot):
     event, _hall, home = hybrid
-    live.open_vote(organiser, event, "ClusterERFOLG", ELIGIBLE_PRESENT)
+    live.open_vote(organiser, event, "ClusterERFOLG", Eligibility.PRESENT)
     for name, viewport in (("phone", PHONE), ("laptop", {"width": 1280, "height": 800})):
         page = _signed_in_phone(new_context, live_server, home)
         page.set_viewport_size(viewport)
