@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("organiser", __name__)
 
-from . import dashboard, past_winners, polls, routes, staff, vote_cards  # noqa: E402,F401
+from . import audit_log, dashboard, past_winners, polls, routes, staff, vote_cards  # noqa: E402,F401

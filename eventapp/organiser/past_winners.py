@@ -12,7 +12,7 @@ from ..networks import services as networks
 from ..networks.access import Capability, may_in_network
 from . import bp
 from .forms import ConfirmForm, PastWinnerForm
-from .routes import _form_page, _values
+from .pages import form_page, form_values
 
 
 def _own_networks() -> list:
@@ -59,10 +59,10 @@ def new_past_winner():
         network = own[0] if len(own) == 1 else next(
             (n for n in own if n.id == form.network.data), own[0])
         hall_of_fame.add_past_winner(
-            current_user, network, **_values(form, *hall_of_fame.PAST_WINNER_FIELDS))
+            current_user, network, **form_values(form, *hall_of_fame.PAST_WINNER_FIELDS))
         return url_for("organiser.past_winners")
 
-    return _form_page("organiser/past_winner_form.html", form, save,
+    return form_page("organiser/past_winner_form.html", form, save,
                       _("The winner is added to the hall of fame."), event=None, winner=None)
 
 
@@ -76,10 +76,10 @@ def edit_past_winner(winner_id: int):
 
     def save():
         hall_of_fame.update_past_winner(
-            current_user, winner, **_values(form, *hall_of_fame.PAST_WINNER_FIELDS))
+            current_user, winner, **form_values(form, *hall_of_fame.PAST_WINNER_FIELDS))
         return url_for("organiser.past_winners")
 
-    return _form_page("organiser/past_winner_form.html", form, save,
+    return form_page("organiser/past_winner_form.html", form, save,
                       _("The winner is saved."), event=None, winner=winner)
 
 

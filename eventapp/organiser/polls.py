@@ -14,7 +14,7 @@ from ..forms import choices, read_upload
 from ..networks.access import Capability
 from . import bp
 from .forms import PersonPhotoForm, PollForm
-from .routes import _event, _form_page, _post_action
+from .pages import event_of, form_page, post_action
 
 
 def _poll_form(event, poll=None, from_request=True) -> PollForm:
@@ -40,9 +40,9 @@ def _save(event, form, poll=None):
 @event_role_required(Capability.ORGANISE)
 def new_poll(slug: str):
     """Set up a poll: an award among finalists or people, or a yes/no question."""
-    event = _event(slug)
+    event = event_of(slug)
     form = _poll_form(event)
-    return _form_page("organiser/poll_form.html", form, lambda: _save(event, form),
+    return form_page("organiser/poll_form.html", form, lambda: _save(event, form),
                       _("The poll is set up. Open it from the live control."),
                       event=event, poll=None)
 
@@ -51,10 +51,10 @@ def new_poll(slug: str):
 @event_role_required(Capability.ORGANISE)
 def edit_poll(slug: str, poll_id: int):
     """Change a draft poll."""
-    event = _event(slug)
+    event = event_of(slug)
     poll = polls.get_draft_poll(event, poll_id)
     form = _poll_form(event, poll)
-    return _form_page("organiser/poll_form.html", form, lambda: _save(event, form, poll),
+    return form_page("organiser/poll_form.html", form, lambda: _save(event, form, poll),
                       _("The poll is saved."), event=event, poll=poll,
                       photo_forms=_photo_forms(poll))
 
@@ -78,7 +78,7 @@ def _photo_forms(poll, submitted=None) -> list:
 @event_role_required(Capability.ORGANISE)
 def person_photo(slug: str, poll_id: int, option_id: int):
     """Upload or remove the photo of one person on a draft people-award's ballot."""
-    event = _event(slug)
+    event = event_of(slug)
     poll = polls.get_draft_poll(event, poll_id)
     form = PersonPhotoForm(prefix=f"person-{option_id}")
     form.person = next((o for o in poll.candidates if o.id == option_id), None)
@@ -102,6 +102,6 @@ def person_photo(slug: str, poll_id: int, option_id: int):
 @event_role_required(Capability.DELETE)
 def delete_poll(slug: str, poll_id: int):
     """Delete a draft poll."""
-    poll = polls.get_poll(_event(slug), poll_id)
-    return _post_action(slug, lambda _form: polls.delete_poll(current_user, poll),
+    poll = polls.get_poll(event_of(slug), poll_id)
+    return post_action(slug, lambda _form: polls.delete_poll(current_user, poll),
                         _("The poll is deleted."))

@@ -1,16 +1,16 @@
 """Organiser pages. Every route says what it needs where it is declared (a capability in the
 event, or a staff account); every change goes through a service that writes the audit log."""
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..audit.services import entries_for_event
 from ..auth.decorators import organiser_required
 from ..awards import finalists as awards
-from ..awards import polls
 from ..breakouts import services as breakouts
-from ..errors import DomainError, NotFound
+from ..errors import NotFound
 from ..events import services as events
 from ..events.access import event_role_required
 from ..events.models import AgendaItem
@@ -21,64 +21,16 @@ from ..privacy import services as privacy
 from ..registration import services as registration
 from . import bp, services
 from .forms import (
-    KIND_LABELS,
     AgendaItemForm,
     BreakoutSessionForm,
-    ConfirmForm,
+    CopyEventForm,
     EventForm,
     FinalistForm,
     NewEventForm,
     StatusForm,
     TeamMemberForm,
 )
-
-
-def _values(form, *names) -> dict:
-    return {name: form[name].data for name in names}
-
-
-def _form_page(template: str, form, save, success: str, **context):
-    """Show an organiser form; a valid POST runs `save`, which returns where to go next.
-
-    A rule that says no (a domain error) shows its message and keeps everything typed.
-    """
-    status = 200
-    if form.validate_on_submit():
-        try:
-            target = save()
-        except DomainError as error:
-            flash(error.message, "danger")
-            status = error.status_code
-        else:
-            flash(success, "success")
-            return redirect(target, 303)
-    elif form.errors:
-        status = 422
-    return render_template(template, form=form, **context), status
-
-
-def _post_action(slug: str, action, success: str, form=None):
-    """Run a button's action (publish, delete...) and go back to the event's overview.
-
-    A refused action shows the overview with its message and the error's status code
-    (422 for bad input, 409 for a conflict), so that it never looks like a success.
-    """
-    form = form or ConfirmForm()
-    if not form.validate_on_submit():
-        flash(_("Please check your input."), "danger")
-        return _event_page(_event(slug), status=422)
-    try:
-        action(form)
-    except DomainError as error:
-        flash(error.message, "danger")
-        return _event_page(_event(slug), status=error.status_code)
-    flash(success, "success")
-    return redirect(url_for("organiser.event", slug=slug), 303)
-
-
-def _event(slug: str):
-    return events.get_event(slug, include_unpublished=True)
-
+from .pages import event_of, event_page, form_page, form_values, post_action
 
 # --- events -------------------------------------------------------------------------------
 
@@ -105,10 +57,11 @@ def new_event():
 
     def save():
         network = own[0] if len(own) == 1 else networks.get_network_by_id(form.network.data)
-        event = events.create_event(current_user, network, **_values(form, *events.EVENT_FIELDS))
+        values = form_values(form, *events.EVENT_FIELDS)
+        event = events.create_event(current_user, network, **values)
         return url_for("organiser.event", slug=event.slug)
 
-    return _form_page(
+    return form_page(
         "organiser/event_form.html", form, save,
         _("The event is created as a draft."), event=None)
 
@@ -118,28 +71,35 @@ def new_event():
 def event(slug: str):
     """One event: status, agenda, breakouts, finalists, polls, counts and the latest audit
     entries."""
-    return _event_page(_event(slug))
+    return event_page(event_of(slug))
 
 
-def _event_page(event, status: int = 200):
-    return render_template(
-        "organiser/event.html", event=event, seats=breakouts.seat_overview(event),
-        finalists=awards.finalists_of(event), polls=polls.polls_of(event),
-        audit=entries_for_event(event.id, limit=20),
-        status_form=StatusForm(formdata=None, status=event.status), confirm_form=ConfirmForm(),
-        kind_labels=KIND_LABELS), status
+@bp.route("/events/<slug>/copy", methods=["GET", "POST"])
+@event_role_required(Capability.ORGANISE)
+def copy_event(slug: str):
+    """A new meeting from this one: agenda, breakouts and settings, no people or votes."""
+    source = event_of(slug)
+    form = CopyEventForm(title=source.title, starts_at=source.starts_at + timedelta(days=364))
+
+    def copy():
+        event = services.copy_meeting(current_user, source, form.title.data, form.slug.data,
+                                      form.starts_at.data)
+        return url_for("organiser.event", slug=event.slug)
+
+    return form_page("organiser/copy.html", form, copy, _("The new meeting is a draft copy."),
+                      event=source)
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 @event_role_required(Capability.ORGANISE)
 def edit_event(slug: str):
     """Change an event's details."""
-    event = _event(slug)
+    event = event_of(slug)
     form = EventForm(obj=event)
-    return _form_page(
+    return form_page(
         "organiser/event_form.html", form,
         lambda: url_for("organiser.event", slug=services.update_event(
-            current_user, event, **_values(form, *events.EVENT_FIELDS)).slug),
+            current_user, event, **form_values(form, *events.EVENT_FIELDS)).slug),
         _("The event is saved."), event=event)
 
 
@@ -147,8 +107,8 @@ def edit_event(slug: str):
 @event_role_required(Capability.ORGANISE)
 def event_status(slug: str):
     """Publish, unpublish or archive an event."""
-    event = _event(slug)
-    return _post_action(slug, lambda form: events.set_event_status(current_user, event,
+    event = event_of(slug)
+    return post_action(slug, lambda form: events.set_event_status(current_user, event,
                                                                    form.status.data),
                         _("The status is changed."), StatusForm())
 
@@ -157,8 +117,8 @@ def event_status(slug: str):
 @event_role_required(Capability.DELETE)
 def anonymise(slug: str):
     """Remove the people from an archived event (counts and results stay)."""
-    event = _event(slug)
-    return _post_action(slug, lambda _form: privacy.anonymise_event(current_user, event),
+    event = event_of(slug)
+    return post_action(slug, lambda _form: privacy.anonymise_event(current_user, event),
                         _("The participants of this event are anonymised."))
 
 
@@ -166,7 +126,7 @@ def anonymise(slug: str):
 
 
 def _save_agenda_item(event, form, item=None):
-    values = _values(form, *events.AGENDA_FIELDS)
+    values = form_values(form, *events.AGENDA_FIELDS)
     if item is None:
         events.add_agenda_item(current_user, event, **values)
     else:
@@ -178,9 +138,9 @@ def _save_agenda_item(event, form, item=None):
 @event_role_required(Capability.ORGANISE)
 def new_agenda_item(slug: str):
     """Add an agenda item."""
-    event = _event(slug)
+    event = event_of(slug)
     form = AgendaItemForm(starts_at=event.starts_at, ends_at=event.starts_at)
-    return _form_page(
+    return form_page(
         "organiser/agenda_form.html", form,
         lambda: _save_agenda_item(event, form),
         _("The agenda item is added."), event=event, item=None)
@@ -190,10 +150,10 @@ def new_agenda_item(slug: str):
 @event_role_required(Capability.ORGANISE)
 def edit_agenda_item(slug: str, item_id: int):
     """Change an agenda item."""
-    event = _event(slug)
+    event = event_of(slug)
     item = events.get_agenda_item(event, item_id)
     form = AgendaItemForm(obj=item)
-    return _form_page(
+    return form_page(
         "organiser/agenda_form.html", form,
         lambda: _save_agenda_item(event, form, item),
         _("The agenda item is saved."), event=event, item=item)
@@ -203,8 +163,8 @@ def edit_agenda_item(slug: str, item_id: int):
 @event_role_required(Capability.DELETE)
 def delete_agenda_item(slug: str, item_id: int):
     """Remove an agenda item."""
-    item = events.get_agenda_item(_event(slug), item_id)
-    return _post_action(slug, lambda _form: events.delete_agenda_item(current_user, item),
+    item = events.get_agenda_item(event_of(slug), item_id)
+    return post_action(slug, lambda _form: events.delete_agenda_item(current_user, item),
                         _("The agenda item is deleted."))
 
 
@@ -222,7 +182,7 @@ def _breakout_form(event, **kwargs) -> BreakoutSessionForm:
 
 def _save_breakout(event, form, session=None):
     slot = events.get_agenda_item(event, form.slot_id.data)
-    values = _values(form, *breakouts.SESSION_FIELDS)
+    values = form_values(form, *breakouts.SESSION_FIELDS)
     if session is None:
         breakouts.add_session(current_user, slot, **values)
     else:
@@ -234,12 +194,12 @@ def _save_breakout(event, form, session=None):
 @event_role_required(Capability.ORGANISE)
 def new_breakout(slug: str):
     """Add a breakout session to a slot of the agenda."""
-    event = _event(slug)
+    event = event_of(slug)
     form = _breakout_form(event)
     if not form.slot_id.choices:
         flash(_("Add an agenda item for the breakout sessions first."), "warning")
         return redirect(url_for("organiser.new_agenda_item", slug=slug))
-    return _form_page("organiser/breakout_form.html", form,
+    return form_page("organiser/breakout_form.html", form,
                       lambda: _save_breakout(event, form),
                       _("The breakout session is added."), event=event, session=None)
 
@@ -248,10 +208,10 @@ def new_breakout(slug: str):
 @event_role_required(Capability.ORGANISE)
 def edit_breakout(slug: str, session_id: int):
     """Change a breakout session (its capacity never below the seats taken)."""
-    event = _event(slug)
+    event = event_of(slug)
     session = breakouts.get_session(event, session_id)
     form = _breakout_form(event, obj=session)
-    return _form_page("organiser/breakout_form.html", form,
+    return form_page("organiser/breakout_form.html", form,
                       lambda: _save_breakout(event, form, session),
                       _("The breakout session is saved."), event=event, session=session)
 
@@ -260,8 +220,8 @@ def edit_breakout(slug: str, session_id: int):
 @event_role_required(Capability.DELETE)
 def delete_breakout(slug: str, session_id: int):
     """Remove a breakout session nobody has chosen."""
-    session = breakouts.get_session(_event(slug), session_id)
-    return _post_action(slug, lambda _form: breakouts.delete_session(current_user, session),
+    session = breakouts.get_session(event_of(slug), session_id)
+    return post_action(slug, lambda _form: breakouts.delete_session(current_user, session),
                         _("The breakout session is deleted."))
 
 
@@ -269,7 +229,7 @@ def delete_breakout(slug: str, session_id: int):
 
 
 def _save_finalist(event, form, finalist=None):
-    values = _values(form, *awards.FINALIST_FIELDS)
+    values = form_values(form, *awards.FINALIST_FIELDS)
     logo = read_upload(form.logo.data)
     if finalist is None:
         awards.add_finalist(current_user, event, logo=logo, **values)
@@ -283,9 +243,9 @@ def _save_finalist(event, form, finalist=None):
 @event_role_required(Capability.ORGANISE)
 def new_finalist(slug: str):
     """Add a finalist with an optional logo."""
-    event = _event(slug)
+    event = event_of(slug)
     form = FinalistForm()
-    return _form_page("organiser/finalist_form.html", form,
+    return form_page("organiser/finalist_form.html", form,
                       lambda: _save_finalist(event, form),
                       _("The finalist is added."), event=event, finalist=None)
 
@@ -294,10 +254,10 @@ def new_finalist(slug: str):
 @event_role_required(Capability.ORGANISE)
 def edit_finalist(slug: str, finalist_id: int):
     """Change a finalist."""
-    event = _event(slug)
+    event = event_of(slug)
     finalist = awards.get_finalist(event, finalist_id)
     form = FinalistForm(obj=finalist)
-    return _form_page("organiser/finalist_form.html", form,
+    return form_page("organiser/finalist_form.html", form,
                       lambda: _save_finalist(event, form, finalist),
                       _("The finalist is saved."), event=event, finalist=finalist)
 
@@ -306,8 +266,8 @@ def edit_finalist(slug: str, finalist_id: int):
 @event_role_required(Capability.DELETE)
 def delete_finalist(slug: str, finalist_id: int):
     """Remove a finalist."""
-    finalist = awards.get_finalist(_event(slug), finalist_id)
-    return _post_action(slug, lambda _form: awards.delete_finalist(current_user, finalist),
+    finalist = awards.get_finalist(event_of(slug), finalist_id)
+    return post_action(slug, lambda _form: awards.delete_finalist(current_user, finalist),
                         _("The finalist is deleted."))
 
 
@@ -315,7 +275,7 @@ def delete_finalist(slug: str, finalist_id: int):
 @event_role_required(Capability.ORGANISE)
 def finalist_team(slug: str, finalist_id: int):
     """A finalist's team: its members may vote, but not for their own finalist."""
-    event = _event(slug)
+    event = event_of(slug)
     finalist = awards.get_finalist(event, finalist_id)
     form = TeamMemberForm()
 
@@ -324,7 +284,7 @@ def finalist_team(slug: str, finalist_id: int):
         awards.set_team_member(current_user, finalist, user, member=True)
         return url_for("organiser.finalist_team", slug=slug, finalist_id=finalist_id)
 
-    return _form_page("organiser/team.html", form, add_member, _("The team member is added."),
+    return form_page("organiser/team.html", form, add_member, _("The team member is added."),
                       event=event, finalist=finalist, members=awards.team_members(finalist))
 
 
@@ -333,12 +293,12 @@ def finalist_team(slug: str, finalist_id: int):
 @event_role_required(Capability.ORGANISE)
 def remove_team_member(slug: str, finalist_id: int, user_id: int):
     """Take someone off a finalist's team."""
-    event = _event(slug)
+    event = event_of(slug)
     finalist = awards.get_finalist(event, finalist_id)
     member = next((u for u in awards.team_members(finalist) if u.id == user_id), None)
     if member is None:
         raise NotFound()
-    return _post_action(slug, lambda _form: awards.set_team_member(
+    return post_action(slug, lambda _form: awards.set_team_member(
         current_user, finalist, member, member=False), _("The team member is removed."))
 
 
@@ -349,7 +309,7 @@ def remove_team_member(slug: str, finalist_id: int, user_id: int):
 @event_role_required(Capability.PARTICIPANTS)
 def registrations(slug: str):
     """Everyone registered, with their breakout choices and the counts per session."""
-    event = _event(slug)
+    event = event_of(slug)
     return render_template(
         "organiser/registrations.html", event=event,
         registrations=registration.registrations_for_event(event),

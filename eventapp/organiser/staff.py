@@ -13,7 +13,7 @@ from ..networks import services as networks
 from ..networks.access import Capability
 from ..networks.forms import InviteForm
 from . import bp
-from .routes import _event
+from .pages import event_of
 
 
 def _page(event, status: int = 200, form=None):
@@ -39,14 +39,14 @@ def _run(event, action, success: str):
 @event_role_required(Capability.MANAGE_PEOPLE)
 def staff(slug: str):
     """Who holds a role in this event, and the form to invite someone."""
-    return _page(_event(slug))
+    return _page(event_of(slug))
 
 
 @bp.route("/events/<slug>/staff", methods=["POST"])
 @event_role_required(Capability.MANAGE_PEOPLE)
 def invite_staff(slug: str):
     """Invite someone to a role in this event."""
-    event = _event(slug)
+    event = event_of(slug)
     form = InviteForm.for_event()
     if not form.validate_on_submit():
         return _page(event, 422, form)
@@ -65,7 +65,7 @@ def invite_staff(slug: str):
 @event_role_required(Capability.MANAGE_PEOPLE)
 def revoke_staff(slug: str, user_id: int):
     """Take away someone's role in this event."""
-    event = _event(slug)
+    event = event_of(slug)
     user = get_user(user_id)
     if user is None:
         raise NotFound()
@@ -78,7 +78,7 @@ def revoke_staff(slug: str, user_id: int):
 @event_role_required(Capability.MANAGE_PEOPLE)
 def withdraw_staff_invitation(slug: str, invitation_id: int):
     """Withdraw an invitation to this event that has not been accepted."""
-    event = _event(slug)
+    event = event_of(slug)
     network = networks.get_network_by_id(event.network_id)
     return _run(event, lambda: roles.withdraw_invitation(current_user, network, invitation_id,
                                                             event=event),
