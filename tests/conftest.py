@@ -19,15 +19,25 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from eventapp import create_app
+from eventapp.auth.models import User
 from eventapp.auth.services import create_organiser
 from eventapp.awards import finalists as awards
 from eventapp.breakouts import services as breakouts
 from eventapp.events import services as events
 from eventapp.events.models import EventStatus
 from eventapp.extensions import db
+from eventapp.networks import roles
+from eventapp.networks import services as networks
 from eventapp.registration import services as registration
 
-from .helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, free_port, sign_in, soon
+from .helpers import (
+    ORGANISER_EMAIL,
+    ORGANISER_PASSWORD,
+    STAFF_PASSWORD,
+    free_port,
+    sign_in,
+    soon,
+)
 
 # Every page carries the token in the language switch of the header.
 CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -247,6 +257,34 @@ def register(app):
 
     return factory
 
+
+
+def _staff(email: str, name: str) -> User:
+    """A password account without any role yet (as after accepting an invitation)."""
+    return create_organiser(email, STAFF_PASSWORD, name, platform_admin=False)
+
+
+@pytest.fixture
+def two_networks(organiser, create_event):
+    """Our network with an event, a foreign network with an event, and people in each role."""
+    ours = networks.default_network()
+    foreign = networks.create_network(organiser, slug="fremd", name="Fremdes Netzwerk",
+                                      short_name="", colour="#5a2d82")
+    event = create_event(finalists=2)
+    foreign_event = events.create_event(organiser, foreign, **{
+        name: getattr(event, name) for name in events.EVENT_FIELDS} | {"slug": "fremd-1"})
+    people = {}
+    for role, network in (("manager", ours), ("organiser", ours), ("manager", foreign)):
+        key = ("foreign_" if network is foreign else "") + role
+        people[key] = _staff(f"{key}@example.org", key)
+        roles.give_network_role(None, network, people[key], role)
+    for role in ("co_organiser", "checkin", "presenter", "jury"):
+        people[role] = _staff(f"{role}@example.org", role)
+        roles.give_event_role(None, event, people[role], role)
+    people["foreign_co_organiser"] = _staff("foreign_co@example.org", "foreign co")
+    roles.give_event_role(None, foreign_event, people["foreign_co_organiser"], "co_organiser")
+    return {"ours": ours, "foreign": foreign, "event": event, "foreign_event": foreign_event,
+            "people": people}
 
 
 class AuthActions:

@@ -21,6 +21,7 @@ from eventapp.extensions import db
 
 ORGANISER_EMAIL = "orga@example.org"
 ORGANISER_PASSWORD = "a-long-organiser-password"
+STAFF_PASSWORD = "ein-langes-passwort"  # of the accounts that hold a role (two_networks)
 CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/register/confirm/[\w-]+)")
 
 

@@ -1,7 +1,7 @@
 """The audit log's action keys in words of the reader's language (organiser/audit.html).
 
 A key is "<kind>.<what happened>" as the features record it; a key missing here shows as it
-is. tests/test_organiser_dashboard.py finds every key the code records and asks for its label.
+is. tests/organiser/test_dashboard.py finds every key the code records and asks for its label.
 """
 
 from flask_babel import lazy_gettext as _l

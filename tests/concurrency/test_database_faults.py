@@ -39,7 +39,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
 def postgres(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("drops connections and holds row locks on PostgreSQL (TEST_DATABASE_URL); "
-                    "on SQLite a connection is a file handle, and tests/test_faults.py covers "
+                    "on SQLite a connection is a file handle, and tests/app/test_faults.py covers "
                     "its busy timeout")
     return app.config["SQLALCHEMY_DATABASE_URI"]
 

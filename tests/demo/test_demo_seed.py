@@ -1,0 +1,253 @@
+"""`flask seed demo`: the go-cluster annual meeting of 20 October 2022 (docs/design.md,
+reference scenario), built once, without mail, on the next 20 October or on a given day."""
+
+import os
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from eventapp.audit.models import AuditLog
+from eventapp.auth.models import User
+from eventapp.auth.services import find_user_by_email
+from eventapp.awards.models import Finalist, PastWinner, PollStatus
+from eventapp.awards.polls import polls_of
+from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
+from eventapp.events.models import Event
+from eventapp.events.services import get_event
+from eventapp.extensions import db
+from eventapp.invitations.services import guests_of, reserved_places
+from eventapp.mailing.models import OutgoingMail
+from eventapp.networks.access import may
+from eventapp.registration.models import Registration
+
+from ..helpers import count_rows
+
+SLUG = "clustertreffen-2022"
+BERLIN = ZoneInfo("Europe/Berlin")
+BREAKOUTS = ["Weiterbildung etablieren und Fachkräfte sichern",
+             "Wertschöpfungsketten neu denken und nachhaltig Wirtschaften",
+             "Neue Geschäfts- und Erlösmodelle entwickeln"]
+NIRO = "Netzwerk Industrie RuhrOst e. V. (NIRO)"
+
+
+
+def _snapshot() -> dict:
+    """How many rows every table holds."""
+    with db.engine.connect() as connection:
+        return {table.name: connection.scalar(select(func.count()).select_from(table))
+                for table in db.metadata.sorted_tables}
+
+
+def _event() -> Event:
+    db.session.expire_all()
+    return db.session.scalar(select(Event).where(Event.slug == SLUG))
+
+
+@pytest.fixture
+def seeded(runner, mailbox):
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    assert f"Created demo event {SLUG}" in result.output
+    return _event()
+
+
+def test_the_meeting_is_published_with_its_facts(seeded):
+    event = seeded
+    assert event.status == "published" and event.format == "online"
+    assert event.title == "Jahrestreffen des Programms go-cluster 2022"
+    assert event.motto == "Transformation der Industrie"
+    assert count_rows(Event) == 2  # and the member network's conference
+    assert event.network.slug == "go-cluster"
+
+
+def test_the_agenda_of_2022_with_its_speakers(seeded):
+    items = seeded.agenda_items
+    assert [item.kind for item in items] == [
+        "opening", "talk", "breakouts", "talk", "pitches", "vote", "award", "closing"]
+    speakers = {item.speaker: item.affiliation for item in items if item.speaker}
+    assert "BMWK" in speakers["Dr. Ole Janssen"]
+    assert speakers["Dr. Friedrich Dornbusch"].startswith("Fraunhofer")
+    assert speakers["Dr. Friedrich Dornbusch"].endswith(" IMW")
+    assert "CDI" in speakers["Andreas Findeisen"]
+    opening, impulse = items[0], items[1]
+    assert opening.speaker == "Dr. Ole Janssen" and impulse.speaker == "Dr. Friedrich Dornbusch"
+    assert items[3].speaker == "Andreas Findeisen"
+    assert "Jonglage" in items[-1].title
+    assert all(a.ends_at <= b.starts_at for a, b in zip(items, items[1:], strict=False))
+
+
+def test_three_parallel_breakouts_in_the_breakout_slot(seeded):
+    slot = next(item for item in seeded.agenda_items if item.kind == "breakouts")
+    sessions = list(db.session.scalars(select(BreakoutSession).order_by(BreakoutSession.id)))
+    assert [s.title for s in sessions] == BREAKOUTS
+    assert {s.slot_id for s in sessions} == {slot.id}
+
+
+def test_three_finalists_with_niro_and_logos(seeded, client):
+    finalists = list(db.session.scalars(select(Finalist).order_by(Finalist.pitch_order)))
+    assert len(finalists) == 3
+    assert [f.pitch_order for f in finalists] == [1, 2, 3]
+    niro = next(f for f in finalists if f.organisation == NIRO)
+    assert niro.project_title == "Nachhaltigkeit ins Netzwerk bringen"
+    assert "NaLiMa" in niro.summary
+    assert all(f.pitch_seconds == 180 and f.has_logo for f in finalists)
+    logo = client.get(f"/finalists/{niro.id}/logo.png")
+    assert logo.status_code == 200 and logo.data.startswith(b"\x89PNG")
+
+
+def test_sixty_registrations_with_breakout_choices(seeded):
+    registrations = list(db.session.scalars(select(Registration)))
+    assert len(registrations) == 60 == seeded.registered_count
+    assert {r.status for r in registrations} == {"confirmed"}
+    assert all(r.consent_at is not None for r in registrations)
+    choices = list(db.session.scalars(select(BreakoutChoice)))
+    assert len(choices) == 60
+    assert {c.registration_id for c in choices} == {r.id for r in registrations}
+    assert {c.status for c in choices} == {"seated"}
+    sessions = list(db.session.scalars(select(BreakoutSession)))
+    assert sum(s.seats_taken for s in sessions) == 60
+    assert all(0 < s.seats_taken <= s.capacity for s in sessions)
+    assert len({u.email for u in db.session.scalars(select(User))}) == count_rows(User)
+
+
+def test_no_mail_is_sent_to_the_made_up_people(seeded, runner, mailbox, tmp_path):
+    assert count_rows(OutgoingMail) == 0  # none queued, so the worker sends none later
+    runner.invoke(args=["mail", "deliver"])
+    assert mailbox == []
+    outbox = tmp_path / "outbox"
+    assert not outbox.exists() or os.listdir(outbox) == []
+
+
+def test_the_demo_organiser_can_sign_in(seeded, client, auth):
+    response = auth.login_organiser("organiser@example.org", "clusterdemo2022")
+    assert response.status_code in (302, 303)
+    assert client.get(f"/organiser/events/{SLUG}/").status_code == 200
+
+
+def test_the_public_page_shows_the_meeting(seeded, client):
+    page = client.get(f"/events/{SLUG}/").get_data(as_text=True)
+    assert "Dr. Ole Janssen" in page and "Andreas Findeisen" in page
+    assert BREAKOUTS[0] in page and NIRO in page
+
+
+def test_it_is_dated_on_the_next_20_october_at_10_in_berlin(seeded):
+    start = seeded.starts_at.astimezone(BERLIN)
+    today = date.today()
+    assert (start.month, start.day, start.hour, start.minute) == (10, 20, 10, 0)
+    assert start.year in (today.year, today.year + 1)
+    assert start.date() >= today
+    assert seeded.year == start.year
+    assert seeded.ends_at.astimezone(BERLIN).strftime("%H:%M") == "13:10"
+
+
+def test_running_it_twice_changes_nothing(runner, seeded, mailbox):
+    before = _snapshot()
+    audit_before = list(db.session.scalars(select(AuditLog.id)))
+
+    again = runner.invoke(args=["seed", "demo"])
+
+    assert again.exit_code == 0, again.output
+    assert "Already there" in again.output
+    assert _snapshot() == before
+    assert list(db.session.scalars(select(AuditLog.id))) == audit_before
+    assert _event().starts_at == seeded.starts_at
+    assert mailbox == []
+
+
+def test_a_second_run_with_another_date_keeps_the_first(runner, seeded):
+    start = seeded.starts_at
+    again = runner.invoke(args=["seed", "demo", "--date", "2022-10-20"])
+    assert again.exit_code == 0 and "Already there" in again.output
+    assert _event().starts_at == start
+
+
+def test_on_its_historic_day(runner, mailbox):
+    result = runner.invoke(args=["seed", "demo", "--date", "2022-10-20"])
+
+    assert result.exit_code == 0, result.output
+    event = _event()
+    assert event.year == 2022
+    assert event.starts_at == datetime(2022, 10, 20, 8, 0, tzinfo=UTC)  # 10:00 CEST
+    assert event.ends_at == datetime(2022, 10, 20, 11, 10, tzinfo=UTC)
+    assert {item.starts_at.astimezone(BERLIN).date() for item in event.agenda_items} == {
+        date(2022, 10, 20)}
+    assert "2022-10-20 08:00" in result.output
+    # The meeting is over, yet its 60 participants are there (added outside the window).
+    assert count_rows(Registration) == 60 and mailbox == []
+
+
+def test_fewer_participants_on_request(runner):
+    result = runner.invoke(args=["seed", "demo", "--participants", "5"])
+    assert result.exit_code == 0, result.output
+    assert count_rows(Registration) == 5 and count_rows(BreakoutChoice) == 5
+
+
+def test_a_bad_date_is_refused(runner):
+    result = runner.invoke(args=["seed", "demo", "--date", "20.10.2022"])
+    assert result.exit_code == 2
+    assert "--date" in result.output
+    assert count_rows(Event) == 0
+
+
+def test_voted_runs_the_award_vote_once(runner, client, mailbox):
+    first = runner.invoke(args=["seed", "demo", "--voted", "--participants", "10"])
+    assert first.exit_code == 0, first.output
+    assert "award vote is over" in first.output
+    snapshot = _snapshot()
+
+    again = runner.invoke(args=["seed", "demo", "--voted"])
+
+    assert again.exit_code == 0, again.output
+    assert "award vote is over" not in again.output
+    assert _snapshot() == snapshot
+    results = client.get(f"/events/{SLUG}/results").get_data(as_text=True)
+    assert NIRO in results
+    assert mailbox == []
+    # The award is over; the audience question and the award among people (each with a
+    # photo) wait for a newcomer to open them.
+    award, question, people = polls_of(_event())
+    assert [(poll.kind, poll.status) for poll in (award, question, people)] == [
+        ("finalists", PollStatus.REVEALED), ("question", "draft"), ("people", "draft")]
+    assert len(people.candidates) == 3 and all(o.has_photo for o in people.candidates)
+    hall = client.get("/hall-of-fame").get_data(as_text=True)
+    assert hall.index(NIRO) < hall.index("Beispielcluster C (example)")  # newest first
+
+
+def test_the_example_past_winner_is_marked_as_an_example(seeded):
+    (winner,) = db.session.scalars(select(PastWinner)).all()
+    assert "(example)" in winner.organisation and "(example)" in winner.award
+
+
+def test_the_demo_has_vote_cards_to_try(runner, client):
+    from eventapp.awards.cards import card_counts, cards_of, code_of
+    from eventapp.live import services as live
+
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    event = get_event("clustertreffen-2022")
+    assert card_counts(event) == {"printed": 16, "voided": 0}
+    # A newcomer opens the audience question and votes with a printed card.
+    organiser = find_user_by_email("organiser@example.org")
+    question = next(p for p in polls_of(event) if p.kind == "question")
+    live.open_vote(organiser, event, poll_id=question.id)
+    client.get(f"/c/{code_of(cards_of(event)[0])}")
+    voted = client.post(f"/events/{event.slug}/vote",
+                        data={"finalist": question.candidates[0].id, "confirmed": "1"})
+    assert voted.status_code == 200 and 'id="receipt"' in voted.get_data(as_text=True)
+
+
+def test_two_networks_each_with_its_meeting_and_people_in_roles(seeded, client):
+    conference = get_event("niro-netzwerkkonferenz")
+    assert conference.network.slug == "niro" and conference.network.colour != "#0b5d7a"
+    assert "theme.css" in client.get("/events/niro-netzwerkkonferenz/").get_data(as_text=True)
+    checkin = find_user_by_email("checkin@example.org")
+    assert may(checkin, seeded, "checkin") and not may(checkin, seeded, "live")
+    assert not may(checkin, conference, "checkin")
+    assert may(find_user_by_email("presenter@example.org"), seeded, "live")
+    page = client.get("/networks/go-cluster/").get_data(as_text=True)
+    assert seeded.title in page and conference.title not in page
+    guests = guests_of(conference)
+    assert len(guests) == 6 and {g.category for g in guests} >= {"vip", "press", "member"}
+    assert {category: r.places for category, r in reserved_places(conference).items()} == {
+        "vip": 5, "press": 5}
