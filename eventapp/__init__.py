@@ -267,9 +267,8 @@ def _register_template_helpers(app: Flask) -> None:
         if value else "")
 
     app.jinja_env.filters["number"] = format_decimal
-    from .awards.polls import (
-        entry_label,  # a stored result's entry: a yes/no in the reader's language
-    )
+    # A stored result's entry: a yes/no in the reader's language.
+    from .awards.results import entry_label
 
     app.jinja_env.filters["entry_label"] = entry_label
 

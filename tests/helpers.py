@@ -157,8 +157,13 @@ def field_error(page: str, field: str) -> str:
 
 def reloaded(instance):
     """The row as the database holds it now."""
-    db.session.expire_all()
-    return db.session.get(type(instance), instance.id)
+    return row(type(instance), instance.id)
+
+
+def row(model, id_):
+    """The row with this id as the database holds it now, as committed by any connection."""
+    db.session.rollback()  # end the test's own read transaction to see the others' commits
+    return db.session.get(model, id_)
 
 
 def stored_utc(table: str, column: str, row_id: int) -> datetime:

@@ -1,4 +1,4 @@
-"""Polls: set up, open, close, run-off, announce, reveal; the results once they are public.
+"""Polls: set up, open, close, run-off, announce, reveal (the public results: results.py).
 
 A poll goes draft → open → closed → announced → revealed. Closing is
 `UPDATE polls SET status = 'closed' WHERE status = 'open'`, which waits for the votes in
@@ -10,7 +10,6 @@ it settled), so that no page, mail or phone spoils the ceremony.
 """
 
 from dataclasses import asdict, dataclass
-from functools import cached_property
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -25,7 +24,6 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import Event, EventStatus
 from ..events.services import EventNotFound
 from ..extensions import db
-from ..images import reencode_image
 from ..registration.models import Registration, RegistrationStatus
 from ..registration.services import registered_user
 from ..registration.signals import place_taken
@@ -39,19 +37,9 @@ from .models import (
     PollOption,
     PollStatus,
     ResultSnapshot,
-    answer_label,
 )
-from .tally import receipts_of, tally, tied_at_top
-
-
-class NoPublicResult(NotFound):
-    default_message = _l("The result has not been published yet.")
-
-
-class ResultNotPublic(Conflict):
-    default_message = _l("The result is not public yet: reveal the winner on the big screen "
-                         "or publish the result without a show.")
-
+from .photos import NO_PHOTO, photos_of
+from .tally import tally, tied_at_top
 
 # Built once (the ballot page reads it on every request): see eligibility.py. The poll the
 # live control put on the screen last; before any was, the newest one.
@@ -114,45 +102,6 @@ def ballot_of(slug: str) -> tuple[Event, Poll | None]:
     if cached is None:
         raise EventNotFound()
     return cached
-
-
-def snapshot_of(poll: Poll) -> ResultSnapshot | None:
-    """The announced result of the poll, if it was announced."""
-    return db.session.get(ResultSnapshot, poll.id)
-
-
-def revealed_polls(event: Event) -> list[Poll]:
-    """The event's polls whose result is public, the decisive one (a run-off) first."""
-    return [poll for poll in reversed(polls_of(event)) if poll.status == PollStatus.REVEALED]
-
-
-@dataclass(frozen=True)
-class PublicResult:
-    poll: Poll
-    snapshot: ResultSnapshot
-    receipts: list[tuple[str, int]]  # (receipt, option id): the public recount
-
-    @cached_property
-    def names(self) -> dict[int, str]:
-        return {entry["option_id"]: entry_label(entry) for entry in self.snapshot.ranking}
-
-
-def entry_label(entry) -> str:
-    """The main line of a result's entry (a stored dict or a Standing), an answer in the
-    reader's language."""
-    if isinstance(entry, dict):
-        answer, main = entry.get("answer"), entry["organisation"]
-    else:
-        answer, main = entry.answer, entry.organisation
-    return str(answer_label(answer)) if answer else main
-
-
-def public_results(event: Event) -> list[PublicResult]:
-    """The event's public results with their receipts, the decisive one first; else 404."""
-    revealed = revealed_polls(event)
-    if not revealed:
-        raise NoPublicResult()
-    return [PublicResult(poll, snapshot_of(poll), receipts_of(poll)) for poll in revealed]
 
 
 # --- organiser actions --------------------------------------------------------------------
@@ -298,7 +247,7 @@ def _set_options(poll: Poll, finalist_ids: list[int] | None,
         rows = [{"answer": answer} for answer in tuple(Answer)]
     elif poll.kind == PollKind.PEOPLE:
         # A person who stays on the ballot keeps their photo (found by name).
-        photos = {option.name: photo for option, photo in _photos_of(poll).items()}
+        photos = {option.name: photo for option, photo in photos_of(poll).items()}
         rows = [{"name": p.name.strip(), "role": p.role.strip(), "user_id": p.user_id,
                  **photos.get(p.name.strip(), {})} for p in people or []]
     else:
@@ -310,61 +259,10 @@ def _write_options(poll: Poll, rows: list[dict]) -> None:
     db.session.execute(PollOption.__table__.delete().where(PollOption.poll_id == poll.id))
     if rows:
         db.session.execute(insert(PollOption), [
-            {"name": "", "role": "", **_NO_PHOTO, **row, "poll_id": poll.id,
+            {"name": "", "role": "", **NO_PHOTO, **row, "poll_id": poll.id,
              "position": position}
             for position, row in enumerate(rows, start=1)])
     db.session.expire(poll, ["candidates"])
-
-
-_NO_PHOTO = {"photo_png": None, "photo_version": 0, "has_photo": False}
-
-
-def _photos_of(poll: Poll) -> dict[PollOption, dict]:
-    """The photos of the poll's options that have one, as option rows carry them."""
-    rows = db.session.execute(
-        select(PollOption.id, PollOption.photo_png, PollOption.photo_version)
-        .where(PollOption.poll_id == poll.id, PollOption.has_photo)).all()
-    by_id = {o.id: o for o in poll.candidates}
-    return {by_id[row.id]: {"photo_png": row.photo_png, "photo_version": row.photo_version,
-                            "has_photo": True} for row in rows if row.id in by_id}
-
-
-def set_photo(actor, poll: Poll, option_id: int, photo: bytes | None,
-              remove: bool = False) -> None:
-    """Give a person of a draft people-award a photo (checked and re-encoded), or take it
-    away; a new photo gets a new address, so no browser shows the old one."""
-    if poll.status != PollStatus.DRAFT or poll.is_runoff:
-        raise Conflict(_l("Only a draft poll can be changed."))
-    option = next((o for o in poll.candidates if o.id == option_id), None)
-    if option is None or poll.kind != PollKind.PEOPLE:
-        raise NotFound()
-    if photo:
-        values = {"photo_png": reencode_image(photo, current_app.config["LOGO_MAX_BYTES"],
-                                              "photo"),
-                  "photo_version": option.photo_version + 1, "has_photo": True}
-    elif remove:
-        values = {"photo_png": None, "has_photo": False}
-    else:
-        raise InvalidInput(_l("Please choose a photo."))
-    with write_transaction():
-        db.session.execute(update(PollOption).where(PollOption.id == option.id).values(**values)
-                           .execution_options(synchronize_session=False))
-        record(actor, "poll.photo_removed" if remove and not photo else "poll.photo_set",
-               poll.event_id, poll=poll.id, person=option.name)
-    db.session.expire(option)
-
-
-def photo_of(option_id: int) -> tuple[bytes, int, Event, bool]:
-    """A person's photo as PNG bytes, its version, its event, and whether it is public (the
-    event published and the poll no longer a draft); 404 without a photo."""
-    row = db.session.execute(
-        select(PollOption.photo_png, PollOption.photo_version, Poll.status, Poll.event_id)
-        .join(Poll).where(PollOption.id == option_id, PollOption.has_photo)).first()
-    if row is None:
-        raise NotFound()
-    event = db.session.get(Event, row.event_id)
-    public = event.status == EventStatus.PUBLISHED and row.status != PollStatus.DRAFT
-    return row.photo_png, row.photo_version, event, public
 
 
 def _all_finalists(poll: Poll) -> None:
@@ -458,7 +356,7 @@ def start_runoff(actor, poll: Poll) -> Poll:
         db.session.add(runoff)
         db.session.flush()
         tied_ids = {s.option_id for s in tied}
-        photos = _photos_of(poll)
+        photos = photos_of(poll)
         _write_options(runoff, [
             {"finalist_id": o.finalist_id, "name": o.name, "role": o.role,
              "user_id": o.user_id, "answer": o.answer, **photos.get(o, {})}

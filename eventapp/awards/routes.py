@@ -13,7 +13,8 @@ from ..events.services import get_event
 from ..extensions import failed_attempt, limiter, user_or_address
 from ..forms import choices
 from ..networks.access import event_capabilities
-from . import bp, cards, polls, receipts, voting
+from . import bp, cards, photos, polls, receipts, voting
+from . import results as public_results
 from .finalists import logo_of
 from .forms import BallotForm, CardCodeForm, ReceiptLookupForm
 from .hall_of_fame import hall_of_fame as hall_of_fame_entries
@@ -33,7 +34,7 @@ def logo(finalist_id: int):
 def photo(option_id: int):
     """A person's photo on a people-award's ballot; before the poll opens (or its event is
     published), for the event's staff only."""
-    png, version, event, public = polls.photo_of(option_id)
+    png, version, event, public = photos.photo_of(option_id)
     if not public and not event_capabilities(current_user, event):
         raise NotFound()
     return _image_response(png, f"photo-{option_id}-{version}", public)
@@ -157,13 +158,13 @@ def results(slug: str):
     """The public result: totals, turnout and every receipt with its choice (404 before)."""
     # An archived meeting keeps its result: the hall of fame links to it for good.
     event = get_event(slug, include_archived=True)
-    results = polls.public_results(event)
+    public = public_results.public_results(event)
     lookup = ReceiptLookupForm(request.args)
     wanted = receipts.normalise_receipt(lookup.receipt.data or "")
     # A receipt belongs to one poll of the meeting: the one whose section shows it.
-    found = [(entry.poll.id, r) for entry in results for r in entry.receipts
+    found = [(entry.poll.id, r) for entry in public for r in entry.receipts
              if r[0] == wanted] if wanted else []
-    return render_template("awards/results.html", event=event, results=results,
+    return render_template("awards/results.html", event=event, results=public,
                            lookup=lookup, searched=bool(lookup.receipt.data), found=found)
 
 

@@ -1,9 +1,8 @@
 """The call for finalists: setting it up, applying, the jury and its scores, the ranking, and
 turning the shortlist into finalists.
 
-Who may judge an event is decided in `may_judge` alone (today a row of `jury_members`; per-event
-roles will take its place). Who may organise is the organiser guard of the routes
-(`auth.decorators.organiser_required`, as for every page under /organiser/).
+Who may judge an event is decided in `may_judge` alone: the event's jury role (networks/roles.py).
+Who may organise the call is declared on its routes (`events.access.event_role_required`).
 """
 
 import logging

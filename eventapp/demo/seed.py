@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw, ImageFont
 
 from ..auth.services import create_organiser, find_user_by_email
-from ..awards import cards, hall_of_fame, polls, voting
+from ..awards import cards, hall_of_fame, photos, polls, voting
 from ..awards import finalists as awards
 from ..awards.models import PollKind, PollStatus
 from ..breakouts import services as breakouts
@@ -161,7 +161,7 @@ def _seed_people_award(organiser, event: Event) -> None:
                               people=people)
     for order, option in enumerate(award.candidates):
         initials = "".join(part[0] for part in option.name.split()[:2])
-        polls.set_photo(organiser, award, option.id, _demo_logo(initials, order + 1))
+        photos.set_photo(organiser, award, option.id, _demo_logo(initials, order + 1))
 
 
 def _network(organiser, values: dict):

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..audit.services import record
-from ..awards import polls
+from ..awards import polls, results
 from ..awards.finalists import get_finalist
 from ..awards.models import Eligibility, Finalist, Poll, PollStatus
 from ..database import utcnow, write_transaction
@@ -98,7 +98,7 @@ def public_state(event: Event) -> dict:
         data["poll"] = {"id": poll.id, "title": poll.title, "status": poll.status,
                         "kind": poll.kind, "votes": poll.votes_cast,
                         "eligible": poll.eligible_count}
-        snapshot = polls.snapshot_of(poll) \
+        snapshot = results.snapshot_of(poll) \
             if poll.status in (PollStatus.ANNOUNCED, PollStatus.REVEALED) else None
         if state.mode == ScreenMode.RESULTS and snapshot is not None:
             # Only the places the screen has revealed, unless the result is public anyway
@@ -129,7 +129,7 @@ def _public_entry(entry: dict, show_counts: bool, images: dict[int, str]) -> dic
     """An entry of the result as the screen gets it: its label in the screen's language, its
     picture, its count only if the poll shows counts (a ranking-only result must not leak
     them in JSON)."""
-    public = {**entry, "label": polls.entry_label(entry), "image": images.get(entry["option_id"])}
+    public = {**entry, "label": results.entry_label(entry), "image": images.get(entry["option_id"])}
     if not show_counts:
         public.pop("votes", None)
     return public
@@ -283,7 +283,7 @@ def reveal_next(actor, event: Event) -> None:
     """
     state = live_state(event)
     poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
-    snapshot = polls.snapshot_of(poll) if poll is not None else None
+    snapshot = results.snapshot_of(poll) if poll is not None else None
     if state.mode != ScreenMode.RESULTS or snapshot is None:
         raise NothingToReveal()
     steps = reveal_steps(snapshot.ranking)

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..awards import polls
+from ..awards import polls, results
 from ..awards.models import PollStatus
 from ..awards.voting import PollNotOpen
 from ..breakouts.models import ChoiceStatus
@@ -61,18 +61,18 @@ def queue_voting_link(actor, event: Event) -> int:
 def queue_result(actor, event: Event) -> int:
     """Mail everyone with a place the result of every public poll, once there is one (never
     before the reveal); a tied poll's result is its run-off's."""
-    revealed = polls.revealed_polls(event)
+    revealed = results.revealed_polls(event)
     if not revealed:
-        raise polls.ResultNotPublic()
+        raise results.ResultNotPublic()
     settled_by_runoff = {poll.parent_id for poll in revealed}
     decided = sorted((poll for poll in revealed if poll.id not in settled_by_runoff),
                      key=lambda poll: poll.parent_id or poll.id)  # in the order set up
-    results = [(poll, [e for e in polls.snapshot_of(poll).ranking if e["rank"] == 1])
+    winners = [(poll, [e for e in results.snapshot_of(poll).ranking if e["rank"] == 1])
                for poll in decided]
     subject = (_l("The result: %(title)s", title=decided[0].title) if len(decided) == 1
                else _l("The results: %(title)s", title=event.title))
     return queue_mails(actor, event, "result", [r.user for r in confirmed_registrations(event)],
-                       subject, "result", results=results,
+                       subject, "result", results=winners,
                        results_url=external_url("awards.results", slug=event.slug))
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..awards import finalists as awards
-from ..awards import polls
+from ..awards import photos, polls
 from ..awards.models import PollKind
 from ..errors import DomainError, InvalidInput
 from ..events.access import event_role_required
@@ -87,7 +87,7 @@ def person_photo(slug: str, poll_id: int, option_id: int):
         if not form.validate_on_submit():
             raise InvalidInput(next(iter(form.errors.values()))[0] if form.errors
                                else _("Please check your input."))
-        polls.set_photo(current_user, poll, option_id, read_upload(form.photo.data),
+        photos.set_photo(current_user, poll, option_id, read_upload(form.photo.data),
                         remove=removing)
     except DomainError as error:
         flash(error.message, "danger")

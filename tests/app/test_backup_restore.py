@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from eventapp.awards import polls, tally, voting
+from eventapp.awards import results, tally, voting
 from eventapp.awards.models import Poll
 from eventapp.extensions import db
 from eventapp.live import services as live
@@ -113,7 +113,7 @@ def _stored(target, poll_id: int):
     with target.app_context():
         poll = db.session.get(Poll, poll_id)
         schema = db.session.scalar(text("SELECT version_num FROM alembic_version"))
-        return tally.receipts_of(poll), polls.snapshot_of(poll).ranking, schema
+        return tally.receipts_of(poll), results.snapshot_of(poll).ranking, schema
 
 
 def test_a_restored_backup_shows_the_same_result_receipts_and_hall_of_fame(

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from eventapp.awards import cards, polls, tally, voting
+from eventapp.awards import cards, photos, polls, results, tally, voting
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
 from eventapp.awards.models import Poll, PollKind, PollStatus
@@ -86,7 +86,7 @@ def test_the_organiser_sets_up_two_polls_and_announces_each_on_its_own(
     auth.login_organiser()
     for action in ("close", "announce"):
         assert _control(client, event.slug, action).status_code == 303
-    assert polls.snapshot_of(award).votes_cast == 3  # the first result stays as announced
+    assert results.snapshot_of(award).votes_cast == 3  # the first result stays as announced
     _reveal_all(client, event.slug, 3)  # abstain (no vote), no, yes
     # Ranking only: neither the screen's JSON nor its page show a count.
     state = client.get(f"/live/{event.slug}/state").get_json()
@@ -96,10 +96,10 @@ def test_the_organiser_sets_up_two_polls_and_announces_each_on_its_own(
     stage = client.get(f"/screen/{event.slug}/stage").get_data(as_text=True)
     assert "Stimmen" not in stage.replace("Stimmen abgegeben", "")
 
-    results = client.get(f"/events/{event.slug}/results").get_data(as_text=True)
-    assert "ClusterERFOLG" in results and "Wieder hybrid?" in results
-    assert "2 Stimmen" in results  # the award shows its counts, the question does not
-    question_part = results[results.index("Wieder hybrid?"):results.index("ClusterERFOLG")]
+    page = client.get(f"/events/{event.slug}/results").get_data(as_text=True)
+    assert "ClusterERFOLG" in page and "Wieder hybrid?" in page
+    assert "2 Stimmen" in page  # the award shows its counts, the question does not
+    question_part = page[page.index("Wieder hybrid?"):page.index("ClusterERFOLG")]
     assert "Stimme" not in question_part.split("<details>")[0]
     # A receipt of the award is found in its section, though the question is newer.
     lookup = client.get(f"/events/{event.slug}/results?receipt={receipts[2]}")
@@ -283,7 +283,7 @@ def test_a_person_loses_their_photo_only_when_the_organiser_removes_it(
     poll = polls.create_poll(organiser, event, "Preis", kind=PollKind.PEOPLE,
                              people=[polls.Person("Anna"), polls.Person("Ben")])
     anna = poll.candidates[0]
-    polls.set_photo(organiser, poll, anna.id, image_bytes())
+    photos.set_photo(organiser, poll, anna.id, image_bytes())
     auth.login_organiser()
     assert _photo(client, event, poll, anna).status_code == 422  # neither photo nor remove
     assert _photo(client, event, poll, anna, remove="y").status_code == 303
@@ -292,7 +292,7 @@ def test_a_person_loses_their_photo_only_when_the_organiser_removes_it(
     # Only people have photos; a question's answers do not.
     question = polls.create_poll(organiser, event, "Frage?", kind=PollKind.QUESTION)
     with pytest.raises(NotFound):
-        polls.set_photo(organiser, question, question.candidates[0].id, image_bytes())
+        photos.set_photo(organiser, question, question.candidates[0].id, image_bytes())
 
 
 def _two_announced_polls(create_event, register, organiser):
@@ -320,8 +320,8 @@ def test_revealing_one_poll_keeps_another_announced_one_unpublished(
 
     assert reloaded(question).status == PollStatus.REVEALED
     assert reloaded(award).status == PollStatus.ANNOUNCED  # its own show is still to come
-    results = client.get(f"/events/{event.slug}/results").get_data(as_text=True)
-    assert "Wieder hybrid?" in results and "ClusterERFOLG" not in results
+    page = client.get(f"/events/{event.slug}/results").get_data(as_text=True)
+    assert "Wieder hybrid?" in page and "ClusterERFOLG" not in page
 
 
 def test_the_live_control_brings_an_earlier_poll_back_to_the_screen(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from eventapp.audit.models import AuditLog
 from eventapp.awards import finalists as awards
-from eventapp.awards import polls, tally, voting
+from eventapp.awards import polls, results, tally, voting
 from eventapp.awards.models import PollStatus
 from eventapp.errors import Forbidden
 from eventapp.extensions import db
@@ -259,8 +259,8 @@ def test_a_runoff_keeps_its_tied_parent_unpublished_until_its_own_reveal(
     live.close_vote(organiser, event)
     runoff = live.start_runoff(organiser, event)
     assert poll.status == PollStatus.ANNOUNCED  # announced as it stands, but not public
-    with pytest.raises(polls.NoPublicResult):
-        polls.public_results(event)
+    with pytest.raises(results.NoPublicResult):
+        results.public_results(event)
 
     live.open_vote(organiser, event, "Stichwahl")
     voting.cast_vote(runoff, voters[0], runoff.candidates[1].id)
@@ -269,4 +269,4 @@ def test_a_runoff_keeps_its_tied_parent_unpublished_until_its_own_reveal(
     for _ in range(2):
         live.reveal_next(organiser, event)
 
-    assert [r.poll.id for r in polls.public_results(event)] == [runoff.id, poll.id]
+    assert [r.poll.id for r in results.public_results(event)] == [runoff.id, poll.id]

@@ -18,7 +18,7 @@ from eventapp.extensions import db
 from eventapp.registration import services as registration
 from eventapp.registration.models import Registration
 
-from ..helpers import run_in_threads, sessions_of
+from ..helpers import reloaded, run_in_threads, sessions_of
 
 
 def _choose(person, session):
@@ -31,11 +31,6 @@ def _leave(person, session) -> list[int]:
         return breakouts.leave_slot(person.id, session.slot_id)
 
 
-def _fresh(session) -> BreakoutSession:
-    db.session.expire_all()
-    return db.session.get(BreakoutSession, session.id)
-
-
 def _status(person, session) -> str | None:
     db.session.expire_all()
     choice = breakouts.choices_of(person.id).get(session.slot_id)
@@ -44,7 +39,7 @@ def _status(person, session) -> str | None:
 
 def _assert_counter_matches_the_seats(session) -> None:
     """The kept counter equals the seated choices and stays within the capacity."""
-    fresh = _fresh(session)
+    fresh = reloaded(session)
     seated = db.session.scalar(select(func.count()).select_from(BreakoutChoice).where(
         BreakoutChoice.session_id == session.id, BreakoutChoice.status == "seated"))
     assert fresh.seats_taken == seated <= fresh.capacity
@@ -74,7 +69,7 @@ def test_seats_never_exceed_the_capacity(small_session, register):
     statuses = [_choose(person, session).status for person in people]
 
     assert statuses == ["seated", "seated", "waitlisted", "waitlisted", "waitlisted"]
-    assert _fresh(session).seats_taken == 2 and _fresh(session).free_seats == 0
+    assert reloaded(session).seats_taken == 2 and reloaded(session).free_seats == 0
     _assert_counter_matches_the_seats(session)
 
 
@@ -85,7 +80,7 @@ def test_the_database_refuses_an_overbooked_counter_whatever_the_code(small_sess
         db.session.execute(update(BreakoutSession).where(BreakoutSession.id == session.id)
                            .values(seats_taken=BreakoutSession.capacity + 1))
 
-    assert _fresh(session).seats_taken == 0
+    assert reloaded(session).seats_taken == 0
 
 
 def test_choosing_the_same_session_again_takes_no_second_seat(small_session, register):
@@ -94,7 +89,7 @@ def test_choosing_the_same_session_again_takes_no_second_seat(small_session, reg
 
     first, again = _choose(person, session), _choose(person, session)
 
-    assert first.id == again.id and _fresh(session).seats_taken == 1
+    assert first.id == again.id and reloaded(session).seats_taken == 1
 
 
 def test_a_participant_holds_at_most_one_seat_per_slot(small_session, register):
@@ -106,7 +101,7 @@ def test_a_participant_holds_at_most_one_seat_per_slot(small_session, register):
     _choose(person, other)
 
     assert list(breakouts.choices_of(person.id)) == [session.slot_id]
-    assert (_fresh(session).seats_taken, _fresh(other).seats_taken) == (0, 1)
+    assert (reloaded(session).seats_taken, reloaded(other).seats_taken) == (0, 1)
 
 
 def test_the_unique_constraint_refuses_a_second_choice_in_a_slot(small_session, register):
@@ -134,7 +129,7 @@ def test_a_seat_holder_keeps_the_seat_when_the_new_session_is_full(create_event,
 
     assert refused.value.status_code == 409
     assert _status(person, free) == "seated"
-    assert (_fresh(full).seats_taken, _fresh(free).seats_taken) == (1, 1)
+    assert (reloaded(full).seats_taken, reloaded(free).seats_taken) == (1, 1)
 
 
 def test_a_waitlisted_participant_may_switch_to_another_waitlist(create_event, register):
@@ -148,7 +143,7 @@ def test_a_waitlisted_participant_may_switch_to_another_waitlist(create_event, r
 
     assert _status(person, second) == "waitlisted"
     assert breakouts.waitlist_position(breakouts.choices_of(person.id)[second.slot_id]) == 1
-    assert _fresh(first).seats_taken == _fresh(second).seats_taken == 1
+    assert reloaded(first).seats_taken == reloaded(second).seats_taken == 1
 
 
 def test_a_session_of_another_event_is_not_found(create_event):
@@ -216,7 +211,7 @@ def test_leaving_a_waitlist_frees_no_seat(small_session, register):
 
     assert all(_status(h, session) == "seated" for h in holders)
     assert _status(second, session) == "waitlisted"
-    assert _fresh(session).seats_taken == 2
+    assert reloaded(session).seats_taken == 2
 
 
 def test_leaving_a_slot_without_a_choice_changes_nothing(small_session, register):
@@ -225,7 +220,7 @@ def test_leaving_a_slot_without_a_choice_changes_nothing(small_session, register
     register(event, session_ids=[session.id])
 
     assert _leave(person, session) == []
-    assert _fresh(session).seats_taken == 1
+    assert reloaded(session).seats_taken == 1
 
 
 # --- cancelling -----------------------------------------------------------------------------
@@ -251,7 +246,7 @@ def test_release_all_gives_back_every_seat_and_waitlist_place(create_event, regi
     assert waiting.id in promoted and _status(waiting, morning) == "seated"
     assert len(promoted) == 2
     for session in (morning, afternoon):
-        assert _fresh(session).seats_taken == 1
+        assert reloaded(session).seats_taken == 1
         _assert_counter_matches_the_seats(session)
 
 
@@ -279,7 +274,7 @@ def test_cancelling_a_waitlisted_registration_releases_its_waitlist_places(small
 
     assert breakouts.choices_of(person.id) == {}
     assert all(_status(h, session) == "seated" for h in holders)
-    assert _fresh(session).seats_taken == 2
+    assert reloaded(session).seats_taken == 2
 
 
 # --- organisers changing sessions -----------------------------------------------------------
@@ -295,7 +290,7 @@ def test_capacity_cannot_be_lowered_below_the_seats_taken(small_session, registe
         _update(organiser, session, capacity=1, title="Umbenannt")
 
     assert refused.value.status_code == 422
-    fresh = _fresh(session)
+    fresh = reloaded(session)
     assert (fresh.capacity, fresh.seats_taken, fresh.title) == (2, 2, "Klein")
 
 
@@ -308,7 +303,7 @@ def test_capacity_may_be_lowered_to_exactly_the_seats_taken(create_event, regist
 
     _update(organiser, session, capacity=2)
 
-    assert (_fresh(session).capacity, _fresh(session).free_seats) == (2, 0)
+    assert (reloaded(session).capacity, reloaded(session).free_seats) == (2, 0)
     assert _choose(register(event), session).status == "waitlisted"
 
 
@@ -322,7 +317,7 @@ def test_a_session_needs_at_least_one_seat(small_session, organiser, capacity):
         breakouts.add_session(organiser, session.slot, title="Leer", description="", host="",
                               capacity=capacity)
 
-    assert _fresh(session).capacity == 2 and len(sessions_of(event)) == 2
+    assert reloaded(session).capacity == 2 and len(sessions_of(event)) == 2
 
 
 def test_more_seats_go_to_the_waitlist_in_order(small_session, register, organiser):
@@ -344,7 +339,7 @@ def test_a_session_with_choices_cannot_be_deleted(small_session, register, organ
         breakouts.delete_session(organiser, session)
 
     assert refused.value.status_code == 409
-    assert _fresh(session) is not None
+    assert reloaded(session) is not None
 
 
 def test_a_session_nobody_chose_can_be_deleted(small_session, register, organiser):
@@ -369,7 +364,7 @@ def test_a_chosen_session_cannot_move_to_another_slot(small_session, register, o
     with pytest.raises(Conflict):
         _update(organiser, session, slot=other_slot, capacity=5)
 
-    fresh = _fresh(session)
+    fresh = reloaded(session)
     assert (fresh.slot_id, fresh.capacity) == (session.slot_id, 2)
 
 
@@ -408,7 +403,7 @@ def test_leaving_and_choosing_at_once_keep_the_counter_true(app, create_event, r
     assert errors == []
     db.session.rollback()  # see what the threads committed
     _assert_counter_matches_the_seats(small)
-    assert _fresh(small).seats_taken == 3
+    assert reloaded(small).seats_taken == 3
     waiting = db.session.scalar(select(func.count()).select_from(BreakoutChoice).where(
         BreakoutChoice.session_id == small_id, BreakoutChoice.status == "waitlisted"))
     assert waiting == 3
@@ -445,4 +440,4 @@ def test_leaving_twice_at_once_gives_back_one_seat(app, create_event, register, 
     db.session.rollback()
     assert (_status(first, small), _status(second, small)) == ("seated", "waitlisted")
     _assert_counter_matches_the_seats(small)
-    assert _fresh(small).seats_taken == 1
+    assert reloaded(small).seats_taken == 1

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -19,7 +19,14 @@ from eventapp.database import utcnow
 from eventapp.extensions import db
 from eventapp.mailing.send import deliver_queued
 
-from ..helpers import assert_audited, assert_valid_html, field_error, image_bytes, reloaded
+from ..helpers import (
+    assert_audited,
+    assert_valid_html,
+    count_rows,
+    field_error,
+    image_bytes,
+    reloaded,
+)
 
 CRITERIA = "Innovation | 2 | 10\nWirkung | 1 | 5"
 APPLICATION = {"organisation": "Netzwerk Industrie RuhrOst e. V. (NIRO)",
@@ -27,11 +34,6 @@ APPLICATION = {"organisation": "Netzwerk Industrie RuhrOst e. V. (NIRO)",
                "summary": "Projekt NaLiMa", "contact_name": "Ingrid Lange",
                "contact_email": "ingrid@niro.example.org", "answer_0": "Seit 2020",
                "consent": "y"}
-
-
-def _count(model) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture
@@ -117,7 +119,7 @@ def test_a_bad_logo_is_refused_and_nothing_is_saved(client, open_call, mailbox, 
 
     assert response.status_code == 422
     assert "PNG oder JPEG" in response.get_data(as_text=True)
-    assert _count(CallApplication) == 0
+    assert count_rows(CallApplication) == 0
     assert mailbox == []
 
 
@@ -127,7 +129,7 @@ def test_a_logo_over_the_size_cap_is_refused(client, app, open_call):
     response = _apply(client, event, logo=(image_bytes(size=(400, 400)) + b"\0" * 2000,
                                            "logo.png"))
     assert response.status_code == 422
-    assert _count(CallApplication) == 0
+    assert count_rows(CallApplication) == 0
 
 
 def test_after_the_deadline_the_call_refuses_with_a_clear_message(client, organiser, open_call,
@@ -144,7 +146,7 @@ def test_after_the_deadline_the_call_refuses_with_a_clear_message(client, organi
     assert "Bewerbungen werden nicht mehr angenommen" in refused.get_data(as_text=True)
     assert page.status_code == 409 and "<form method=\"post\" class=\"form-narrow\"" not in \
         page.get_data(as_text=True)
-    assert _count(CallApplication) == 0 and mailbox == []
+    assert count_rows(CallApplication) == 0 and mailbox == []
     assert "/call\"" not in client.get(f"/events/{event.slug}/").get_data(as_text=True)
 
 
@@ -164,7 +166,7 @@ def test_control_characters_and_missing_fields_are_refused(client, open_call):
     assert response.status_code == 422
     assert "Steuerzeichen" in field_error(page, "organisation")
     assert field_error(page, "contact_email")
-    assert _count(CallApplication) == 0
+    assert count_rows(CallApplication) == 0
 
 
 def test_applying_is_rate_limited_like_registration(app, open_call):
@@ -179,7 +181,7 @@ def test_applying_is_rate_limited_like_registration(app, open_call):
         with limited.app_context():
             db.engine.dispose()
     assert statuses[0] == 422 and 429 not in statuses[:20] and statuses[-1] == 429
-    assert _count(CallApplication) == 0
+    assert count_rows(CallApplication) == 0
 
 
 def test_an_event_without_a_call_has_no_application_page(client, create_event):
@@ -453,7 +455,7 @@ def test_posts_without_csrf_token_are_refused(client, auth, orga, open_call, jur
     auth.login_participant(juror)
     assert base_post(f"/events/{slug}/jury/{application.id}",
                      data={"score_c1": "1", "score_c2": "1"}).status_code == 400
-    assert _count(CallApplication) == 1 and _count(JuryScore) == 0
+    assert count_rows(CallApplication) == 1 and count_rows(JuryScore) == 0
     assert finalists_of(event) == [] and not reloaded(call).scoring_closed
 
 

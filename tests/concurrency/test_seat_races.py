@@ -12,14 +12,9 @@ from eventapp.extensions import db
 from eventapp.registration import services as registration
 from eventapp.registration.models import Registration, RegistrationRequest
 
-from ..helpers import run_in_threads, sessions_of
+from ..helpers import row, run_in_threads, sessions_of
 
 pytestmark = pytest.mark.concurrency
-
-
-def _fresh(model, id_):
-    db.session.rollback()  # end this thread's read snapshot to see what the others committed
-    return db.session.get(model, id_)
 
 
 @pytest.fixture
@@ -59,7 +54,7 @@ def test_fifty_confirmations_for_ten_seats_take_exactly_ten(app, create_event, w
     errors = [r for r in run_in_threads(50, confirm_one) if r is not None]
 
     assert errors == []
-    session = _fresh(BreakoutSession, session_id)
+    session = row(BreakoutSession, session_id)
     assert session.seats_taken == 10
     statuses = db.session.scalars(select(BreakoutChoice.status).where(
         BreakoutChoice.session_id == session_id)).all()
@@ -83,7 +78,7 @@ def test_registered_people_racing_for_the_last_seats(app, create_event, register
     errors = [r for r in run_in_threads(30, choose) if r is not None]
 
     assert errors == []
-    assert _fresh(BreakoutSession, small_id).seats_taken == 10
+    assert row(BreakoutSession, small_id).seats_taken == 10
     seated = db.session.scalar(select(func.count()).select_from(BreakoutChoice).where(
         BreakoutChoice.session_id == small_id, BreakoutChoice.status == "seated"))
     assert seated == 10
@@ -101,7 +96,7 @@ def test_event_places_are_never_overbooked(app, create_event, waiting_forms):
     errors = [r for r in run_in_threads(25, confirm_one) if r is not None]
 
     assert errors == []
-    assert _fresh(Event, event_id).registered_count == 5
+    assert row(Event, event_id).registered_count == 5
     statuses = db.session.scalars(select(Registration.status)).all()
     assert statuses.count("confirmed") == 5 and statuses.count("waitlisted") == 20
 
@@ -161,7 +156,7 @@ def test_places_reserved_for_guests_never_go_to_the_public_in_a_crowd(app, creat
     errors = [r for r in run_in_threads(len(work), answer) if r is not None]
 
     assert errors == []
-    assert _fresh(Event, event_id).registered_count == 10
+    assert row(Event, event_id).registered_count == 10
     rows = db.session.execute(select(Registration.category, Registration.status)).all()
     confirmed_vips = sum(1 for c, s in rows if c == "vip" and s == "confirmed")
     confirmed_public = sum(1 for c, s in rows if c is None and s == "confirmed")

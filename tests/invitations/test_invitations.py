@@ -20,14 +20,9 @@ from eventapp.privacy.services import EventsNotOver, anonymise_event, delete_acc
 from eventapp.registration import services as registration
 from eventapp.registration.models import Registration, RegistrationRequest
 
-from ..helpers import reloaded
+from ..helpers import count_rows, reloaded
 
 INVITATION_LINK = re.compile(r"https?://[^/\s]+(/invitations/[\w-]+)")
-
-
-def _count(model) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def _deliver(runner):
@@ -97,7 +92,7 @@ def test_an_upload_with_bad_rows_names_each_and_saves_nothing(orga, create_event
     assert "Zeile 5: unbekannte Kategorie „Ehrengast“" in page
     assert "Zeile 6: Steuerzeichen" in page
     assert "Zeile 2" not in page
-    assert _count(Invitation) == 0
+    assert count_rows(Invitation) == 0
 
 
 def test_duplicates_are_merged_and_guests_on_the_list_stay_as_they_are(orga, create_event):
@@ -192,7 +187,7 @@ def test_opening_the_link_changes_nothing_and_accepting_registers_in_one_click(
     assert event.title in html and "Anna Gast" in html and "VIP" in html
     assert f"Version {app.config['PRIVACY_TEXT_VERSION']}" in html
     assert "Einladung annehmen" in html and "Einladung absagen" in html
-    assert _count(Registration) == 0 and find_user_by_email("anna@example.org") is None
+    assert count_rows(Registration) == 0 and find_user_by_email("anna@example.org") is None
 
     mailbox.clear()
     response = client.post(f"{link}/accept", data={"public_listing": "y"})
@@ -211,7 +206,7 @@ def test_opening_the_link_changes_nothing_and_accepting_registers_in_one_click(
     assert guest.status == "accepted" and guest.token_hash is None
     assert client.get(link).status_code == 404  # the link is spent
     assert client.post(f"{link}/accept", data={}).status_code == 404
-    assert _count(Registration) == 1
+    assert count_rows(Registration) == 1
 
 
 def test_tokens_are_random_and_stored_only_as_a_hash(organiser, create_event, runner, mailbox):
@@ -234,7 +229,7 @@ def test_a_guest_declines_and_may_still_accept_later(client, organiser, create_e
     assert response.status_code == 303
     (guest,) = invitations.guests_of(event)
     assert reloaded(guest).status == "declined" and guest.answered_at is not None
-    assert _count(Registration) == 0
+    assert count_rows(Registration) == 0
     page = client.get(link).get_data(as_text=True)
     assert "Sie haben diese Einladung abgesagt" in page
     assert client.post(f"{link}/accept", data={}).status_code == 303
@@ -252,7 +247,7 @@ def test_answers_need_the_csrf_token_and_a_post(client, organiser, create_event,
         assert plain_post(f"{link}/{action}", data={}).status_code == 400
         assert client.get(f"{link}/{action}").status_code == 405
     (guest,) = invitations.guests_of(event)
-    assert reloaded(guest).status == "sent" and _count(Registration) == 0
+    assert reloaded(guest).status == "sent" and count_rows(Registration) == 0
 
 
 def test_invitations_wait_until_the_event_is_published(orga, organiser, create_event,
@@ -292,7 +287,7 @@ def test_an_event_by_invitation_only_refuses_the_public(orga, client, create_eve
     assert "nur mit Einladung" in form.get_data(as_text=True)
     assert refused.status_code == 403
     assert "nur mit Einladung" in refused.get_data(as_text=True)
-    assert _count(RegistrationRequest) == 0
+    assert count_rows(RegistrationRequest) == 0
     assert "nur mit Einladung" in client.get(f"/events/{event.slug}/").get_data(as_text=True)
     # The invited guest is let in.
     assert client.post(f"{links['anna@example.org']}/accept", data={}).status_code == 303
@@ -309,7 +304,7 @@ def test_a_form_sent_before_the_event_became_invitation_only_is_refused(
 
     client.get(confirm)
 
-    assert _count(Registration) == 0
+    assert count_rows(Registration) == 0
 
 
 def test_reserved_places_do_not_go_to_the_public(organiser, create_event, register, client,
@@ -465,7 +460,7 @@ def test_guest_list_routes_are_for_organisers_only(client, auth, create_event, r
                                          "invitation_only": "y"})
     assert participant.status_code == 403
     assert client.get(url).status_code in (403, 405)
-    assert _count(Invitation) == 0 and not reloaded(event).invitation_only
+    assert count_rows(Invitation) == 0 and not reloaded(event).invitation_only
 
 
 # --- privacy ------------------------------------------------------------------------------
@@ -513,7 +508,7 @@ def test_a_hybrid_meeting_asks_the_guest_how_they_take_part(guest, organiser, cr
 
     refused = guest.post(f"{link}/accept", data={})
     assert refused.status_code == 422
-    assert (invitations.guests_of(event)[0].status, _count(Registration)) == ("sent", 0)
+    assert (invitations.guests_of(event)[0].status, count_rows(Registration)) == ("sent", 0)
 
     assert guest.post(f"{link}/accept", data={"attendance_mode": "online"}).status_code == 303
     registered = _registration_of(event, "anna@example.org")

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from eventapp.auth.models import User
-from eventapp.awards import polls, voting
+from eventapp.awards import polls, results, voting
 from eventapp.awards.models import Ballot, Participation
 from eventapp.events import services as events
 from eventapp.extensions import db
@@ -82,7 +82,7 @@ def test_account_is_deleted_after_the_event_and_the_result_stays(client, auth, c
         {people[1].user.email, people[2].user.email}  # their confirmations, still queued
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 3
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 3
-    assert polls.snapshot_of(poll).votes_cast == 3
+    assert results.snapshot_of(poll).votes_cast == 3
     assert client.get("/me").status_code == 302  # signed out
 
 

@@ -28,6 +28,7 @@ from ..helpers import (
     assert_valid_html,
     confirm_link,
     count_rows,
+    row,
     run_in_threads,
     sessions_of,
     soon,
@@ -51,11 +52,6 @@ def _register(client, event, **overrides):
 
 
 
-def _fresh(model, id_):
-    db.session.expire_all()
-    return db.session.get(model, id_)
-
-
 def _plain(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 
@@ -71,7 +67,7 @@ def _choices(registration_id) -> dict:
 
 
 def _seats(session) -> int:
-    return _fresh(BreakoutSession, session.id).seats_taken
+    return row(BreakoutSession, session.id).seats_taken
 
 
 def _page_after(client, response) -> str:
@@ -140,7 +136,7 @@ def test_registration_saves_consent_with_time_and_privacy_version(app, client, c
     user = saved.user
     assert (user.email, user.name, user.organisation, user.locale) == \
         ("anna@example.org", "Anna Schmidt", "Netzwerk Nord", "de")
-    assert _fresh(Event, event.id).registered_count == 1
+    assert row(Event, event.id).registered_count == 1
 
 
 def test_registration_succeeds_while_the_mail_server_is_down_and_the_mail_follows(
@@ -322,7 +318,7 @@ def test_two_forms_of_one_address_in_any_case_make_one_registration(client, crea
     (saved,) = _registrations()
     assert saved.public_listing and saved.user.name == "Anna Schmidt"  # nothing overwritten
     assert _choices(saved.id) == {session.slot_id: (session.id, "seated")}
-    assert _fresh(Event, event.id).registered_count == 1
+    assert row(Event, event.id).registered_count == 1
 
 
 @pytest.mark.parametrize("window", ["closed", "not_yet_open", "over"])
@@ -372,7 +368,7 @@ def test_full_event_puts_the_next_person_on_the_waitlist(client, create_event, r
     assert waiting.user.email == "anna@example.org" and waiting.waitlisted_at is not None
     assert _choices(waiting.id) == {}  # breakouts come with a confirmed place
     assert _seats(session) == 0
-    assert _fresh(Event, event.id).registered_count == 1
+    assert row(Event, event.id).registered_count == 1
     assert "Warteliste" in _plain(mailbox[-1])
 
 
@@ -475,7 +471,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, create_event, register, 
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith(f"{SIGN_IN}?next=")
-    assert _fresh(Registration, person.id).status == "confirmed" and _choices(person.id) == {}
+    assert row(Registration, person.id).status == "confirmed" and _choices(person.id) == {}
 
 
 def test_a_participant_sees_and_changes_only_their_own_registration(client, auth, create_event,
@@ -504,10 +500,10 @@ def test_a_participant_sees_and_changes_only_their_own_registration(client, auth
         assert response.status_code == 404
         assert "nicht angemeldet" in response.get_data(as_text=True)
 
-    assert _fresh(Registration, anna.id).status == "confirmed"
+    assert row(Registration, anna.id).status == "confirmed"
     assert _choices(anna.id) == {first.slot_id: (first.id, "seated")}
     assert all(r.status == "confirmed" for r in registration.registrations_of(anna.user))
-    assert _fresh(Registration, ben.id).status == "cancelled"
+    assert row(Registration, ben.id).status == "cancelled"
 
 
 # --- breakout choices on the participant's page -------------------------------------------
@@ -723,11 +719,11 @@ def test_cancelling_frees_the_place_and_every_seat(client, signed_in, second_slo
     page = _page_after(client, response)
     assert "Ihre Anmeldung wurde abgesagt." in page and "Abgesagt" in page
     assert "Erneut anmelden" in page
-    cancelled = _fresh(Registration, person.id)
+    cancelled = row(Registration, person.id)
     assert cancelled.status == "cancelled" and cancelled.cancelled_at is not None
     assert _choices(person.id) == {}
     assert _seats(morning) == _seats(afternoon) == 0
-    assert _fresh(Event, event.id).registered_count == 0
+    assert row(Event, event.id).registered_count == 0
     (message,) = mailbox
     assert message["Subject"] == f"Ihre Anmeldung zu {event.title} wurde abgesagt"
 
@@ -744,10 +740,10 @@ def test_cancelling_promotes_the_next_on_the_waitlist_and_mails_them(client, aut
 
     client.post(f"/events/{event.slug}/me/cancel", data={"confirm": "y"})
 
-    assert _fresh(Registration, first_in_line.id).status == "confirmed"
-    assert _fresh(Registration, first_in_line.id).waitlisted_at is None
-    assert _fresh(Registration, second_in_line.id).status == "waitlisted"
-    assert _fresh(Event, event.id).registered_count == 1
+    assert row(Registration, first_in_line.id).status == "confirmed"
+    assert row(Registration, first_in_line.id).waitlisted_at is None
+    assert row(Registration, second_in_line.id).status == "waitlisted"
+    assert row(Event, event.id).registered_count == 1
     promoted = [m for m in mailbox if m["To"] == "ben@example.org"]
     assert len(promoted) == 1
     assert promoted[0]["Subject"] == f"Sie haben einen Platz bei {event.title}"
@@ -782,9 +778,9 @@ def test_cancelling_needs_the_confirmation_tick_and_keeps_everything(client, sig
     assert response.status_code == 422
     assert 'id="confirm-error"' in page and "Bitte bestätigen Sie." in page
     assert_valid_html(page, "/me/cancel")
-    assert _fresh(Registration, person.id).status == "confirmed"
+    assert row(Registration, person.id).status == "confirmed"
     assert _choices(person.id) == {session.slot_id: (session.id, "seated")}
-    assert _fresh(Event, event.id).registered_count == 1
+    assert row(Event, event.id).registered_count == 1
     assert mailbox == []
 
 
@@ -796,8 +792,8 @@ def test_cancelling_twice_changes_nothing_more(client, signed_in, mailbox):
     response = client.post(f"/events/{event.slug}/me/cancel", data={"confirm": "y"})
 
     assert response.status_code == 303
-    assert _fresh(Registration, person.id).status == "cancelled"
-    assert _fresh(Event, event.id).registered_count == 0
+    assert row(Registration, person.id).status == "cancelled"
+    assert row(Event, event.id).registered_count == 0
     assert mailbox == []
 
 
@@ -810,7 +806,7 @@ def test_cancelling_after_the_event_is_refused(client, auth, create_event, regis
 
     assert response.status_code == 409
     assert "Diese Veranstaltung ist vorbei" in response.get_data(as_text=True)
-    assert _fresh(Registration, person.id).status == "confirmed"
+    assert row(Registration, person.id).status == "confirmed"
 
 
 # --- double clicks ----------------------------------------------------------------------------
@@ -844,9 +840,9 @@ def test_cancelling_twice_at_once_frees_one_place_and_promotes_one_person(
 
     assert errors == []
     db.session.rollback()
-    statuses = [_fresh(Registration, rid).status for rid in waiting]
+    statuses = [row(Registration, rid).status for rid in waiting]
     assert statuses == ["confirmed", "waitlisted", "waitlisted"]
-    assert _fresh(Event, event_id).registered_count == 1
+    assert row(Event, event_id).registered_count == 1
 
 
 def test_a_confirmation_link_opened_twice_at_once_registers_once(app, client, create_event,
@@ -865,7 +861,7 @@ def test_a_confirmation_link_opened_twice_at_once_registers_once(app, client, cr
 
     db.session.rollback()
     assert count_rows(Registration) == 1
-    assert _fresh(Event, event_id).registered_count == 1
+    assert row(Event, event_id).registered_count == 1
     applied = [r for r in results if isinstance(r, registration.RegistrationResult)]
     assert len(applied) == 1 and applied[0].created
     # The others find the link spent (None) or are told to try again (409).
@@ -900,9 +896,9 @@ def test_raising_the_capacity_promotes_the_waitlist_in_order_and_mails_them(
                          data=_event_form(event, capacity="2"))
 
     assert response.status_code == 303
-    assert _fresh(Registration, first_in_line.id).status == "confirmed"
-    assert _fresh(Registration, second_in_line.id).status == "waitlisted"
-    assert _fresh(Event, event.id).registered_count == 2
+    assert row(Registration, first_in_line.id).status == "confirmed"
+    assert row(Registration, second_in_line.id).status == "waitlisted"
+    assert row(Event, event.id).registered_count == 2
     (promoted,) = mailbox
     assert promoted["To"] == "ben@example.org"
     assert promoted["Subject"] == f"Sie haben einen Platz bei {event.title}"
@@ -949,7 +945,7 @@ def test_a_new_registration_holds_nothing_until_its_link_is_opened(client, creat
 
     assert response.status_code == 302
     assert _registrations() == [] and find_user_by_email("anna@example.org") is None
-    assert _fresh(Event, event.id).registered_count == 0 and _seats(small) == 0
+    assert row(Event, event.id).registered_count == 0 and _seats(small) == 0
     (request_mail,) = mailbox
     assert request_mail["To"] == "anna@example.org"
     assert request_mail["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung zu {event.title}"
@@ -963,7 +959,7 @@ def test_a_new_registration_holds_nothing_until_its_link_is_opened(client, creat
     assert saved.status == "confirmed" and saved.user.name == "Anna Schmidt"
     assert saved.public_listing and saved.consent_version == "2022-01"
     assert _choices(saved.id) == {small.slot_id: (small.id, "seated")}
-    assert _fresh(Event, event.id).registered_count == 1
+    assert row(Event, event.id).registered_count == 1
     page = _page_after(client, confirmed)  # signed in: the participant's own page
     assert "Ihre Anmeldung ist bestätigt." in page and "anna@example.org" in page
     confirmation = mailbox[-1]
@@ -983,7 +979,7 @@ def test_a_confirmation_link_works_once(client, create_event, mailbox):
 
     assert again.status_code == 303 and again.headers["Location"] == SIGN_IN
     assert "nicht mehr gültig" in _page_after(client, again)
-    assert len(_registrations()) == 1 and _fresh(Event, event.id).registered_count == 1
+    assert len(_registrations()) == 1 and row(Event, event.id).registered_count == 1
 
 
 def test_three_made_up_addresses_cannot_fill_an_event_of_three_places(client, create_event,
@@ -997,7 +993,7 @@ def test_three_made_up_addresses_cannot_fill_an_event_of_three_places(client, cr
 
     (anna,) = _registrations()
     assert anna.user.email == "anna@example.org" and anna.status == "confirmed"
-    assert _fresh(Event, event.id).registered_count == 1
+    assert row(Event, event.id).registered_count == 1
 
 
 def test_seats_and_the_waitlist_follow_the_time_of_confirmation(client, create_event, mailbox):
@@ -1071,17 +1067,17 @@ def test_a_stranger_posting_a_known_address_changes_nothing(client, create_event
     event = create_event()
     person = register(event, email="anna@example.org", name="Anna Schmidt", public_listing=False)
     registration.cancel(person)
-    before = _fresh(Registration, person.id)
+    before = row(Registration, person.id)
     consent_at, cancelled_at = before.consent_at, before.cancelled_at
     mailbox.clear()
 
     _register(client, event, name="Mallory", public_listing="y")
 
-    after = _fresh(Registration, person.id)
+    after = row(Registration, person.id)
     assert (after.status, after.public_listing, after.consent_at, after.cancelled_at) == \
         ("cancelled", False, consent_at, cancelled_at)
     assert after.user.name == "Anna Schmidt"
-    assert _fresh(Event, event.id).registered_count == 0
+    assert row(Event, event.id).registered_count == 0
     (message,) = mailbox
     assert message["To"] == "anna@example.org"
     assert "Wenn Sie das nicht waren" in _plain(message)
@@ -1099,11 +1095,11 @@ def test_the_owner_reactivates_a_cancelled_registration_with_the_mailed_link(cli
     response = client.get(confirm_link(mailbox[0]))
 
     assert response.headers["Location"] == f"/events/{event.slug}/me"
-    again = _fresh(Registration, person.id)
+    again = row(Registration, person.id)
     assert again.status == "confirmed" and again.cancelled_at is None
     assert again.public_listing and again.consent_at > person.created_at
     assert again.user.name == "Anna Schmidt"  # an existing account keeps its name
-    assert len(_registrations()) == 1 and _fresh(Event, event.id).registered_count == 1
+    assert len(_registrations()) == 1 and row(Event, event.id).registered_count == 1
 
 
 def test_the_owner_of_an_active_registration_is_only_signed_in_by_the_link(client, create_event,
@@ -1111,7 +1107,7 @@ def test_the_owner_of_an_active_registration_is_only_signed_in_by_the_link(clien
     event = create_event(capacity=1)
     register(event)
     waiting = register(event, email="anna@example.org", public_listing=False)
-    joined = _fresh(Registration, waiting.id).waitlisted_at
+    joined = row(Registration, waiting.id).waitlisted_at
     mailbox.clear()
     _register(client, event, public_listing="y")
 
@@ -1119,7 +1115,7 @@ def test_the_owner_of_an_active_registration_is_only_signed_in_by_the_link(clien
 
     assert response.headers["Location"] == f"/events/{event.slug}/me"
     assert "Sie sind bereits angemeldet." in _page_after(client, response)
-    kept = _fresh(Registration, waiting.id)
+    kept = row(Registration, waiting.id)
     assert (kept.status, kept.waitlisted_at, kept.public_listing) == ("waitlisted", joined, False)
     assert len(mailbox) == 1  # no new personal link: the one they have keeps working
 
