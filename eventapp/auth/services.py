@@ -75,6 +75,15 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def locales_of(emails: list[str]) -> dict[str, str]:
+    """{address: the account's locale} for those of these (normalised) addresses that have
+    an account, in one query (a guest list of 5,000 rows asks once, not 5,000 times)."""
+    if not emails:
+        return {}
+    return dict(db.session.execute(select(User.email, User.locale).where(
+        User.email.in_(emails))).all())
+
+
 def get_or_create_participant(email: str, name: str, organisation: str, locale: str,
                               locale_chosen: bool = False) -> User:
     """The participant with this email, created if new (joins the caller's transaction);
