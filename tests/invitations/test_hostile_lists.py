@@ -42,7 +42,7 @@ def _xlsx_with_sheet(rows) -> bytes:
     return out.getvalue()
 
 
-def _refused_quickly(orga, event, data, filename):
+def _refused_quickly(orga, event, data, filename, seconds=3.0):
     started = time.monotonic()
     response = _upload(orga, event, data, filename)
     elapsed = time.monotonic() - started
