@@ -203,18 +203,36 @@ def start_pitch(actor, event: Event, finalist_id: int) -> None:
                 pitch_started_at=utcnow())
 
 
+def _one_click_at_a_time(event: Event) -> None:
+    """Hold the event's row until the commit, so that two clicks at once on the control
+    (two people opening two polls) run one after the other and the second sees the first's
+    poll open. FOR NO KEY UPDATE: rows referring to the event are still inserted meanwhile.
+    Taken before any poll row, as registration takes it before a poll's counter (no
+    deadlock). SQLite's IMMEDIATE transactions are one at a time already."""
+    db.session.execute(select(Event.id).where(Event.id == event.id)
+                       .with_for_update(key_share=True))
+
+
+def _another_vote_open(event: Event, poll: Poll) -> bool:
+    # Columns, not objects: a poll loaded earlier in the request keeps its old status.
+    return db.session.scalar(select(Poll.id).where(
+        Poll.event_id == event.id, Poll.status == PollStatus.OPEN, Poll.id != poll.id)
+        .limit(1)) is not None
+
+
 def open_vote(actor, event: Event, title: str = "", eligibility: str = Eligibility.REGISTERED,
               cards_may_vote: bool = True, poll_id: int | None = None) -> Poll:
     """Open a vote and show it on the screen: the draft poll `poll_id`, else the current
-    draft, else (no poll set up) a new one among all finalists."""
+    draft, else (no poll set up) a new one among all finalists. One vote is open at a time:
+    a second one opened at the same moment is VoteRunning (409)."""
     with write_transaction():
+        _one_click_at_a_time(event)
         poll = polls.get_poll(event, poll_id) if poll_id else polls.current_poll(event)
         if poll is None:
             poll = polls.create_poll(actor, event, title, eligibility, cards_may_vote)
         elif poll.status in (PollStatus.ANNOUNCED, PollStatus.REVEALED):
             raise AlreadyAnnounced()
-        elif any(other.status == PollStatus.OPEN for other in polls.polls_of(event)
-                 if other.id != poll.id):
+        elif _another_vote_open(event, poll):
             raise VoteRunning()
         polls.open_poll(actor, poll)
         _change(actor, event, "vote", mode=ScreenMode.VOTE, poll_id=poll.id)
@@ -234,10 +252,10 @@ def show_poll(actor, event: Event, poll_id: int) -> Poll:
     poll = polls.get_poll(event, poll_id)
     if poll.status == PollStatus.DRAFT:
         raise Conflict(_l("This poll has not been opened yet: open it to put it on the screen."))
-    if any(other.status == PollStatus.OPEN
-           for other in polls.polls_of(event) if other.id != poll.id):
-        raise VoteRunning()  # its voters' phones follow the screen
     with write_transaction():
+        _one_click_at_a_time(event)
+        if _another_vote_open(event, poll):
+            raise VoteRunning()  # its voters' phones follow the screen
         polls.put_on_screen(poll)
         if poll.status in (PollStatus.ANNOUNCED, PollStatus.REVEALED):
             # An announced result is revealed from its last place, as if announced now.
