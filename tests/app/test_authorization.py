@@ -56,6 +56,8 @@ def organisers_only(status):
     return signed_in(FORBIDDEN, FORBIDDEN, status)
 
 
+OTHERS_STAFF_FORBIDDEN = {"foreign_manager": FORBIDDEN, "foreign_co_organiser": FORBIDDEN}
+
 # (endpoint, method) -> expected status per role
 MATRIX = {
     ("events.index", "GET"): everyone(200),
@@ -68,9 +70,10 @@ MATRIX = {
     ("live.show", "GET"): everyone(200),
     ("live.screen", "GET"): everyone(200),
     ("live.stage", "GET"): everyone(200),
-    # The stage page: for the event's participants; organisers watch without registering.
-    ("live.stage_page", "GET"): signed_in(200, FORBIDDEN, 200),
-    ("live.stage_rooms", "GET"): signed_in(200, FORBIDDEN, 200),  # its breakout room box
+    # The stage page: for the event's participants; its staff watch without registering,
+    # another network's staff do not (issue 34, item 8).
+    ("live.stage_page", "GET"): signed_in(200, FORBIDDEN, 200) | OTHERS_STAFF_FORBIDDEN,
+    ("live.stage_rooms", "GET"): signed_in(200, FORBIDDEN, 200) | OTHERS_STAFF_FORBIDDEN,
     ("auth.sign_in", "GET"): everyone(200),
     ("auth.sign_in", "POST"): everyone(422),
     ("auth.login", "GET"): everyone(200),
