@@ -120,5 +120,8 @@ def ticket(slug: str):
     if registration.status != RegistrationStatus.CONFIRMED:
         flash(_("Tickets are for confirmed places."), "info")
         return redirect(url_for("registration.my_registration", slug=slug), 303)
+    if not registration.comes_in_person:
+        flash(_("You take part online and need no ticket: follow on the stage page."), "info")
+        return redirect(url_for("registration.my_registration", slug=slug), 303)
     return render_template("checkin/ticket.html", event=event, registration=registration,
                            qr_svg=ticket_svg(registration))
