@@ -27,7 +27,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import security_headers
+from . import security_headers, timespans
 from .awards import vote_limit
 from .config import DEV_SECRET_KEY, Config, ProductionConfig
 from .database import MAX_ID, configure_postgresql, configure_sqlite
@@ -267,6 +267,10 @@ def _register_template_helpers(app: Flask) -> None:
         if value else "")
 
     app.jinja_env.filters["number"] = format_decimal
+    # When a meeting or an agenda item takes place: one helper for every page and mail.
+    app.jinja_env.filters["timerange"] = timespans.time_range
+    app.jinja_env.filters["daterange"] = timespans.date_range
+    app.jinja_env.globals["by_day"] = timespans.by_day
     # A stored result's entry: a yes/no in the reader's language.
     from .awards.results import entry_label
 

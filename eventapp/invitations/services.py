@@ -28,7 +28,7 @@ from ..registration import places
 from ..registration import services as registration
 from ..registration.places import reserved_places
 from .files import numbered_rows
-from .models import CATEGORIES, GuestCategory, Invitation, InvitationStatus
+from .models import CATEGORIES, GuestCategory, Invitation, InvitationStatus, category_label
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +44,21 @@ COLUMN_NAMES = {
     "language": ("language", "sprache"),
 }
 COLUMN_ORDER = ("name", "email", "organisation", "category", "language")
-# A category as a list may spell it.
+# A category as a list may spell it, in German or English (compared in lower case, with
+# single spaces).
 CATEGORY_ALIASES = {
-    "member": "member", "mitglied": "member", "members": "member", "mitglieder": "member",
-    "guest": "guest", "gast": "guest", "gäste": "guest", "guests": "guest",
-    "vip": "vip",
-    "press": "press", "presse": "press",
-    "speaker": "speaker", "speakers": "speaker", "referent": "speaker",
-    "referentin": "speaker", "sprecher": "speaker", "sprecherin": "speaker",
-    "redner": "speaker", "rednerin": "speaker",
+    **dict.fromkeys(("member", "members", "mitglied", "mitglieder", "mitgliedsunternehmen"),
+                    "member"),
+    **dict.fromkeys(("guest", "guests", "gast", "gäste", "gaeste"), "guest"),
+    **dict.fromkeys(("vip", "vips", "ehrengast", "ehrengäste", "ehrengaeste", "guest of honour",
+                     "guest of honor", "guests of honour", "guests of honor", "honoured guest",
+                     "honored guest"), "vip"),
+    **dict.fromkeys(("press", "presse", "media", "medien", "journalist", "journalistin",
+                     "journalist/in", "journalist*in", "journalist:in"), "press"),
+    **dict.fromkeys(("speaker", "speakers", "referent", "referentin", "referenten",
+                     "referentinnen", "referent/in", "referent*in", "referent:in",
+                     "referent_in", "referent(in)", "sprecher", "sprecherin", "redner",
+                     "rednerin", "vortragende", "vortragender"), "speaker"),
 }
 LANGUAGE_ALIASES = {"de": "de", "deutsch": "de", "german": "de",
                     "en": "en", "englisch": "en", "english": "en"}
@@ -135,10 +141,11 @@ def _check_row(number: int, cells: dict[str, str]) -> GuestRow | str:
         ensure_deliverable(email)
     except DomainError:
         return _l("“%(email)s” is not a valid email address", email=cells["email"][:254])
-    category = cells.get("category", "").lower() or GuestCategory.GUEST
+    category = " ".join(cells.get("category", "").lower().split()) or GuestCategory.GUEST
     if category not in CATEGORY_ALIASES:
-        return _l("unknown category “%(category)s” (member, guest, VIP, press, speaker)",
-                  category=cells["category"][:50])
+        return _l("unknown category “%(category)s” (known are: %(known)s)",
+                  category=cells["category"][:50],
+                  known=", ".join(category_label(known) for known in CATEGORIES))
     language = cells.get("language", "").lower()
     if language and language not in LANGUAGE_ALIASES:
         return _l("unknown language “%(language)s” (de, en)", language=cells["language"][:20])

@@ -14,6 +14,7 @@ from ..events.access import event_role_required
 from ..events.services import get_event
 from ..forms import ActionForm, choices
 from ..mailing.compose import external_url
+from ..mailing.jobs import job_progress
 from ..networks.access import Capability
 from ..security_headers import allow_frames_from
 from . import bp, online, services
@@ -127,7 +128,8 @@ def _control_page(event, status: int = 200):
         live=services.public_state(event),
         standings=standings, tied=tally.tied_at_top(standings),
         agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
-        action_form=ActionForm(), tag=services.state_tag(event.slug)), status
+        action_form=ActionForm(), tag=services.state_tag(event.slug),
+        voting_mail=job_progress("vote_open", poll.id) if poll else None), status
 
 
 # action name -> (its form, what it does)

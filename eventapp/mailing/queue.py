@@ -38,16 +38,24 @@ def queue_mails(actor, event, kind: str, users, subject, template: str,
     what the template knows of that person beyond `user`. The worker sends them: so many mails
     would hold a web worker too long.
     """
-    rows = [_row(kind, user, event, render_mail(
-                mail_locale(user, event), subject, template,
-                attachment_for(user) if attachment_for else None,
-                user=user, event=event, **context, **(context_for(user) if context_for else {})))
-            for user in users]
+    rows = compose_rows(event, kind, users, subject, template, attachment_for, context_for,
+                        **context)
     with write_transaction():
         if rows:
             db.session.execute(insert(OutgoingMail), rows)
         record(actor, f"mail.{kind}", event.id if event else None, recipients=len(rows))
     return len(rows)
+
+
+def compose_rows(event, kind: str, users, subject, template: str, attachment_for=None,
+                 context_for=None, **context) -> list[dict]:
+    """The rows of outgoing_mails for one mail per user (see queue_mails), not inserted yet:
+    what a bulk job (jobs.py) makes."""
+    return [_row(kind, user, event, render_mail(
+                mail_locale(user, event), subject, template,
+                attachment_for(user) if attachment_for else None,
+                user=user, event=event, **context, **(context_for(user) if context_for else {})))
+            for user in users]
 
 
 def mail_locale(user, event=None) -> str:

@@ -140,7 +140,8 @@ MATRIX = {
     ("organiser.print_vote_cards", "POST"): organisers_only(422),
     ("organiser.void_vote_card", "POST"): organisers_only(422),
     ("organiser.vote_cards_sheet", "GET"): organisers_only(200),
-    ("checkin.ticket", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    # The event is online: its participant needs no entrance ticket and is sent to their page.
+    ("checkin.ticket", "GET"): signed_in(303, NOT_FOUND, NOT_FOUND),
     ("meeting_mails.message", "GET"): organisers_only(200),
     ("meeting_mails.message", "POST"): organisers_only(422),
     ("meeting_mails.send", "POST"): organisers_only(303),

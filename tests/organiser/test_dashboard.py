@@ -92,6 +92,8 @@ def _recorded_actions() -> set[str]:
     keys |= {f"live.{name}" for name in re.findall(r'_change\(actor, event, "([a-z_]+)"', source)}
     keys |= {f"mail.{kind}" for kind in re.findall(r'queue_mails\(\s*\w+, \w+, "([a-z_]+)"',
                                                    source)}
+    keys |= {f"mail.{kind}" for kind in re.findall(r'queue_job\(\s*\w+, \w+, "([a-z_]+)"',
+                                                   source)}
     keys |= {f"export.{table}" for table in TABLES}
     keys |= {"finalist.team_member_added", "finalist.team_member_removed"}
     return keys
