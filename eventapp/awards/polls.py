@@ -42,10 +42,13 @@ from .photos import NO_PHOTO, photos_of
 from .tally import tally, tied_at_top
 
 # Built once (the ballot page reads it on every request): see eligibility.py. The poll the
-# live control put on the screen last; before any was, the newest one.
+# live control put on the screen last (opened, brought back, or a run-off); none before the
+# first vote opens: a draft is nobody's business but the organisers'.
 _CURRENT_POLL = (select(Poll).options(joinedload(Poll.candidates))
-                 .where(Poll.event_id == bindparam("event_id"))
-                 .order_by(Poll.on_screen_at.desc().nulls_last(), Poll.id.desc()).limit(1))
+                 .where(Poll.event_id == bindparam("event_id"), Poll.on_screen_at.is_not(None))
+                 .order_by(Poll.on_screen_at.desc(), Poll.id.desc()).limit(1))
+_NEWEST_POLL = (select(Poll).options(joinedload(Poll.candidates))
+                .where(Poll.event_id == bindparam("event_id")).order_by(Poll.id.desc()).limit(1))
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -58,12 +61,22 @@ def polls_of(event: Event) -> list[Poll]:
 
 
 def current_poll(event: Event) -> Poll | None:
-    """The poll that matters now: the one put on the screen last (a run-off replaces its
-    parent), else the newest.
+    """The poll that matters now, for everyone alike: the one put on the screen last (a
+    run-off replaces its parent); None until the first vote opens.
 
-    Its candidates come in the same query: every page that shows the poll needs them.
+    The ballot page, the live state the phones and screens follow (live/services.py), the
+    event page and the mails all take it from here, so that they agree: a phone whose page
+    and state disagreed reloaded again and again (issue 35). Its candidates come in the same
+    query: every page that shows the poll needs them.
     """
     return db.session.scalars(_CURRENT_POLL, {"event_id": event.id}).unique().first()
+
+
+def poll_in_hand(event: Event) -> Poll | None:
+    """The poll the organiser's remote acts on: the current one, else (before the first vote
+    opens) the newest draft, which the remote's "open" opens."""
+    return current_poll(event) or db.session.scalars(
+        _NEWEST_POLL, {"event_id": event.id}).unique().first()
 
 
 # --- the ballot's hot path -----------------------------------------------------------------

@@ -113,7 +113,7 @@ def control(slug: str):
 
 
 def _control_page(event, status: int = 200):
-    poll = polls.current_poll(event)
+    poll = polls.poll_in_hand(event)
     # Results before they are public: here, for organisers, and nowhere else.
     standings = tally.tally(poll) if poll and poll.status in (
         PollStatus.CLOSED, PollStatus.ANNOUNCED, PollStatus.REVEALED) else []

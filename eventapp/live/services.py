@@ -65,7 +65,7 @@ def public_show(event: Event) -> dict:
     """What a phone on the ballot page follows: the show's mode and the poll's state, so it
     reloads when the vote opens or closes."""
     state = live_state(event)
-    poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
+    poll = polls.current_poll(event)
     return {"mode": state.mode,
             "poll": {"id": poll.id, "status": poll.status} if poll is not None else None}
 
@@ -80,7 +80,7 @@ def live_state(event: Event) -> LiveState:
 def public_state(event: Event) -> dict:
     """What screens and phones may know: the show, the turnout, never a running count."""
     state = live_state(event)
-    poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
+    poll = polls.current_poll(event)  # the ballot's, the phones' and the event page's
     data = {"mode": state.mode, "agenda": None, "pitch": None, "poll": None, "results": None}
     if state.mode == ScreenMode.AGENDA and state.agenda_item_id:
         item = db.session.get(AgendaItem, state.agenda_item_id)
@@ -208,7 +208,7 @@ def open_vote(actor, event: Event, title: str = "", eligibility: str = Eligibili
     """Open a vote and show it on the screen: the draft poll `poll_id`, else the current
     draft, else (no poll set up) a new one among all finalists."""
     with write_transaction():
-        poll = polls.get_poll(event, poll_id) if poll_id else polls.current_poll(event)
+        poll = polls.get_poll(event, poll_id) if poll_id else polls.poll_in_hand(event)
         if poll is None:
             poll = polls.create_poll(actor, event, title, eligibility, cards_may_vote)
         elif poll.status in (PollStatus.ANNOUNCED, PollStatus.REVEALED):
