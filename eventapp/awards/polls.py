@@ -358,6 +358,8 @@ def start_runoff(actor, poll: Poll) -> Poll:
     parent's place on the screen."""
     if poll.status != PollStatus.CLOSED:
         raise Conflict(_l("A run-off can follow only a closed vote."))
+    if poll.kind == PollKind.QUESTION:  # a tied question is answered by its shares
+        raise Conflict(_l("A question has no run-off."))
     tied = tied_at_top(tally(poll))
     if not tied:
         raise Conflict(_l("There is no tie at the top."))

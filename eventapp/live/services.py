@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..audit.services import record
-from ..awards import polls, results
+from ..awards import polls, results, tally
 from ..awards.finalists import get_finalist
-from ..awards.models import Eligibility, Finalist, Poll, PollStatus
+from ..awards.models import Eligibility, Finalist, Poll, PollKind, PollStatus
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import AgendaItem, Event, EventStatus
@@ -106,12 +106,14 @@ def public_state(event: Event) -> dict:
             revealed = reveal_steps(snapshot.ranking) if poll.status == PollStatus.REVEALED \
                 else state.revealed
             images = _images_of(poll)
+            shown = revealed_ranking(snapshot.ranking, revealed)
+            if poll.kind == PollKind.QUESTION:  # its answers, not places: see _public_entry
+                shown = tally.in_ballot_order(poll, shown)
             data["results"] = {"revealed": revealed, "votes": snapshot.votes_cast,
                                "eligible": snapshot.eligible_count,
                                "show_counts": poll.show_counts,
-                               "ranking": [_public_entry(entry, poll.show_counts, images)
-                                           for entry in revealed_ranking(snapshot.ranking,
-                                                                         revealed)]}
+                               "ranking": [_public_entry(entry, poll, snapshot.votes_cast, images)
+                                           for entry in shown]}
     return data
 
 
@@ -125,12 +127,17 @@ def revealed_ranking(ranking: list[dict], revealed: int) -> list[dict]:
     return [entry for entry in ranking if entry["rank"] in shown]
 
 
-def _public_entry(entry: dict, show_counts: bool, images: dict[int, str]) -> dict:
+def _public_entry(entry: dict, poll: Poll, cast: int, images: dict[int, str]) -> dict:
     """An entry of the result as the screen gets it: its label in the screen's language, its
     picture, its count only if the poll shows counts (a ranking-only result must not leak
-    them in JSON)."""
+    them in JSON). A question's answer has no place but its share of the votes, and whether
+    it leads."""
     public = {**entry, "label": results.entry_label(entry), "image": images.get(entry["option_id"])}
-    if not show_counts:
+    if poll.kind == PollKind.QUESTION:
+        public["leading"] = public.pop("rank") == 1
+        if poll.show_counts:
+            public["share"] = tally.share(entry["votes"], cast)
+    if not poll.show_counts:
         public.pop("votes", None)
     return public
 
@@ -277,7 +284,8 @@ def announce(actor, event: Event) -> None:
 
 
 def reveal_next(actor, event: Event) -> None:
-    """Reveal the next place of the announced result (last place first, the winner last).
+    """Reveal the next place of the announced result (last place first, the winner last); a
+    question's answers all at once.
 
     Revealing the winner makes the result public everywhere, in the same transaction.
     """
@@ -287,7 +295,8 @@ def reveal_next(actor, event: Event) -> None:
     if state.mode != ScreenMode.RESULTS or snapshot is None:
         raise NothingToReveal()
     steps = reveal_steps(snapshot.ranking)
-    revealed = min(state.revealed + 1, steps)
+    # A question shows all its answers at once; an award one place after the other.
+    revealed = steps if poll.kind == PollKind.QUESTION else min(state.revealed + 1, steps)
     with write_transaction():
         _change(actor, event, "reveal", revealed=revealed)
         if revealed == steps:
