@@ -10,6 +10,7 @@ it settled), so that no page, mail or phone spoils the ceremony.
 """
 
 from dataclasses import asdict, dataclass
+from functools import partial
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..audit.services import record
 from ..auth.models import User
 from ..caching import TimedCache
-from ..database import utcnow, write_transaction
+from ..database import after_commit, utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import Event, EventStatus
 from ..events.services import EventNotFound
@@ -39,6 +40,7 @@ from .models import (
     ResultSnapshot,
 )
 from .photos import NO_PHOTO, photos_of
+from .signals import turnout_changed
 from .tally import tally, tied_at_top
 
 # Built once (the ballot page reads it on every request): see eligibility.py. The poll the
@@ -296,11 +298,13 @@ def _eligible_count(poll: Poll) -> int:
 def count_newly_eligible(event_id: int, eligibilities: tuple[str, ...]) -> None:
     """Someone arrived (checked in, or present online) while the event's poll for such
     people is open: its turnout's total grows by one (joins the caller's transaction)."""
-    db.session.execute(
+    counted = db.session.execute(
         update(Poll).where(Poll.event_id == event_id, Poll.status == PollStatus.OPEN,
                            Poll.eligibility.in_(eligibilities))
         .values(eligible_count=Poll.eligible_count + 1)
         .execution_options(synchronize_session=False))
+    if counted.rowcount:
+        after_commit(partial(turnout_changed.send, event_id))
 
 
 @place_taken.connect

@@ -44,6 +44,7 @@ from .models import (
     VoteCard,
 )
 from .receipts import new_receipt
+from .signals import turnout_changed
 
 
 class PollNotOpen(Conflict):
@@ -219,6 +220,7 @@ def _cast(poll: Poll, statements: _CastStatements, voter_id: int, option_id: int
             # before it have committed too (the poll row's lock), so a full batch waits.
             if number % current_app.config["BALLOT_MIX_BATCH"] == 0:
                 after_commit(partial(mixing.mix_after_vote, poll.id))
+            after_commit(partial(turnout_changed.send, poll.event_id))  # the screens' count
     except IntegrityError as error:
         raise AlreadyVoted() from error
     return receipt

@@ -5,6 +5,8 @@ version; screens and phones poll `state_tag` (one small query) and fetch the ful
 only when the tag changed.
 """
 
+from functools import partial
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -13,11 +15,12 @@ from ..audit.services import record
 from ..awards import polls, results, tally
 from ..awards.finalists import get_finalist
 from ..awards.models import Eligibility, Finalist, Poll, PollKind, PollStatus
-from ..database import utcnow, write_transaction
+from ..database import after_commit, utcnow, write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import AgendaItem, Event, EventStatus
 from ..events.services import get_agenda_item
 from ..extensions import db
+from . import push
 from .models import LiveState, ScreenMode
 
 
@@ -180,6 +183,7 @@ def _bump(event: Event, **values) -> None:
         update(LiveState).where(LiveState.event_id == event.id)
         .values(version=LiveState.version + 1, **values)
         .execution_options(synchronize_session=False))
+    after_commit(partial(push.changed, event.id))  # to the subscribers, once committed
 
 
 def _change(actor, event: Event, action: str, **values) -> None:
