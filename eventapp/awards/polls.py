@@ -74,6 +74,14 @@ def current_poll(event: Event) -> Poll | None:
     return db.session.scalars(_CURRENT_POLL, {"event_id": event.id}).unique().first()
 
 
+def drafts_of(event: Event) -> list[Poll]:
+    """The event's drafts with their candidates, oldest first: the polls that may open next."""
+    return list(db.session.scalars(
+        select(Poll).options(joinedload(Poll.candidates))
+        .where(Poll.event_id == event.id, Poll.status == PollStatus.DRAFT)
+        .order_by(Poll.id)).unique())
+
+
 def poll_in_hand(event: Event) -> Poll | None:
     """The poll the organiser's remote acts on: the current one, else (before the first vote
     opens) the newest draft, which the remote's "open" opens."""
@@ -105,15 +113,16 @@ def _read_ballot(slug: str) -> tuple[Event, Poll | None] | None:
         return event, session.scalars(_CURRENT_POLL, {"event_id": event.id}).unique().first()
 
 
-def ballot_of(slug: str) -> tuple[Event, Poll | None]:
+def ballot_of(slug: str, fresh: bool = False) -> tuple[Event, Poll | None]:
     """The published event with this slug and its current poll, for the ballot and the vote.
 
     The cached objects themselves, detached and fully loaded (their event's network, the
     poll's candidates with their finalists): the ballot and the vote only read them, and
     copying them into the request's session cost more than the rest of reading the ballot.
     Anything a page of the ballot needs must be loaded by `_read_ballot`.
+    `fresh`: read now, not from the cache (a vote for a poll that opened a moment ago).
     """
-    cached = current_app.extensions["ballot_cache"].get(slug)
+    cached = _read_ballot(slug) if fresh else current_app.extensions["ballot_cache"].get(slug)
     if cached is None:
         raise EventNotFound()
     return cached
