@@ -17,6 +17,7 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
+    format_percent,
     format_time,
     get_locale,
     gettext,
@@ -271,6 +272,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["timerange"] = timespans.time_range
     app.jinja_env.filters["daterange"] = timespans.date_range
     app.jinja_env.globals["by_day"] = timespans.by_day
+    app.jinja_env.filters["percent"] = format_percent  # a share of 0 to 1: "67 %", "67%"
     # A stored result's entry: a yes/no in the reader's language.
     from .awards.results import entry_label
 

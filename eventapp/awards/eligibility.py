@@ -160,6 +160,17 @@ def ballot_sheet(poll: Poll | None, user: Person) -> BallotSheet:
 
 
 
+def upcoming_sheet(poll: Poll, user: Person) -> BallotSheet:
+    """The ballot of a draft as the user will see it once it opens (never their own
+    candidate), sent hidden with a waiting ballot page: the page shows it when the push says
+    the vote is open (live/push.py), without loading again. Whether they may vote is checked
+    when they vote."""
+    voter = voter_in(poll, user)
+    choices = [o for o in poll.candidates if not is_own(o, voter, user)]
+    return BallotSheet(choices, voter.own_finalist_ids, False, None,
+                       hides_own=len(choices) < len(poll.candidates))
+
+
 def card_sheet(poll: Poll | None, card: VoteCard) -> BallotSheet:
     """The ballot as a card's holder sees it: every candidate (a card cannot tell whose
     team its holder is in: the page asks them not to vote for their own)."""
