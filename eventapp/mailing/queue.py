@@ -51,8 +51,9 @@ def queue_mails(actor, event, kind: str, users, subject, template: str,
 
 
 def mail_locale(user, event=None) -> str:
-    """The language of a mail to `user`: the one they chose in the switch; else, for a mail
-    about a meeting, the meeting's main language; else the one their account was made in."""
+    """The language of a mail to `user`: the one they chose (in the switch, or their
+    registration page's when that was not the meeting's); else, for a mail about a meeting,
+    the meeting's main language; else the one their account was made in."""
     if event is not None and not user.locale_chosen:
         return event.language
     return user.locale
