@@ -146,24 +146,32 @@ def _init_limiter(app: Flask) -> None:
         limiter.logger.addHandler(default_handler)
 
 
+# The big screen: what the hall reads, in the meeting's language whoever's browser shows it.
+_BIG_SCREEN_ENDPOINTS = frozenset({"live.screen", "live.stage"})
+
+
 def _select_locale() -> str:
-    """The page's language: the reader's choice in the switch (this session), else on the
-    pages of a meeting its main language, else the one remembered on their account, else the
-    browser's Accept-Language, else German."""
+    """The page's language (docs/design.md, "Languages"): the big screen speaks the meeting's
+    main language; every other page the reader's choice in the switch (this session, or on the
+    account: `auth.sessions.start_session` copies it into the session), else the browser's
+    Accept-Language, else on the pages of a meeting its main language, else German."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and mails force their own locale
         return languages[0]
+    from .events.services import event_language
+
+    if request.endpoint in _BIG_SCREEN_ENDPOINTS and request.args.get("online") != "1":
+        meeting = event_language(request)
+        if meeting in languages:
+            return meeting
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    from .events.services import event_language
-
+    browser = request.accept_languages.best_match(languages)
+    if browser:
+        return browser
     meeting = event_language(request)
-    if meeting in languages:
-        return meeting
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return request.accept_languages.best_match(languages) or languages[0]
+    return meeting if meeting in languages else languages[0]
 
 
 def _register_blueprints(app: Flask) -> None:

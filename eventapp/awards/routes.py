@@ -15,6 +15,7 @@ from ..forms import choices
 from ..networks.access import event_capabilities
 from . import bp, cards, photos, polls, receipts, voting
 from . import results as public_results
+from .eligibility import VoteWithCard
 from .finalists import logo_of
 from .forms import BallotForm, CardCodeForm, ReceiptLookupForm
 from .hall_of_fame import hall_of_fame as hall_of_fame_entries
@@ -64,9 +65,12 @@ def _ballot_page(event, poll, form, card, error=None, status=None):
     # While no vote is open, the ballots that may open come along, hidden (live.js).
     upcoming = voting.upcoming_sheets(polls.drafts_of(event), card=card, person=current_user) \
         if poll is None or poll.status != PollStatus.OPEN else []
+    # Told to vote with their card, they get the field for its code right here.
+    card_form = CardCodeForm() if isinstance(error, VoteWithCard) else None
     page = render_template("awards/vote.html", event=event, poll=poll, form=form, card=card,
                            error=error.message if error else None, own=sheet.hides_own,
-                           choices=sheet.choices, voted=sheet.has_voted, upcoming=upcoming)
+                           choices=sheet.choices, voted=sheet.has_voted, upcoming=upcoming,
+                           card_form=card_form)
     return page, status or (error.status_code if error else 200)
 
 

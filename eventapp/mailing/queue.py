@@ -59,8 +59,9 @@ def compose_rows(event, kind: str, users, subject, template: str, attachment_for
 
 
 def mail_locale(user, event=None) -> str:
-    """The language of a mail to `user`: the one they chose in the switch; else, for a mail
-    about a meeting, the meeting's main language; else the one their account was made in."""
+    """The language of a mail to `user`: the one they chose (in the switch, or their
+    registration page's when that was not the meeting's); else, for a mail about a meeting,
+    the meeting's main language; else the one their account was made in."""
     if event is not None and not user.locale_chosen:
         return event.language
     return user.locale

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..audit.labels import action_label
 from ..audit.services import entries_for_event
 from ..awards import finalists as awards
 from ..awards import polls
@@ -13,6 +14,7 @@ from ..breakouts import services as breakouts
 from ..errors import DomainError
 from ..events import services as events
 from ..events.models import EventStatus
+from .audit_words import readable_details
 from .forms import KIND_LABELS, ConfirmForm, StatusForm
 
 
@@ -84,4 +86,5 @@ def event_page(event, status: int = 200):
         finalists=awards.finalists_of(event), polls=polls.polls_of(event),
         audit=entries_for_event(event.id, limit=20),
         status_form=status_form(event), confirm_form=ConfirmForm(),
-        kind_labels=KIND_LABELS), status
+        kind_labels=KIND_LABELS, action_label=action_label,
+        readable_details=readable_details), status
