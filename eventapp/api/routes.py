@@ -1,10 +1,12 @@
-"""The API's routes, version 1: public data of networks and meetings (no token). Each route
+"""The API's routes, version 1: public data of networks and meetings (no token), and with a
+token of the network its registrations, applications and results. Each route
 calls the owners' services; the schemas say what it answers. ETags and pagination are
 flask-smorest's (`X-Pagination` header; a matching If-None-Match answers 304)."""
 
+import logging
 from datetime import UTC, datetime, time
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext
 from flask_smorest import Page
 from werkzeug.exceptions import HTTPException
@@ -16,17 +18,24 @@ from ..events.models import EventStatus
 from ..events.services import EventNotFound, events_of_network, get_event
 from ..extensions import limiter
 from ..networks.services import all_networks, get_network
-from . import bp
+from . import bp, services
+from .models import TokenScope
 from .schemas import (
     PUBLIC_STATUSES,
     AgendaItemSchema,
+    ApplicationSchema,
     BreakoutSlotSchema,
     EventQuerySchema,
     EventSchema,
     FinalistSchema,
     NetworkSchema,
+    RegistrationQuerySchema,
+    RegistrationSchema,
+    ResultSchema,
 )
-from .tokens import rate_limit_key
+from .tokens import rate_limit_key, token_required
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: lambda: gettext("The request could not be understood."),
@@ -35,7 +44,9 @@ MESSAGES = {
     404: lambda: gettext("This page does not exist."),
     405: lambda: gettext("This action is not available here."),
     422: lambda: gettext("Please check your input."),
+    413: lambda: gettext("The upload is too large."),
     429: lambda: gettext("Too many requests. Please wait a moment and try again."),
+    500: lambda: gettext("Something went wrong on our side. Please try again."),
 }
 
 
@@ -48,11 +59,12 @@ def error_response(status: int, message: str, errors: dict | None = None, header
     return body, status, headers or {}
 
 
-@bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     """Every HTTP error of the API as JSON in the reader's language (Accept-Language)."""
     if error.code is None or error.code < 400:  # 304 Not Modified of an ETag
         return error
+    if error.code == 500:
+        log.exception("unhandled error on %s", request.path)
     message = MESSAGES.get(error.code, lambda: error.name)()
     headers = {}
     if error.code == 429:
@@ -62,6 +74,13 @@ def http_error(error: HTTPException):
         headers["WWW-Authenticate"] = "Bearer"
     errors = (getattr(error, "data", None) or {}).get("messages")
     return error_response(error.code, message, errors, headers)
+
+
+# Flask asks the app's handlers of a status before a blueprint's of HTTPException: each status
+# the app answers with a page gets the API's handler on the blueprint too.
+bp.register_error_handler(HTTPException, http_error)
+for _status in MESSAGES:
+    bp.register_error_handler(_status, http_error)
 
 
 @bp.errorhandler(DomainError)
@@ -175,3 +194,63 @@ def breakouts(event: str):
 def finalists(event: str):
     """A meeting's finalists, in pitch order"""
     return finalists_of(public_event(event))
+
+
+# --- with a token of the network ------------------------------------------------------------
+
+
+def needs_token(scope: TokenScope):
+    """A route for a token of the network with `scope`: checked by token_required, shown in
+    the OpenAPI document."""
+
+    def decorator(view):
+        view = token_required(scope)(view)
+        view = bp.alt_response(403, response="FORBIDDEN")(view)
+        view = bp.alt_response(401, response="UNAUTHORIZED")(view)
+        # An http bearer scheme names no scopes in OpenAPI 3.0: the token's is an extension.
+        return bp.doc(security=[{"token": []}], **{"x-token-scope": str(scope)})(view)
+
+    return decorator
+
+
+@bp.route("/events/<event>/registrations")
+@limited
+@needs_token(TokenScope.READ_REGISTRATIONS)
+@bp.etag
+@bp.arguments(RegistrationQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, RegistrationSchema(many=True))
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.paginate(Page, page_size=100, max_page_size=500)
+def registrations(event: str, status=None):
+    """A meeting's registrations
+
+    With their breakouts, check-in and guest category: confirmed first, then the waitlist,
+    then the cancelled ones; filtered by status.
+    """
+    return services.registration_rows(get_event(event, include_unpublished=True), status)
+
+
+@bp.route("/events/<event>/applications")
+@limited
+@needs_token(TokenScope.READ_REGISTRATIONS)
+@bp.etag
+@bp.response(200, ApplicationSchema(many=True))
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.paginate(Page, page_size=100, max_page_size=500)
+def applications(event: str):
+    """The applications to a meeting's call for finalists"""
+    return services.application_rows(get_event(event, include_unpublished=True))
+
+
+@bp.route("/events/<event>/results")
+@limited
+@needs_token(TokenScope.READ_PUBLIC)
+@bp.etag
+@bp.response(200, ResultSchema(many=True))
+@bp.alt_response(404, response="NOT_FOUND")
+def results(event: str):
+    """The results of a meeting's revealed votes
+
+    Only what was revealed; the decisive vote (a run-off) first.
+    """
+    return services.result_rows(public_event(event))

@@ -81,15 +81,15 @@ class FinalistSchema(Schema):
 class BreakoutChoiceSchema(Schema):
     slot_id = fields.Integer(required=True)
     session_id = fields.Integer(required=True)
-    session_title = fields.Function(lambda choice: choice.session.title)
+    session_title = fields.String()
     status = fields.String(metadata={"description": "seated or waitlisted"})
 
 
 class RegistrationSchema(Schema):
     id = fields.Integer(required=True)
-    name = fields.Function(lambda r: r.user.name)
-    email = fields.Function(lambda r: r.user.email)
-    organisation = fields.Function(lambda r: r.user.organisation)
+    name = fields.String()
+    email = fields.String()
+    organisation = fields.String()
     status = fields.String(validate=validate.OneOf(tuple(RegistrationStatus)))
     attendance_mode = fields.String(validate=validate.OneOf(tuple(Attendance)))
     category = fields.String(allow_none=True, metadata={
@@ -122,13 +122,15 @@ class ResultEntrySchema(Schema):
                                                           "name in a people's award"})
     project_title = fields.String(allow_none=True)
     answer = fields.String(allow_none=True)
-    votes = fields.Integer()
+    votes = fields.Integer(metadata={"description": "absent where the poll shows the ranking "
+                                                   "only"})
 
 
 class ResultSchema(Schema):
     poll_id = fields.Integer(required=True)
     title = fields.String(required=True)
-    votes_cast = fields.Integer()
+    votes_cast = fields.Integer(allow_none=True, metadata={
+        "description": "null where the poll shows the ranking only"})
     eligible_count = fields.Integer()
     announced_at = fields.DateTime()
     ranking = fields.List(fields.Nested(ResultEntrySchema))
