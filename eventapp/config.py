@@ -50,6 +50,8 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_ENABLED = True
+    # The API's limit per token (per address without one): eventapp/api.
+    API_RATE_LIMIT = "300 per minute"
     # No X-RateLimit-* headers: reading a limit's state for them costs two more round trips to
     # Redis on every limited request (the vote among them). A 429 says Retry-After (errors).
     RATELIMIT_HEADERS_ENABLED = False

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 KIND_LABELS = {
     "account": _l("Accounts"),
     "agenda": _l("Agenda"),
+    "api": _l("API"),
     "breakout": _l("Breakout sessions"),
     "call": _l("Call for finalists"),
     "cards": _l("Vote cards"),
@@ -31,6 +32,9 @@ ACTION_LABELS = {
     "agenda.created": _l("Agenda item added"),
     "agenda.deleted": _l("Agenda item deleted"),
     "agenda.updated": _l("Agenda item changed"),
+    "api.token_created": _l("API token made"),
+    "api.token_revoked": _l("API token revoked"),
+    "api.used": _l("API token used"),
     "breakout.created": _l("Breakout session created"),
     "breakout.deleted": _l("Breakout session deleted"),
     "breakout.updated": _l("Breakout session changed"),

@@ -207,6 +207,22 @@ MATRIX = {
     ("organiser.edit_poll", "POST"): organisers_only(409),
     ("organiser.delete_poll", "POST"): organisers_only(NOT_FOUND),
     ("organiser.person_photo", "POST"): organisers_only(409),
+    # The API (its tokens' own matrix: tests/api/test_token_matrix.py): cookies open nothing.
+    ("api.networks", "GET"): everyone(200),
+    ("api.network", "GET"): everyone(200),
+    ("api.network_events", "GET"): everyone(200),
+    ("api.event", "GET"): everyone(200),
+    ("api.agenda", "GET"): everyone(200),
+    ("api.breakouts", "GET"): everyone(200),
+    ("api.finalists", "GET"): everyone(200),
+    ("api.registrations", "GET"): everyone(401),
+    ("api.applications", "GET"): everyone(401),
+    ("api.results", "GET"): everyone(401),
+    ("api-docs.openapi_json", "GET"): everyone(200),
+    ("api_pages.api_tokens", "GET"): organisers_only(200),
+    ("api_pages.api_tokens", "POST"): organisers_only(422),
+    ("api_pages.revoke_api_token", "POST"): organisers_only(NOT_FOUND),
+    ("api_pages.docs", "GET"): everyone(200),
 }
 
 
@@ -248,6 +264,7 @@ NEEDS = {
     "networks.networks": "staff", "networks.settings": "network_member",
     "networks.invite": "network_manage", "networks.revoke": "network_manage",
     "networks.withdraw": "network_manage",
+    "api_pages.api_tokens": "network_manage", "api_pages.revoke_api_token": "network_manage",
 }
 # Where changing needs more than seeing.
 NEEDS_TO_POST = {"networks.networks": "platform_admin", "networks.settings": "network_manage"}
@@ -363,12 +380,14 @@ def world(app, organiser, two_networks, register):
     application = calls.apply(event, organisation="Netz", project_title="Projekt", summary="",
                               contact_name="Ada", contact_email="ada@example.org", answers=[],
                               consent=True, logo=image_bytes())
-    values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
+    values = {"slug": event.slug, "event": event.slug, "item_id": session.slot_id,
+              "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
               "application_id": application.id,
               "code": "unknown", "action": "welcome", "table": "registrations",
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
-              "network": event.network.slug, "invitation_id": MISSING, "poll_id": poll.id,
+              "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
+              "poll_id": poll.id,
               "option_id": poll.candidates[0].id}
     people = {**two_networks["people"], "participant": participant,
               "other_participant": other}
