@@ -19,6 +19,7 @@ from ..networks.access import Capability
 from ..security_headers import allow_frames_from
 from . import bp, online, services
 from .forms import AgendaForm, OpenVoteForm, PitchForm, PollForm
+from .models import ScreenMode
 from .state_cache import POLLED_ENDPOINTS, state_headers, state_tags
 
 
@@ -55,7 +56,11 @@ def _stage_context(event, online: bool = False) -> dict:
     vote_url = external_url("awards.vote", slug=event.slug)
     qr = None if online else segno.make(vote_url, error="m").svg_inline(
         scale=1, omitsize=True, dark="#000", light="#fff")
-    return {"event": event, "live": services.public_state(event),
+    live = services.public_state(event)
+    return {"event": event, "live": live,
+            "candidates": services.ballot_on_screen(event),
+            "next_poll": services.poll_to_come(event) if live["mode"] == ScreenMode.WELCOME
+            else None,
             "tag": services.state_tag(event.slug), "online": online,
             "vote_url": vote_url, "short_url": vote_url.split("://", 1)[-1], "qr_svg": qr}
 

@@ -159,6 +159,28 @@ def _images_of(poll: Poll) -> dict[int, str]:
     return images
 
 
+def ballot_on_screen(event: Event) -> list[dict]:
+    """Who is on the ballot of the vote the screen shows (a finalist: organisation, project,
+    logo; a person: name, role, photo), in the ballot's order; none for a question."""
+    state = live_state(event)
+    if state.mode != ScreenMode.VOTE or not state.poll_id:
+        return []
+    poll = db.session.get(Poll, state.poll_id)
+    if poll is None or poll.kind == PollKind.QUESTION:
+        return []
+    images = _images_of(poll)
+    return [{"name": option.organisation, "detail": option.project_title,
+             "image": images.get(option.id), "photo": option.finalist is None}
+            for option in poll.candidates]
+
+
+def poll_to_come(event: Event) -> Poll | None:
+    """The poll the welcome screen invites the hall to: the current one, unless it is over."""
+    poll = polls.current_poll(event)
+    return poll if poll is not None and poll.status in (PollStatus.DRAFT, PollStatus.OPEN) \
+        else None
+
+
 def reveal_steps(ranking: list[dict]) -> int:
     return len({entry["rank"] for entry in ranking})
 

@@ -11,6 +11,7 @@ import shutil
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,13 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def live_server(app):
     """The app served over HTTP on a free port of 127.0.0.1; yields its base URL."""
+    with serve(app) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serve(app):
+    """Serve a twin of the test app (its settings, limits off) on a free port of 127.0.0.1."""
     config = {key: app.config[key] for key in (
         "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "MAIL_SERVER", "MAIL_PORT", "MAIL_OUTBOX_DIR",
         "LIVE_STATE_CACHE_SECONDS", "BALLOT_CACHE_SECONDS",
@@ -62,11 +70,13 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with served.app_context():
-        db.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with served.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
