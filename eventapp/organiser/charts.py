@@ -100,5 +100,5 @@ def timeline(running: list[tuple[date, int]], until: date) -> dict:
                         "label": format_date(day, "short")} for day, count in running],
             "x_ticks": x_ticks, "y_ticks": [{"y": y(count), "label": count} for count in counts],
             "left": _LEFT, "right": WIDTH - _RIGHT, "bottom": y(0), "top": _TOP,
-            "total": previous,
+            "total": previous, "dot": 3.5 if len(running) <= 15 else 2,
             "rows": [(format_date(day, "short"), count) for day, count in running]}
