@@ -8,7 +8,7 @@ on the next 20 October so that registration and the live vote can be tried out
 import io
 import json
 import logging
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from ..awards import cards, hall_of_fame, photos, polls, voting
 from ..awards import finalists as awards
 from ..awards.models import PollKind, PollStatus
 from ..breakouts import services as breakouts
-from ..database import write_transaction
+from ..database import utcnow, write_transaction
 from ..errors import NotFound
 from ..events import services as events
 from ..events.models import Event, EventStatus
@@ -229,14 +229,21 @@ def vote_demo(event: Event) -> bool:
 
 def _register_participants(event: Event, sessions, count: int) -> None:
     # Confirmed directly (no mailed link to open) and mailed nothing: the addresses are made up.
+    # They registered over the six weeks before today, more of them lately, as people do (the
+    # dashboard's timeline shows it).
+    now = utcnow()
     for number in range(count):
         first = FIRST_NAMES[number % len(FIRST_NAMES)]
         last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
-        registration.register_directly(
+        result = registration.register_directly(
             event, name=f"{first} {last}", email=f"teilnehmer{number + 1:02d}@example.org",
             organisation=ORGANISATIONS[number % len(ORGANISATIONS)], consent=True,
             public_listing=number % 3 != 0,
             session_ids=[sessions[number % len(sessions)].id], notify=False)
+        if result.created:
+            with write_transaction():
+                result.registration.created_at = now - timedelta(
+                    days=round(42 * (1 - ((number + 1) / count) ** 0.5)), hours=number % 9)
 
 
 def _demo_logo(initials: str, order: int) -> bytes:
