@@ -82,9 +82,15 @@ def read_upload(upload) -> bytes | None:
         upload.close()
 
 
+# The years a meeting's dates may have: year 1 or 9999 would overflow when converted to UTC
+# or moved (copying a meeting), and nobody plans a meeting there.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 class LocalDateTimeField(DateTimeLocalField):
     """A datetime-local input read and shown in the event's time zone (Europe/Berlin), stored
-    in UTC."""
+    in UTC. A post without the field keeps the value the form was given (the stored one): it
+    is converted only when it comes from the post (else it would move by the offset)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, format="%Y-%m-%dT%H:%M", **kwargs)
@@ -94,9 +100,16 @@ class LocalDateTimeField(DateTimeLocalField):
         return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
     def process_formdata(self, valuelist):
+        if not valuelist:
+            return
         super().process_formdata(valuelist)
-        if self.data is not None:
-            self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
+        if self.data is None:
+            return
+        if not MIN_YEAR <= self.data.year <= MAX_YEAR:
+            self.data = None
+            raise ValueError(_l("Please give a date between the years %(first)d and %(last)d.",
+                                first=MIN_YEAR, last=MAX_YEAR))
+        self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
 
     def _value(self):
         if self.raw_data:
