@@ -32,7 +32,7 @@ def test_two_drafts_opened_at_once_open_one_and_the_other_gets_409(app, organise
         drafts = [polls.create_poll(organiser, event, f"Preis {n}").id for n in (1, 2)]
         slug = event.slug
 
-        statuses = run_in_threads(2, lambda i: browsers[i].post(
+        statuses = run_in_threads(2, lambda i, slug=slug, drafts=drafts: browsers[i].post(
             f"/organiser/events/{slug}/live/open",
             data={"poll": str(drafts[i]), "title": "Preis", "eligibility": "registered"},
         ).status_code)
@@ -51,7 +51,7 @@ def test_two_new_votes_opened_at_once_make_one_poll(app, organiser, create_event
         event = create_event(finalists=2, sessions=())
         slug, event_id = event.slug, event.id
 
-        statuses = run_in_threads(2, lambda i: browsers[i].post(
+        statuses = run_in_threads(2, lambda i, slug=slug: browsers[i].post(
             f"/organiser/events/{slug}/live/open",
             data={"title": "Preis", "eligibility": "registered"}).status_code)
 
