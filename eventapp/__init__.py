@@ -257,10 +257,12 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(error):
-        page, status = error_page(429, gettext(
+        # Flask-Limiter's limit; the vote's own sets retry_after. A limit may say why.
+        limit = getattr(error, "limit", None)
+        page, status = error_page(429, error.description if limit is not None and
+                                  limit.error_message else gettext(
             "Too many requests. Please wait a moment and try again."))
         # At most the limit's window: the phone knows when it may send again.
-        limit = getattr(error, "limit", None)  # Flask-Limiter's; the vote's own sets retry_after
         retry_after = limit.limit.get_expiry() if limit is not None else error.retry_after or 60
         return page, status, {"Retry-After": str(retry_after)}
 

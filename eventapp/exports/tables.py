@@ -4,22 +4,27 @@ CSV: UTF-8 with BOM (so Excel detects the encoding), `;` as separator (German Ex
 list separator), CRLF line ends. Cells starting with = + - @ (or a tab or carriage return)
 would be run as formulas by a spreadsheet; they get a leading apostrophe (OWASP's advice).
 Excel files cannot hold most control characters: what is stored already (forms refuse them
-now) shows as U+FFFD, the replacement character.
+now) shows as U+FFFD, the replacement character, as do bidirectional overrides in both.
 """
 
 import csv
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from ..forms import BIDI_CONTROLS
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 def safe_cell(value) -> str:
-    """A cell value as text that no spreadsheet will run as a formula."""
-    text = "" if value is None else str(value)
+    """A cell value as text that no spreadsheet will run as a formula, and whose bidirectional
+    overrides (stored before the forms refused them) cannot turn the text around."""
+    text = "" if value is None else BIDI_CONTROL.sub("\ufffd", str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
