@@ -15,15 +15,16 @@ URL = $(or $(EVENTAPP_PUBLIC_URL),http://$(HOST):$(PORT))
 
 run: setup
 	$(FLASK) db upgrade
-	$(FLASK) seed demo --voted
+	$(FLASK) seed demo
 	@echo ""
 	@echo "  eventapp runs at $(URL)/"
-	@echo "  Demo meeting:    $(URL)/events/clustertreffen-2022/"
+	@echo "  2022, over:      $(URL)/events/clustertreffen-2022/ (its result: .../results)"
+	@echo "  Next meeting:    $(URL)/events/jahrestreffen-go-cluster/ (register; polls to try)"
 	@echo "  Organiser login: $(URL)/auth/login"
 	@echo "                   organiser@example.org / clusterdemo2022 (platform admin)"
 	@echo "  Other roles:     checkin@example.org, presenter@example.org (same password)"
 	@echo "  Two networks:    $(URL)/networks/go-cluster/ and /networks/niro/"
-	@echo "  Result and hall of fame: $(URL)/events/clustertreffen-2022/results"
+	@echo "  Hall of fame:    $(URL)/hall-of-fame"
 	@echo "  Mails land in instance/outbox/. Stop with Ctrl+C."
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
