@@ -96,7 +96,8 @@ class Show:
         return next(poll for poll in polls.polls_of(self.event) if poll.title == title)
 
     def vote(self, poll, choices):
-        people = [entry.user for entry in registrations_for_event(self.event)]
+        # Not the first participant: the one who looks at the ballot has not voted yet.
+        people = [entry.user for entry in registrations_for_event(self.event)][1:]
         for person, choice in zip(people, choices, strict=False):
             voting.cast_vote(poll, person, poll.candidates[choice].id)
 
@@ -124,7 +125,7 @@ class Show:
         elif step == "award-vote":
             live.close_vote(who, event)
             poll = live.open_vote(who, event, poll_id=self.poll(AWARD).id)
-            self.vote(poll, [0, 1, 2, 0, 1])
+            self.vote(poll, [0, 1, 2, 0])
         elif step == "reveal-start":
             live.close_vote(who, event)
             live.announce(who, event)
