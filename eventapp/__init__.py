@@ -17,6 +17,7 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
+    format_percent,
     format_time,
     get_locale,
     gettext,
@@ -27,7 +28,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import security_headers
+from . import security_headers, timespans
 from .awards import vote_limit
 from .config import DEV_SECRET_KEY, Config, ProductionConfig
 from .database import MAX_ID, configure_postgresql, configure_sqlite
@@ -81,6 +82,9 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     app.url_map.converters["id"] = DatabaseId
     _register_blueprints(app)
+    from . import api
+
+    api.init_app(app)
     _register_cli(app)
     _register_error_handlers(app)
     _register_template_helpers(app)
@@ -145,24 +149,32 @@ def _init_limiter(app: Flask) -> None:
         limiter.logger.addHandler(default_handler)
 
 
+# The big screen: what the hall reads, in the meeting's language whoever's browser shows it.
+_BIG_SCREEN_ENDPOINTS = frozenset({"live.screen", "live.stage"})
+
+
 def _select_locale() -> str:
-    """The page's language: the reader's choice in the switch (this session), else on the
-    pages of a meeting its main language, else the one remembered on their account, else the
-    browser's Accept-Language, else German."""
+    """The page's language (docs/design.md, "Languages"): the big screen speaks the meeting's
+    main language; every other page the reader's choice in the switch (this session, or on the
+    account: `auth.sessions.start_session` copies it into the session), else the browser's
+    Accept-Language, else on the pages of a meeting its main language, else German."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and mails force their own locale
         return languages[0]
+    from .events.services import event_language
+
+    if request.endpoint in _BIG_SCREEN_ENDPOINTS and request.args.get("online") != "1":
+        meeting = event_language(request)
+        if meeting in languages:
+            return meeting
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    from .events.services import event_language
-
+    browser = request.accept_languages.best_match(languages)
+    if browser:
+        return browser
     meeting = event_language(request)
-    if meeting in languages:
-        return meeting
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return request.accept_languages.best_match(languages) or languages[0]
+    return meeting if meeting in languages else languages[0]
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -267,6 +279,11 @@ def _register_template_helpers(app: Flask) -> None:
         if value else "")
 
     app.jinja_env.filters["number"] = format_decimal
+    # When a meeting or an agenda item takes place: one helper for every page and mail.
+    app.jinja_env.filters["timerange"] = timespans.time_range
+    app.jinja_env.filters["daterange"] = timespans.date_range
+    app.jinja_env.globals["by_day"] = timespans.by_day
+    app.jinja_env.filters["percent"] = format_percent  # a share of 0 to 1: "67 %", "67%"
     # A stored result's entry: a yes/no in the reader's language.
     from .awards.results import entry_label
 

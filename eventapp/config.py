@@ -50,6 +50,8 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_ENABLED = True
+    # The API's limit per token (per address without one): eventapp/api.
+    API_RATE_LIMIT = "300 per minute"
     # No X-RateLimit-* headers: reading a limit's state for them costs two more round trips to
     # Redis on every limited request (the vote among them). A 429 says Retry-After (errors).
     RATELIMIT_HEADERS_ENABLED = False
@@ -81,6 +83,10 @@ class Config:
     LIVE_STATE_CACHE_SECONDS = 1.0
     # How many events' state tags each app server keeps at most (least recently asked go first).
     LIVE_STATE_CACHE_SIZE = 256
+    # Where the app publishes each change of the live state to Nchan (nginx's internal publish
+    # location, e.g. http://127.0.0.1:8081/pub; live/push.py, docs/operations.md). Unset: no
+    # push, the pages poll (`make run`).
+    LIVE_PUSH_PUBLISH_URL = os.environ.get("EVENTAPP_LIVE_PUSH_PUBLISH_URL") or None
     # The same for the ballot: its event and current poll (awards/polls.py, ballot_of).
     BALLOT_CACHE_SECONDS = 1.0
     BALLOT_CACHE_SIZE = 256

@@ -1,6 +1,7 @@
 """Helpers shared by the test modules (fixtures live in conftest.py)."""
 
 import io
+import os
 import re
 import socket
 import threading
@@ -31,11 +32,28 @@ def soon(days: int = 30, hour: int = 9) -> datetime:
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now (for servers that cannot take 0)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing listens on now (for servers that cannot take 0);
+    from the range TEST_PORTS ("8450-8499") when set, where several people share a machine."""
+    first, _, last = os.environ.get("TEST_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        if port in _HANDED_OUT:  # not listening yet, maybe, but promised
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            if port:
+                _HANDED_OUT.add(port)
+                if len(_HANDED_OUT) > int(last) - int(first):  # all handed out once: again
+                    _HANDED_OUT.clear()
+                return port
+            return probe.getsockname()[1]
+    raise RuntimeError(f"no free port in TEST_PORTS={os.environ['TEST_PORTS']}")
 
 
 def confirm_link(message) -> str:

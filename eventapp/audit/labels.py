@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 KIND_LABELS = {
     "account": _l("Accounts"),
     "agenda": _l("Agenda"),
+    "api": _l("API"),
     "breakout": _l("Breakout sessions"),
     "call": _l("Call for finalists"),
     "cards": _l("Vote cards"),
@@ -31,6 +32,9 @@ ACTION_LABELS = {
     "agenda.created": _l("Agenda item added"),
     "agenda.deleted": _l("Agenda item deleted"),
     "agenda.updated": _l("Agenda item changed"),
+    "api.token_created": _l("API token made"),
+    "api.token_revoked": _l("API token revoked"),
+    "api.used": _l("API token used"),
     "breakout.created": _l("Breakout session created"),
     "breakout.deleted": _l("Breakout session deleted"),
     "breakout.updated": _l("Breakout session changed"),
@@ -99,6 +103,50 @@ ACTION_LABELS = {
     "staff.revoked": _l("Role revoked"),
     "staff.role_given": _l("Role given"),
 }
+
+
+# The names of the values an entry keeps (its details); a name missing here shows as it is.
+DETAIL_LABELS = {
+    "added": _l("Added"),
+    "after": _l("After"),
+    "before": _l("Before"),
+    "call": _l("Call"),
+    "count": _l("Count"),
+    "email": _l("Email"),
+    "existing": _l("Already on the list"),
+    "fields": _l("Fields"),
+    "finalist": _l("Finalist"),
+    "first": _l("First number"),
+    "format": _l("Format"),
+    "guests": _l("Guests"),
+    "invitation": _l("Invitation"),
+    "invitation_only": _l("By invitation only"),
+    "item": _l("Agenda item"),
+    "kind": _l("Kind"),
+    "merged": _l("Merged"),
+    "network": _l("Network"),
+    "number": _l("Number"),
+    "parent": _l("Earlier vote"),
+    "people": _l("People"),
+    "poll": _l("Vote"),
+    "polls": _l("Votes"),
+    "recipients": _l("Recipients"),
+    "registration": _l("Registration"),
+    "role": _l("Role"),
+    "rows": _l("Rows"),
+    "session": _l("Breakout session"),
+    "show": _l("On the big screen"),
+    "slug": _l("Address"),
+    "title": _l("Title"),
+    "user": _l("Person"),
+    "winner": _l("Earlier winner"),
+    "year": _l("Year"),
+}
+
+
+def detail_label(key: str) -> str:
+    """The words for the name of a value an entry keeps; an unknown name as it is."""
+    return str(DETAIL_LABELS.get(key, key))
 
 
 def action_label(key: str) -> str:

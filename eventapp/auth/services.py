@@ -75,10 +75,20 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def locales_of(emails: list[str]) -> dict[str, str]:
+    """{address: the account's locale} for those of these (normalised) addresses that have
+    an account, in one query (a guest list of 5,000 rows asks once, not 5,000 times)."""
+    if not emails:
+        return {}
+    return dict(db.session.execute(select(User.email, User.locale).where(
+        User.email.in_(emails))).all())
+
+
 def get_or_create_participant(email: str, name: str, organisation: str, locale: str,
                               locale_chosen: bool = False) -> User:
     """The participant with this email, created if new (joins the caller's transaction);
-    `locale_chosen`: the new account's locale was picked in the language switch."""
+    `locale_chosen`: `locale` was the reader's (their switch's or their browser's), not merely
+    the meeting's. An existing account that has chosen none yet keeps such a locale."""
     user = find_user_by_email(email)
     if user is None:
         user = User(email=normalise_email(email), name=name.strip(),
@@ -86,6 +96,8 @@ def get_or_create_participant(email: str, name: str, organisation: str, locale: 
                     locale_chosen=locale_chosen, role=AccountRole.PARTICIPANT)
         db.session.add(user)
         db.session.flush()
+    elif locale_chosen and not user.locale_chosen:
+        user.locale, user.locale_chosen = locale, True
     return user
 
 

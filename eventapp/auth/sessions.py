@@ -18,8 +18,9 @@ _FLASK_LOGIN_USER_ID = "_user_id"
 
 
 def start_session(user) -> None:
-    """Sign the user in with a fresh session (no fixation); only the language choice survives."""
-    lang = session.get("lang")
+    """Sign the user in with a fresh session (no fixation); only the language choice survives,
+    and a language the account chose before is this session's choice too."""
+    lang = session.get("lang") or (user.locale if user.locale_chosen else None)
     session.clear()
     if lang:
         session["lang"] = lang

@@ -33,6 +33,13 @@ class NotEligible(Forbidden):
     default_message = _l("Only registered participants of this event can vote.")
 
 
+class VoteWithCard(NotEligible):
+    """The person received a vote card: their card votes, not their link (the ballot page
+    offers the field for the card's code)."""
+
+    default_message = _l("You received a vote card at the desk: please vote with it.")
+
+
 class CardsNotAllowed(Forbidden):
     default_message = _l("This vote is for personal links only: please sign in with the link "
                          "from your mail.")
@@ -124,7 +131,7 @@ def check_eligible(poll: Poll, voter: Voter) -> None:
                              "or follow the meeting on its stage page."))
     if poll.cards_may_vote and voter.has_card:
         # Their card votes; the link must not vote a second time.
-        raise NotEligible(_l("You received a vote card at the desk: please vote with it."))
+        raise VoteWithCard()
 
 
 def is_own(option: PollOption, voter: Voter, user: Person) -> bool:
@@ -158,6 +165,17 @@ def ballot_sheet(poll: Poll | None, user: Person) -> BallotSheet:
     return BallotSheet(choices, voter.own_finalist_ids, voter.has_voted, refusal,
                        hides_own=len(choices) < len(poll.candidates))
 
+
+
+def upcoming_sheet(poll: Poll, user: Person) -> BallotSheet:
+    """The ballot of a draft as the user will see it once it opens (never their own
+    candidate), sent hidden with a waiting ballot page: the page shows it when the push says
+    the vote is open (live/push.py), without loading again. Whether they may vote is checked
+    when they vote."""
+    voter = voter_in(poll, user)
+    choices = [o for o in poll.candidates if not is_own(o, voter, user)]
+    return BallotSheet(choices, voter.own_finalist_ids, False, None,
+                       hides_own=len(choices) < len(poll.candidates))
 
 
 def card_sheet(poll: Poll | None, card: VoteCard) -> BallotSheet:

@@ -10,6 +10,7 @@ it settled), so that no page, mail or phone spoils the ceremony.
 """
 
 from dataclasses import asdict, dataclass
+from functools import partial
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..audit.services import record
 from ..auth.models import User
 from ..caching import TimedCache
-from ..database import utcnow, write_transaction
+from ..database import after_commit, utcnow, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..events.models import Event, EventStatus
 from ..events.services import EventNotFound
@@ -39,13 +40,17 @@ from .models import (
     ResultSnapshot,
 )
 from .photos import NO_PHOTO, photos_of
+from .signals import turnout_changed
 from .tally import tally, tied_at_top
 
 # Built once (the ballot page reads it on every request): see eligibility.py. The poll the
-# live control put on the screen last; before any was, the newest one.
+# live control put on the screen last (opened, brought back, or a run-off); none before the
+# first vote opens: a draft is nobody's business but the organisers'.
 _CURRENT_POLL = (select(Poll).options(joinedload(Poll.candidates))
-                 .where(Poll.event_id == bindparam("event_id"))
-                 .order_by(Poll.on_screen_at.desc().nulls_last(), Poll.id.desc()).limit(1))
+                 .where(Poll.event_id == bindparam("event_id"), Poll.on_screen_at.is_not(None))
+                 .order_by(Poll.on_screen_at.desc(), Poll.id.desc()).limit(1))
+_NEWEST_POLL = (select(Poll).options(joinedload(Poll.candidates))
+                .where(Poll.event_id == bindparam("event_id")).order_by(Poll.id.desc()).limit(1))
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -58,12 +63,30 @@ def polls_of(event: Event) -> list[Poll]:
 
 
 def current_poll(event: Event) -> Poll | None:
-    """The poll that matters now: the one put on the screen last (a run-off replaces its
-    parent), else the newest.
+    """The poll that matters now, for everyone alike: the one put on the screen last (a
+    run-off replaces its parent); None until the first vote opens.
 
-    Its candidates come in the same query: every page that shows the poll needs them.
+    The ballot page, the live state the phones and screens follow (live/services.py), the
+    event page and the mails all take it from here, so that they agree: a phone whose page
+    and state disagreed reloaded again and again (issue 35). Its candidates come in the same
+    query: every page that shows the poll needs them.
     """
     return db.session.scalars(_CURRENT_POLL, {"event_id": event.id}).unique().first()
+
+
+def drafts_of(event: Event) -> list[Poll]:
+    """The event's drafts with their candidates, oldest first: the polls that may open next."""
+    return list(db.session.scalars(
+        select(Poll).options(joinedload(Poll.candidates))
+        .where(Poll.event_id == event.id, Poll.status == PollStatus.DRAFT)
+        .order_by(Poll.id)).unique())
+
+
+def poll_in_hand(event: Event) -> Poll | None:
+    """The poll the organiser's remote acts on: the current one, else (before the first vote
+    opens) the newest draft, which the remote's "open" opens."""
+    return current_poll(event) or db.session.scalars(
+        _NEWEST_POLL, {"event_id": event.id}).unique().first()
 
 
 # --- the ballot's hot path -----------------------------------------------------------------
@@ -90,15 +113,16 @@ def _read_ballot(slug: str) -> tuple[Event, Poll | None] | None:
         return event, session.scalars(_CURRENT_POLL, {"event_id": event.id}).unique().first()
 
 
-def ballot_of(slug: str) -> tuple[Event, Poll | None]:
+def ballot_of(slug: str, fresh: bool = False) -> tuple[Event, Poll | None]:
     """The published event with this slug and its current poll, for the ballot and the vote.
 
     The cached objects themselves, detached and fully loaded (their event's network, the
     poll's candidates with their finalists): the ballot and the vote only read them, and
     copying them into the request's session cost more than the rest of reading the ballot.
     Anything a page of the ballot needs must be loaded by `_read_ballot`.
+    `fresh`: read now, not from the cache (a vote for a poll that opened a moment ago).
     """
-    cached = current_app.extensions["ballot_cache"].get(slug)
+    cached = _read_ballot(slug) if fresh else current_app.extensions["ballot_cache"].get(slug)
     if cached is None:
         raise EventNotFound()
     return cached
@@ -283,11 +307,13 @@ def _eligible_count(poll: Poll) -> int:
 def count_newly_eligible(event_id: int, eligibilities: tuple[str, ...]) -> None:
     """Someone arrived (checked in, or present online) while the event's poll for such
     people is open: its turnout's total grows by one (joins the caller's transaction)."""
-    db.session.execute(
+    counted = db.session.execute(
         update(Poll).where(Poll.event_id == event_id, Poll.status == PollStatus.OPEN,
                            Poll.eligibility.in_(eligibilities))
         .values(eligible_count=Poll.eligible_count + 1)
         .execution_options(synchronize_session=False))
+    if counted.rowcount:
+        after_commit(partial(turnout_changed.send, event_id))
 
 
 @place_taken.connect
@@ -345,6 +371,8 @@ def start_runoff(actor, poll: Poll) -> Poll:
     parent's place on the screen."""
     if poll.status != PollStatus.CLOSED:
         raise Conflict(_l("A run-off can follow only a closed vote."))
+    if poll.kind == PollKind.QUESTION:  # a tied question is answered by its shares
+        raise Conflict(_l("A question has no run-off."))
     tied = tied_at_top(tally(poll))
     if not tied:
         raise Conflict(_l("There is no tie at the top."))

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from ..errors import Conflict, NotFound
 from ..events.models import Event
 from ..extensions import db
-from .models import Poll, PollStatus, ResultSnapshot, answer_label
+from .models import Poll, PollKind, PollStatus, ResultSnapshot, answer_label
 from .polls import polls_of
-from .tally import receipts_of
+from .tally import in_ballot_order, receipts_of, share
 
 
 class NoPublicResult(NotFound):
@@ -41,6 +41,16 @@ class PublicResult:
     poll: Poll
     snapshot: ResultSnapshot
     receipts: list[tuple[str, int]]  # (receipt, option id): the public recount
+
+    @cached_property
+    def entries(self) -> list[dict]:
+        """What the page lists: an award's places; a question's answers in the ballot's order,
+        each with its share of the votes."""
+        if self.poll.kind != PollKind.QUESTION:
+            return self.snapshot.ranking
+        cast = self.snapshot.votes_cast
+        return [{**entry, "share": share(entry["votes"], cast)}
+                for entry in in_ballot_order(self.poll, self.snapshot.ranking)]
 
     @cached_property
     def names(self) -> dict[int, str]:

@@ -15,9 +15,11 @@ from ..forms import choices
 from ..networks.access import event_capabilities
 from . import bp, cards, photos, polls, receipts, voting
 from . import results as public_results
+from .eligibility import VoteWithCard
 from .finalists import logo_of
 from .forms import BallotForm, CardCodeForm, ReceiptLookupForm
 from .hall_of_fame import hall_of_fame as hall_of_fame_entries
+from .models import PollStatus
 from .vote_limit import count_vote_post
 
 
@@ -60,9 +62,15 @@ def _ballot_page(event, poll, form, card, error=None, status=None):
     sheet = voting.sheet_for(poll, card=card, person=current_user)
     error = error or sheet.refusal
     form.finalist.choices = choices((f.id, f.organisation) for f in sheet.choices)
+    # While no vote is open, the ballots that may open come along, hidden (live.js).
+    upcoming = voting.upcoming_sheets(polls.drafts_of(event), card=card, person=current_user) \
+        if poll is None or poll.status != PollStatus.OPEN else []
+    # Told to vote with their card, they get the field for its code right here.
+    card_form = CardCodeForm() if isinstance(error, VoteWithCard) else None
     page = render_template("awards/vote.html", event=event, poll=poll, form=form, card=card,
                            error=error.message if error else None, own=sheet.hides_own,
-                           voted=sheet.has_voted)
+                           choices=sheet.choices, voted=sheet.has_voted, upcoming=upcoming,
+                           card_form=card_form)
     return page, status or (error.status_code if error else 200)
 
 
@@ -87,6 +95,10 @@ def vote(slug: str):
     if request.method == "POST":
         count_vote_post(cards.voter_key())  # the vote's own rate limit (vote_limit.py)
     event, poll = polls.ballot_of(slug)
+    if request.method == "POST" and (poll is None or poll.status != PollStatus.OPEN):
+        # A page that showed its ballot when the push said "open" may be quicker than this
+        # process's cache of the ballot (BALLOT_CACHE_SECONDS).
+        event, poll = polls.ballot_of(slug, fresh=True)
     card = cards.card_in_session(event)
     # A vote by link goes on whom the session claims to be, without loading the user (a
     # round trip on the hot path): the ballot's statements check the claim, and every page

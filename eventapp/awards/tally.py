@@ -61,3 +61,16 @@ def receipts_of(poll: Poll) -> list[tuple[str, int]]:
     return [tuple(row) for row in db.session.execute(
         select(Ballot.receipt, Ballot.option_id).where(Ballot.poll_id == poll.id)
         .order_by(Ballot.receipt))]
+
+
+def in_ballot_order(poll: Poll, entries: list) -> list:
+    """A question's counted answers (Standings or a snapshot's entries) in the ballot's order
+    (yes, no, abstain): a question shows its shares, not places."""
+    position = {option.id: index for index, option in enumerate(poll.candidates)}
+    return sorted(entries, key=lambda entry: position.get(
+        entry["option_id"] if isinstance(entry, dict) else entry.option_id, len(position)))
+
+
+def share(votes: int, cast: int) -> float:
+    """The share of the votes cast, 0 to 1."""
+    return votes / cast if cast else 0.0

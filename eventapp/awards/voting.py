@@ -32,6 +32,7 @@ from .eligibility import (
     card_sheet,
     check_eligible,
     is_own,
+    upcoming_sheet,
     voter_in,
 )
 from .models import (
@@ -44,6 +45,7 @@ from .models import (
     VoteCard,
 )
 from .receipts import new_receipt
+from .signals import turnout_changed
 
 
 class PollNotOpen(Conflict):
@@ -74,6 +76,16 @@ def sheet_for(poll: Poll | None, *, card: VoteCard | None = None,
               person: Person | None = None) -> BallotSheet:
     """The ballot as this card's holder or this person sees it now."""
     return card_sheet(poll, card) if card is not None else ballot_sheet(poll, person)
+
+
+def upcoming_sheets(drafts: list[Poll], *, card: VoteCard | None = None,
+                    person: Person | None = None) -> list[tuple[Poll, BallotSheet]]:
+    """The ballots of the drafts that may open next, for a page that waits for the vote:
+    those with their options set (a finalists poll without a choice gets them only when it
+    opens) and open to this voter (a card only where cards may vote)."""
+    return [(poll, card_sheet(poll, card) if card is not None else upcoming_sheet(poll, person))
+            for poll in drafts
+            if len(poll.candidates) >= 2 and (card is None or poll.cards_may_vote)]
 
 
 def vote(poll: Poll | None, option_id: int, *, confirmed: bool, card: VoteCard | None = None,
@@ -219,6 +231,7 @@ def _cast(poll: Poll, statements: _CastStatements, voter_id: int, option_id: int
             # before it have committed too (the poll row's lock), so a full batch waits.
             if number % current_app.config["BALLOT_MIX_BATCH"] == 0:
                 after_commit(partial(mixing.mix_after_vote, poll.id))
+            after_commit(partial(turnout_changed.send, poll.event_id))  # the screens' count
     except IntegrityError as error:
         raise AlreadyVoted() from error
     return receipt

@@ -23,13 +23,13 @@ from ..awards import finalists as awards
 from ..awards.models import DEFAULT_PITCH_SECONDS, Finalist
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..events.models import Event
+from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..images import reencode_logo
 from ..mailing.compose import external_url
 from ..mailing.queue import queue_mail, queue_mails
 from ..mailing.send import ensure_deliverable
-from ..networks.access import event_role_of
+from ..networks.access import event_capabilities, event_role_of
 from ..networks.models import EventRole
 from ..networks.roles import remove_event_role, set_event_role, staff_of
 from .models import ApplicationStatus, Call, CallApplication, JuryScore
@@ -280,8 +280,12 @@ def may_judge(user, event: Event) -> bool:
 
 
 def ensure_may_judge(user, event: Event) -> None:
-    """NotAJuror unless the user may judge this event."""
+    """NotAJuror unless the user may judge this event; NotFound for a draft meeting in which
+    the user holds no role, as for a slug that does not exist (a draft's existence is not
+    told to outsiders, as the organiser's guard does)."""
     if not may_judge(user, event):
+        if event.status == EventStatus.DRAFT and not event_capabilities(user, event):
+            raise NotFound()
         raise NotAJuror()
 
 

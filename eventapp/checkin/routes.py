@@ -8,6 +8,7 @@ from ..awards import cards
 from ..errors import DomainError
 from ..events.access import event_role_required
 from ..events.services import get_event
+from ..invitations.models import GuestCategory, category_label
 from ..networks.access import Capability
 from ..registration.models import RegistrationStatus
 from ..registration.services import get_registration
@@ -58,8 +59,19 @@ def check_in(slug: str):
     except DomainError as error:
         flash(error.message, "warning")
         return _desk(event, error.status_code)
-    flash(_("Welcome, %(name)s! Checked in.", name=registration.user.name), "success")
+    _welcome(registration)
     return _desk_showing(registration)
+
+
+def _welcome(registration) -> None:
+    # The desk is where a guest of honour is recognised and greeted: their category first.
+    if registration.category:
+        honour = registration.category == GuestCategory.VIP
+        flash(_("%(category)s: %(name)s. Welcome! Checked in.",
+                category=category_label(registration.category), name=registration.user.name),
+              "warning" if honour else "success")
+    else:
+        flash(_("Welcome, %(name)s! Checked in.", name=registration.user.name), "success")
 
 
 @bp.route("/organiser/events/<slug>/checkin/card", methods=["POST"])
@@ -119,6 +131,9 @@ def ticket(slug: str):
     registration = get_registration(event, current_user)
     if registration.status != RegistrationStatus.CONFIRMED:
         flash(_("Tickets are for confirmed places."), "info")
+        return redirect(url_for("registration.my_registration", slug=slug), 303)
+    if not registration.comes_in_person:
+        flash(_("You take part online and need no ticket: follow on the stage page."), "info")
         return redirect(url_for("registration.my_registration", slug=slug), 303)
     return render_template("checkin/ticket.html", event=event, registration=registration,
                            qr_svg=ticket_svg(registration))

@@ -14,7 +14,7 @@ from ..caching import TimedCache
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..networks.access import Capability, may_in_network
+from ..networks.access import Capability, event_capabilities, may_in_network
 from ..networks.models import EventStaff, Network, NetworkMember
 from ..networks.services import default_network
 from .models import EVENT_LANGUAGES, AgendaItem, AgendaKind, Event, EventFormat, EventStatus
@@ -186,10 +186,24 @@ def update_event(actor, event: Event, **values) -> Event:
     return event
 
 
+class ArchivingForbidden(Forbidden):
+    default_message = _l("Only who may delete a meeting may archive it or bring it back from "
+                         "the archive: an archived meeting's page and ballot are gone.")
+
+
+def may_archive(user, event: Event) -> bool:
+    """Archiving (and undoing it) needs the capability that deleting needs."""
+    return Capability.DELETE in event_capabilities(user, event)
+
+
 def set_event_status(actor, event: Event, status: str) -> Event:
-    """Publish, unpublish (draft) or archive an event."""
+    """Publish, unpublish (draft) or archive an event; archiving, or bringing an archived
+    event back, needs Capability.DELETE (a co-organiser has not got it)."""
     if status not in tuple(EventStatus):
         raise InvalidInput()
+    archiving = EventStatus.ARCHIVED in (status, event.status) and status != event.status
+    if archiving and actor is not None and not may_archive(actor, event):
+        raise ArchivingForbidden()
     with write_transaction():
         previous, event.status = event.status, status
         record(actor, "event.status", event.id, before=previous, after=status)

@@ -71,8 +71,10 @@ def export_table(actor, event: Event, table: str, file_format: str) -> tuple[byt
     return body, media_type
 
 
-def _location(event: Event) -> str:
-    return event.venue or event.online_link or ""
+def _location(event: Event, with_link: bool = False) -> str:
+    """The venue; the online meeting's link only for a participant with a place (the event
+    form promises that the link is shown to registered participants only)."""
+    return event.venue or (event.online_link if with_link else "") or ""
 
 
 def event_calendar(event: Event) -> bytes:
@@ -93,6 +95,7 @@ def personal_calendar(registration: Registration) -> bytes:
     chosen = {slot_id: choice.session for slot_id, choice in
               choices_of(registration.id).items() if choice.status == ChoiceStatus.SEATED}
     slots = {slot.id for slot, _sessions in sessions_by_slot(event)}
+    location = _location(event, with_link=registration.status == RegistrationStatus.CONFIRMED)
     entries = []
     for item in event.agenda_items:
         title = item.title
@@ -100,5 +103,5 @@ def personal_calendar(registration: Registration) -> bytes:
             title = f"{item.title}: {chosen[item.id].title}"
         entries.append({"uid": f"agenda-{item.id}-{registration.id}@eventapp",
                         "starts_at": item.starts_at, "ends_at": item.ends_at, "summary": title,
-                        "location": _location(event)})
+                        "location": location})
     return calendar(event.title, entries)

@@ -14,8 +14,8 @@ from .services import MAX_PLACES
 class GuestListForm(Form):
     guests = TextAreaField(
         _l("Type guests, one per line"),
-        description=_l("Name; email address; organisation; category (member, guest, VIP, "
-                       "press, speaker); optionally the language (de, en)"),
+        description=_l("Name; email address; organisation; category (member, guest, "
+                       "guest of honour, press, speaker); optionally the language (de, en)"),
         validators=[Optional(), Length(max=500_000)])
     upload = FileField(_l("Or upload a list (CSV or Excel)"),
                        validators=[FileAllowed(["csv", "txt", "xlsx"],

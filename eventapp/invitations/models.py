@@ -4,6 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,12 +23,14 @@ class GuestCategory(StrEnum):
 
 
 CATEGORIES = tuple(GuestCategory)
+# As organisers name them (in German: Mitglied, Gast, Ehrengast, Presse, Referent/in); the
+# stored values above stay as they are.
 CATEGORY_LABELS = {
     GuestCategory.MEMBER: _l("Member"),
     GuestCategory.GUEST: _l("Guest"),
-    GuestCategory.VIP: _l("VIP"),
+    GuestCategory.VIP: _l("Guest of honour"),
     GuestCategory.PRESS: _l("Press"),
-    GuestCategory.SPEAKER: _l("Speaker"),
+    GuestCategory.SPEAKER: lazy_pgettext("guest category", "Speaker"),
 }
 
 class InvitationStatus(StrEnum):

@@ -6,17 +6,15 @@ sign-in links). Accepting registers the guest through the registration service: 
 link proves the mailbox, so it counts as the double opt-in.
 """
 
-import csv
-import io
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from ..audit.services import record
-from ..auth.services import find_user_by_email, hash_token, new_token, normalise_email
+from ..auth.services import hash_token, locales_of, new_token, normalise_email
 from ..database import utcnow, write_transaction
 from ..errors import Conflict, DomainError, InvalidInput, NotFound
 from ..events.models import EVENT_LANGUAGES, Event
@@ -29,7 +27,8 @@ from ..mailing.send import ensure_deliverable
 from ..registration import places
 from ..registration import services as registration
 from ..registration.places import reserved_places
-from .models import CATEGORIES, GuestCategory, Invitation, InvitationStatus
+from .files import numbered_rows
+from .models import CATEGORIES, GuestCategory, Invitation, InvitationStatus, category_label
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +44,21 @@ COLUMN_NAMES = {
     "language": ("language", "sprache"),
 }
 COLUMN_ORDER = ("name", "email", "organisation", "category", "language")
-# A category as a list may spell it.
+# A category as a list may spell it, in German or English (compared in lower case, with
+# single spaces).
 CATEGORY_ALIASES = {
-    "member": "member", "mitglied": "member", "members": "member", "mitglieder": "member",
-    "guest": "guest", "gast": "guest", "gäste": "guest", "guests": "guest",
-    "vip": "vip",
-    "press": "press", "presse": "press",
-    "speaker": "speaker", "speakers": "speaker", "referent": "speaker",
-    "referentin": "speaker", "sprecher": "speaker", "sprecherin": "speaker",
-    "redner": "speaker", "rednerin": "speaker",
+    **dict.fromkeys(("member", "members", "mitglied", "mitglieder", "mitgliedsunternehmen"),
+                    "member"),
+    **dict.fromkeys(("guest", "guests", "gast", "gäste", "gaeste"), "guest"),
+    **dict.fromkeys(("vip", "vips", "ehrengast", "ehrengäste", "ehrengaeste", "guest of honour",
+                     "guest of honor", "guests of honour", "guests of honor", "honoured guest",
+                     "honored guest"), "vip"),
+    **dict.fromkeys(("press", "presse", "media", "medien", "journalist", "journalistin",
+                     "journalist/in", "journalist*in", "journalist:in"), "press"),
+    **dict.fromkeys(("speaker", "speakers", "referent", "referentin", "referenten",
+                     "referentinnen", "referent/in", "referent*in", "referent:in",
+                     "referent_in", "referent(in)", "sprecher", "sprecherin", "redner",
+                     "rednerin", "vortragende", "vortragender"), "speaker"),
 }
 LANGUAGE_ALIASES = {"de": "de", "deutsch": "de", "german": "de",
                     "en": "en", "englisch": "en", "english": "en"}
@@ -108,37 +113,6 @@ class _Guest:
 # --- reading a list -----------------------------------------------------------------------
 
 
-def _rows_of_text(text: str) -> list[list[str]]:
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        return []
-    first = lines[0]
-    delimiter = max((";", "\t", ","), key=first.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _rows_of_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 (any unreadable file is the same refusal)
-        raise InvalidInput(_l("This file could not be read as an Excel file (.xlsx).")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [["" if cell is None else str(cell) for cell in row]
-                for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # Excel's CSV on German Windows
-
-
 def _columns(header: list[str]) -> dict[str, int] | None:
     """Where each known column is, if the row is a header naming at least the address."""
     found = {}
@@ -167,10 +141,11 @@ def _check_row(number: int, cells: dict[str, str]) -> GuestRow | str:
         ensure_deliverable(email)
     except DomainError:
         return _l("“%(email)s” is not a valid email address", email=cells["email"][:254])
-    category = cells.get("category", "").lower() or GuestCategory.GUEST
+    category = " ".join(cells.get("category", "").lower().split()) or GuestCategory.GUEST
     if category not in CATEGORY_ALIASES:
-        return _l("unknown category “%(category)s” (member, guest, VIP, press, speaker)",
-                  category=cells["category"][:50])
+        return _l("unknown category “%(category)s” (known are: %(known)s)",
+                  category=cells["category"][:50],
+                  known=", ".join(category_label(known) for known in CATEGORIES))
     language = cells.get("language", "").lower()
     if language and language not in LANGUAGE_ALIASES:
         return _l("unknown language “%(language)s” (de, en)", language=cells["language"][:20])
@@ -182,13 +157,7 @@ def parse_guest_list(*, text: str = "", data: bytes | None = None,
                      filename: str = "") -> list[GuestRow]:
     """The guests of a list (typed, CSV or xlsx), one per address; GuestListInvalid names
     every bad row with its number and reason."""
-    if data is not None:
-        is_xlsx = filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
-        rows = _rows_of_xlsx(data) if is_xlsx else _rows_of_text(_decode(data))
-    else:
-        rows = _rows_of_text(text or "")
-    numbered = [(number, [cell.strip() for cell in row])
-                for number, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    numbered = numbered_rows(text=text, data=data, filename=filename, max_rows=MAX_ROWS)
     if not numbered:
         raise InvalidInput(_l("The guest list is empty."))
     columns = _columns(numbered[0][1])
@@ -227,26 +196,25 @@ def add_guests(actor, event: Event, *, text: str = "", data: bytes | None = None
     with write_transaction():
         known = set(db.session.scalars(select(Invitation.email).where(
             Invitation.event_id == event.id, Invitation.email.in_(list(unique)))))
-        for email, row in unique.items():
-            if email in known:
-                result.existing += 1
-                continue
-            db.session.add(Invitation(
-                event_id=event.id, email=email, name=row.name, organisation=row.organisation,
-                category=row.category, locale=_language(row, event), status=InvitationStatus.NEW))
-            result.added += 1
+        accounts = locales_of([email for email, row in unique.items() if not row.language])
+        new = [dict(event_id=event.id, email=email, name=row.name, organisation=row.organisation,
+                    category=row.category, locale=_language(row, event, accounts),
+                    status=InvitationStatus.NEW, created_at=utcnow())
+               for email, row in unique.items() if email not in known]
+        if new:  # one executemany, not 5,000 objects for the unit of work
+            db.session.execute(insert(Invitation), new)
+        result.added, result.existing = len(new), len(unique) - len(new)
         record(actor, "guests.added", event.id, added=result.added, merged=result.merged,
                existing=result.existing)
     return result
 
 
-def _language(row: GuestRow, event: Event) -> str:
+def _language(row: GuestRow, event: Event, accounts: dict[str, str]) -> str:
     """The guest's language: the list's, else their account's, else the meeting's."""
     if row.language:
         return row.language
-    user = find_user_by_email(row.email)
-    if user is not None and user.locale in EVENT_LANGUAGES:
-        return user.locale
+    if accounts.get(row.email) in EVENT_LANGUAGES:
+        return accounts[row.email]
     return event.language
 
 

@@ -20,6 +20,7 @@ from ..breakouts.services import room_links_for
 from ..database import utcnow, write_transaction
 from ..errors import Forbidden
 from ..events.models import Event
+from ..networks.access import event_capabilities
 from ..registration.attendance import mark_present_online
 from ..registration.models import Registration, RegistrationStatus
 from ..registration.services import NotRegistered, get_registration
@@ -87,13 +88,14 @@ def is_running(event: Event, now=None) -> bool:
 
 
 def _stage_registration(user, event: Event) -> Registration | None:
-    # A participant's confirmed registration; None for an organiser, who watches without one.
+    # A participant's confirmed registration; None for someone with a role in this event,
+    # who watches without one. Staff of other events and networks have neither: refused.
     try:
         registration = get_registration(event, user)
     except NotRegistered:
         registration = None
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
-        if user.is_organiser:
+        if event_capabilities(user, event):
             return None
         raise NotAParticipant()
     return registration

@@ -7,13 +7,14 @@ from flask_login import current_user, login_required
 
 from ..awards import polls, tally
 from ..awards.finalists import finalists_of
-from ..awards.models import PollStatus
+from ..awards.models import PollKind, PollStatus
 from ..breakouts.services import room_links_for
 from ..errors import DomainError
 from ..events.access import event_role_required
 from ..events.services import get_event
 from ..forms import ActionForm, choices
 from ..mailing.compose import external_url
+from ..mailing.jobs import job_progress
 from ..networks.access import Capability
 from ..security_headers import allow_frames_from
 from . import bp, online, services
@@ -118,10 +119,13 @@ def control(slug: str):
 
 
 def _control_page(event, status: int = 200):
-    poll = polls.current_poll(event)
+    poll = polls.poll_in_hand(event)
     # Results before they are public: here, for organisers, and nowhere else.
     standings = tally.tally(poll) if poll and poll.status in (
         PollStatus.CLOSED, PollStatus.ANNOUNCED, PollStatus.REVEALED) else []
+    question = poll is not None and poll.kind == PollKind.QUESTION
+    if question:  # its answers with their shares, no places and no run-off
+        standings = tally.in_ballot_order(poll, standings)
     agenda_form, pitch_form = AgendaForm(), PitchForm()
     agenda_form.item.choices = choices((item.id, item.title) for item in event.agenda_items)
     pitch_form.finalist.choices = choices((f.id, f.organisation) for f in finalists_of(event))
@@ -130,9 +134,11 @@ def _control_page(event, status: int = 200):
     return render_template(
         "live/control.html", event=event, poll=poll, all_polls=polls.polls_of(event),
         live=services.public_state(event),
-        standings=standings, tied=tally.tied_at_top(standings),
+        standings=standings, tied=[] if question else tally.tied_at_top(standings),
+        cast=sum(standing.votes for standing in standings),
         agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
-        action_form=ActionForm(), tag=services.state_tag(event.slug)), status
+        action_form=ActionForm(), tag=services.state_tag(event.slug),
+        voting_mail=job_progress("vote_open", poll.id) if poll else None), status
 
 
 # action name -> (its form, what it does)

@@ -5,19 +5,22 @@ version; screens and phones poll `state_tag` (one small query) and fetch the ful
 only when the tag changed.
 """
 
+from functools import partial
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..audit.services import record
-from ..awards import polls, results
+from ..awards import polls, results, tally
 from ..awards.finalists import get_finalist
 from ..awards.models import Eligibility, Finalist, Poll, PollKind, PollStatus
-from ..database import utcnow, write_transaction
+from ..database import after_commit, utcnow, write_transaction
 from ..errors import Conflict, NotFound
 from ..events.models import AgendaItem, Event, EventStatus
 from ..events.services import get_agenda_item
 from ..extensions import db
+from . import push
 from .models import LiveState, ScreenMode
 
 
@@ -65,7 +68,7 @@ def public_show(event: Event) -> dict:
     """What a phone on the ballot page follows: the show's mode and the poll's state, so it
     reloads when the vote opens or closes."""
     state = live_state(event)
-    poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
+    poll = polls.current_poll(event)
     return {"mode": state.mode,
             "poll": {"id": poll.id, "status": poll.status} if poll is not None else None}
 
@@ -80,7 +83,7 @@ def live_state(event: Event) -> LiveState:
 def public_state(event: Event) -> dict:
     """What screens and phones may know: the show, the turnout, never a running count."""
     state = live_state(event)
-    poll = db.session.get(Poll, state.poll_id) if state.poll_id else None
+    poll = polls.current_poll(event)  # the ballot's, the phones' and the event page's
     data = {"mode": state.mode, "agenda": None, "pitch": None, "poll": None, "results": None}
     if state.mode == ScreenMode.AGENDA and state.agenda_item_id:
         item = db.session.get(AgendaItem, state.agenda_item_id)
@@ -106,12 +109,14 @@ def public_state(event: Event) -> dict:
             revealed = reveal_steps(snapshot.ranking) if poll.status == PollStatus.REVEALED \
                 else state.revealed
             images = _images_of(poll)
+            shown = revealed_ranking(snapshot.ranking, revealed)
+            if poll.kind == PollKind.QUESTION:  # its answers, not places: see _public_entry
+                shown = tally.in_ballot_order(poll, shown)
             data["results"] = {"revealed": revealed, "votes": snapshot.votes_cast,
                                "eligible": snapshot.eligible_count,
                                "show_counts": poll.show_counts,
-                               "ranking": [_public_entry(entry, poll.show_counts, images)
-                                           for entry in revealed_ranking(snapshot.ranking,
-                                                                         revealed)]}
+                               "ranking": [_public_entry(entry, poll, snapshot.votes_cast, images)
+                                           for entry in shown]}
     return data
 
 
@@ -125,12 +130,17 @@ def revealed_ranking(ranking: list[dict], revealed: int) -> list[dict]:
     return [entry for entry in ranking if entry["rank"] in shown]
 
 
-def _public_entry(entry: dict, show_counts: bool, images: dict[int, str]) -> dict:
+def _public_entry(entry: dict, poll: Poll, cast: int, images: dict[int, str]) -> dict:
     """An entry of the result as the screen gets it: its label in the screen's language, its
     picture, its count only if the poll shows counts (a ranking-only result must not leak
-    them in JSON)."""
+    them in JSON). A question's answer has no place but its share of the votes, and whether
+    it leads."""
     public = {**entry, "label": results.entry_label(entry), "image": images.get(entry["option_id"])}
-    if not show_counts:
+    if poll.kind == PollKind.QUESTION:
+        public["leading"] = public.pop("rank") == 1
+        if poll.show_counts:
+            public["share"] = tally.share(entry["votes"], cast)
+    if not poll.show_counts:
         public.pop("votes", None)
     return public
 
@@ -195,6 +205,7 @@ def _bump(event: Event, **values) -> None:
         update(LiveState).where(LiveState.event_id == event.id)
         .values(version=LiveState.version + 1, **values)
         .execution_options(synchronize_session=False))
+    after_commit(partial(push.changed, event.id))  # to the subscribers, once committed
 
 
 def _change(actor, event: Event, action: str, **values) -> None:
@@ -225,18 +236,36 @@ def start_pitch(actor, event: Event, finalist_id: int) -> None:
                 pitch_started_at=utcnow())
 
 
+def _one_click_at_a_time(event: Event) -> None:
+    """Hold the event's row until the commit, so that two clicks at once on the control
+    (two people opening two polls) run one after the other and the second sees the first's
+    poll open. FOR NO KEY UPDATE: rows referring to the event are still inserted meanwhile.
+    Taken before any poll row, as registration takes it before a poll's counter (no
+    deadlock). SQLite's IMMEDIATE transactions are one at a time already."""
+    db.session.execute(select(Event.id).where(Event.id == event.id)
+                       .with_for_update(key_share=True))
+
+
+def _another_vote_open(event: Event, poll: Poll) -> bool:
+    # Columns, not objects: a poll loaded earlier in the request keeps its old status.
+    return db.session.scalar(select(Poll.id).where(
+        Poll.event_id == event.id, Poll.status == PollStatus.OPEN, Poll.id != poll.id)
+        .limit(1)) is not None
+
+
 def open_vote(actor, event: Event, title: str = "", eligibility: str = Eligibility.REGISTERED,
               cards_may_vote: bool = True, poll_id: int | None = None) -> Poll:
     """Open a vote and show it on the screen: the draft poll `poll_id`, else the current
-    draft, else (no poll set up) a new one among all finalists."""
+    draft, else (no poll set up) a new one among all finalists. One vote is open at a time:
+    a second one opened at the same moment is VoteRunning (409)."""
     with write_transaction():
-        poll = polls.get_poll(event, poll_id) if poll_id else polls.current_poll(event)
+        _one_click_at_a_time(event)
+        poll = polls.get_poll(event, poll_id) if poll_id else polls.poll_in_hand(event)
         if poll is None:
             poll = polls.create_poll(actor, event, title, eligibility, cards_may_vote)
         elif poll.status in (PollStatus.ANNOUNCED, PollStatus.REVEALED):
             raise AlreadyAnnounced()
-        elif any(other.status == PollStatus.OPEN for other in polls.polls_of(event)
-                 if other.id != poll.id):
+        elif _another_vote_open(event, poll):
             raise VoteRunning()
         polls.open_poll(actor, poll)
         _change(actor, event, "vote", mode=ScreenMode.VOTE, poll_id=poll.id)
@@ -256,10 +285,10 @@ def show_poll(actor, event: Event, poll_id: int) -> Poll:
     poll = polls.get_poll(event, poll_id)
     if poll.status == PollStatus.DRAFT:
         raise Conflict(_l("This poll has not been opened yet: open it to put it on the screen."))
-    if any(other.status == PollStatus.OPEN
-           for other in polls.polls_of(event) if other.id != poll.id):
-        raise VoteRunning()  # its voters' phones follow the screen
     with write_transaction():
+        _one_click_at_a_time(event)
+        if _another_vote_open(event, poll):
+            raise VoteRunning()  # its voters' phones follow the screen
         polls.put_on_screen(poll)
         if poll.status in (PollStatus.ANNOUNCED, PollStatus.REVEALED):
             # An announced result is revealed from its last place, as if announced now.
@@ -299,7 +328,8 @@ def announce(actor, event: Event) -> None:
 
 
 def reveal_next(actor, event: Event) -> None:
-    """Reveal the next place of the announced result (last place first, the winner last).
+    """Reveal the next place of the announced result (last place first, the winner last); a
+    question's answers all at once.
 
     Revealing the winner makes the result public everywhere, in the same transaction.
     """
@@ -309,7 +339,8 @@ def reveal_next(actor, event: Event) -> None:
     if state.mode != ScreenMode.RESULTS or snapshot is None:
         raise NothingToReveal()
     steps = reveal_steps(snapshot.ranking)
-    revealed = min(state.revealed + 1, steps)
+    # A question shows all its answers at once; an award one place after the other.
+    revealed = steps if poll.kind == PollKind.QUESTION else min(state.revealed + 1, steps)
     with write_transaction():
         _change(actor, event, "reveal", revealed=revealed)
         if revealed == steps:

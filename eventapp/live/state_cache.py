@@ -83,6 +83,8 @@ class NotModifiedShortcut:
         """The endpoint and slug if the request is a GET or HEAD of a polled route."""
         # WSGI hands the path over as latin-1; URLs are UTF-8.
         path = environ.get("PATH_INFO", "").encode("latin-1").decode(errors="replace")
+        if "\x00" in path:  # Flask's guard answers 400; PostgreSQL would refuse the query
+            return None, None
         try:
             endpoint, args = self.urls.match(path, environ.get("REQUEST_METHOD"))
         except HTTPException:  # no route, another method, or a redirect to a canonical URL

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..faults import is_transient
+from .jobs import run_jobs
 from .send import deliver_queued
 
 mail_cli = AppGroup("mail", help="Deliver queued mail; queue reminders.")
@@ -19,6 +20,7 @@ def deliver_command(batch: int, loop: bool) -> None:
     """Send queued mail in batches (failed batches are retried with back-off)."""
     while True:
         try:
+            run_jobs()  # bulk mails first become one queued mail per person
             sent, failed = deliver_queued(batch)
         except SQLAlchemyError as error:
             if not (loop and is_transient(error)):

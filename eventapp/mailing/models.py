@@ -11,7 +11,8 @@ here handles bounces), so keeping a copy would only outlive an anonymised accoun
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
@@ -44,3 +45,27 @@ class OutgoingMail(db.Model):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The bulk job (MailJob) this mail was made by, for its progress; None for a single mail.
+    job_id: Mapped[int | None] = mapped_column(index=True)
+
+
+class MailJob(db.Model):
+    """A bulk mail the worker makes (renders one mail per person) and sends: the organiser's
+    request only inserts this row. One per kind and poll (the unique key), so a second click
+    queues nothing. See mailing/jobs.py."""
+
+    __tablename__ = "mail_jobs"
+    __table_args__ = (UniqueConstraint("kind", "poll_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    poll_id: Mapped[int | None]
+    # Which worker is making its mails (a random token), and since when; a claim older than
+    # JOB_CLAIM_MINUTES is taken over (that worker died before it finished).
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many mails it made: None until the worker made them (in the same transaction).
+    total: Mapped[int | None]
+    done: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -38,11 +38,8 @@ def queue_mails(actor, event, kind: str, users, subject, template: str,
     what the template knows of that person beyond `user`. The worker sends them: so many mails
     would hold a web worker too long.
     """
-    rows = [_row(kind, user, event, render_mail(
-                mail_locale(user, event), subject, template,
-                attachment_for(user) if attachment_for else None,
-                user=user, event=event, **context, **(context_for(user) if context_for else {})))
-            for user in users]
+    rows = compose_rows(event, kind, users, subject, template, attachment_for, context_for,
+                        **context)
     with write_transaction():
         if rows:
             db.session.execute(insert(OutgoingMail), rows)
@@ -50,9 +47,21 @@ def queue_mails(actor, event, kind: str, users, subject, template: str,
     return len(rows)
 
 
+def compose_rows(event, kind: str, users, subject, template: str, attachment_for=None,
+                 context_for=None, **context) -> list[dict]:
+    """The rows of outgoing_mails for one mail per user (see queue_mails), not inserted yet:
+    what a bulk job (jobs.py) makes."""
+    return [_row(kind, user, event, render_mail(
+                mail_locale(user, event), subject, template,
+                attachment_for(user) if attachment_for else None,
+                user=user, event=event, **context, **(context_for(user) if context_for else {})))
+            for user in users]
+
+
 def mail_locale(user, event=None) -> str:
-    """The language of a mail to `user`: the one they chose in the switch; else, for a mail
-    about a meeting, the meeting's main language; else the one their account was made in."""
+    """The language of a mail to `user`: the one they chose (in the switch, or their
+    registration page's when that was not the meeting's); else, for a mail about a meeting,
+    the meeting's main language; else the one their account was made in."""
     if event is not None and not user.locale_chosen:
         return event.language
     return user.locale

@@ -54,6 +54,15 @@ def send(slug: str, kind: str):
     if kind not in MAILS or not ActionForm().validate_on_submit():
         flash(_("Please check your input."), "danger")
         return redirect(url_for("live.control", slug=slug), 303)
+    if kind == "vote_open":
+        # One job for the mail worker, once per poll (meeting_mails.queue_voting_link).
+        if meeting_mails.queue_voting_link(current_user, event):
+            flash(_("The voting link goes to everyone with a place: the mail worker is on "
+                    "it. Its progress is shown below."), "success")
+        else:
+            flash(_("The voting link of this vote is on its way already; it is mailed only "
+                    "once."), "info")
+        return redirect(url_for("live.control", slug=slug), 303)
     count = MAILS[kind](current_user, event)
     flash(_("%(count)d mails are on their way.", count=count), "success")
     return redirect(url_for("live.control", slug=slug), 303)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..awards import polls, results
-from ..awards.models import PollStatus
+from ..awards.models import Poll, PollStatus
 from ..awards.voting import PollNotOpen
 from ..breakouts.models import ChoiceStatus
 from ..breakouts.services import choices_by_registration
@@ -14,9 +14,10 @@ from ..errors import Conflict
 from ..events.models import Event, EventStatus
 from ..exports.services import personal_calendar
 from ..extensions import db
+from ..mailing import jobs
 from ..mailing.compose import external_url
 from ..mailing.models import OutgoingMail
-from ..mailing.queue import queue_mails
+from ..mailing.queue import compose_rows, queue_mails
 from ..registration.services import confirmed_registrations
 
 
@@ -48,14 +49,27 @@ def queue_reminders(start: datetime, end: datetime) -> int:
     return count
 
 
-def queue_voting_link(actor, event: Event) -> int:
-    """Mail everyone with a place the direct link to the open vote."""
+def queue_voting_link(actor, event: Event) -> bool:
+    """Queue the job that mails everyone with a place the direct link to the open vote, once
+    per poll (the worker makes and sends the mails: voting_link_mails). False when it was
+    queued before."""
     poll = polls.current_poll(event)
     if poll is None or poll.status != PollStatus.OPEN:
         raise Conflict(PollNotOpen.default_message)
-    return queue_mails(actor, event, "vote_open", [r.user for r in confirmed_registrations(event)],
-                       _l("Vote now: %(title)s", title=poll.title), "vote_open",
-                       vote_url=external_url("awards.vote", slug=event.slug))
+    _job, queued = jobs.queue_job(actor, event, "vote_open", poll.id)
+    return queued
+
+
+@jobs.maker("vote_open")
+def voting_link_mails(job) -> list[dict]:
+    """The worker's part: one mail per person with a place, if the vote is still open."""
+    poll = db.session.get(Poll, job.poll_id)
+    if poll is None or poll.status != PollStatus.OPEN:
+        return []
+    event = db.session.get(Event, job.event_id)
+    return compose_rows(event, "vote_open", [r.user for r in confirmed_registrations(event)],
+                        _l("Vote now: %(title)s", title=poll.title), "vote_open",
+                        vote_url=external_url("awards.vote", slug=event.slug))
 
 
 def queue_result(actor, event: Event) -> int:

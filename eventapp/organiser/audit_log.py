@@ -7,6 +7,7 @@ from ..database import MAX_ID
 from ..events.access import event_role_required
 from ..networks.access import Capability
 from . import bp, services
+from .audit_words import readable_details
 from .pages import event_of
 
 
@@ -20,4 +21,5 @@ def audit(slug: str):
     log = services.audit_log(event, action,
                              actor_id if actor_id is not None and 0 < actor_id <= MAX_ID else None)
     return render_template("organiser/audit.html", event=event, action=action, actor=actor,
-                           action_label=action_label, kind_label=kind_label, **log)
+                           action_label=action_label, kind_label=kind_label,
+                           readable_details=readable_details, **log)

@@ -3,20 +3,14 @@ and the turnout of closed polls."""
 
 
 from flask import render_template
-from flask_babel import format_date
+from flask_babel import to_user_timezone
 
+from ..database import utcnow
 from ..events.access import event_role_required
 from ..invitations import services as invitations
 from ..networks.access import Capability
-from . import bp, services
+from . import bp, charts, services
 from .pages import event_of
-
-
-def bar_chart(pairs: list[tuple[str, int]], maximum: int | None = None) -> list[dict]:
-    """Bars for a server-side SVG chart: label, value and width in percent."""
-    top = maximum or max((value for _label, value in pairs), default=0) or 1
-    return [{"label": label, "value": value, "width": round(100 * value / top, 1)}
-            for label, value in pairs]
 
 
 @bp.route("/events/<slug>/dashboard")
@@ -25,11 +19,13 @@ def dashboard(slug: str):
     """Registrations over time, seats, check-ins, waitlist and the turnout of closed polls."""
     event = event_of(slug)
     figures = services.dashboard(event)
+    # The timeline runs until today, or until the meeting's day once it has begun.
+    until = to_user_timezone(min(utcnow(), event.starts_at)).date()
+    over_time = figures["over_time"]
     return render_template(
         "organiser/dashboard.html", event=event, checkins=figures["checkins"],
-        waitlisted=figures["waitlisted"],
-        over_time=bar_chart([(format_date(day, "short"), count)
-                             for day, count in figures["over_time"]]),
-        seats=bar_chart(figures["seats"], figures["capacity"]),
-        turnout=bar_chart(figures["turnout"], figures["eligible"]),
+        waitlisted=figures["waitlisted"], over_time=over_time,
+        timeline=charts.timeline(over_time, until) if over_time else None,
+        seats=charts.labelled_bars(figures["seats"]),
+        turnout=charts.turnout_bars(figures["turnout"]),
         counts=invitations.guest_counts(event))

@@ -4,13 +4,17 @@ overview itself."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from ..audit.labels import action_label
 from ..audit.services import entries_for_event
 from ..awards import finalists as awards
 from ..awards import polls
 from ..breakouts import services as breakouts
 from ..errors import DomainError
 from ..events import services as events
+from ..events.models import EventStatus
+from .audit_words import readable_details
 from .forms import KIND_LABELS, ConfirmForm, StatusForm
 
 
@@ -64,11 +68,23 @@ def event_of(slug: str):
     return events.get_event(slug, include_unpublished=True)
 
 
+def status_form(event) -> StatusForm:
+    """The status form, offering only what the user may do: archiving (and undoing it) is for
+    who may delete (events.services.may_archive)."""
+    form = StatusForm(formdata=None, status=event.status)
+    if not events.may_archive(current_user, event):
+        archived = event.status == EventStatus.ARCHIVED
+        form.status.choices = [choice for choice in form.status.choices
+                               if (choice.value == EventStatus.ARCHIVED) == archived]
+    return form
+
+
 def event_page(event, status: int = 200):
     """The event's overview for the organiser, with the status of the request that shows it."""
     return render_template(
         "organiser/event.html", event=event, seats=breakouts.seat_overview(event),
         finalists=awards.finalists_of(event), polls=polls.polls_of(event),
         audit=entries_for_event(event.id, limit=20),
-        status_form=StatusForm(formdata=None, status=event.status), confirm_form=ConfirmForm(),
-        kind_labels=KIND_LABELS), status
+        status_form=status_form(event), confirm_form=ConfirmForm(),
+        kind_labels=KIND_LABELS, action_label=action_label,
+        readable_details=readable_details), status

@@ -22,8 +22,9 @@ AUDIT_PAGE_SIZE = 500
 
 
 def dashboard(event) -> dict:
-    """The dashboard's figures: registrations per day in Berlin (a running total), seats per
-    breakout session, check-ins, the waitlist, and the turnout of closed polls."""
+    """The dashboard's figures: registrations per day in Berlin (a running total), seats and
+    capacity per breakout session, check-ins, the waitlist, and each closed poll's votes and
+    how many could vote."""
     registrations = registrations_for_event(event)
     per_day = Counter(to_user_timezone(r.created_at).date() for r in registrations)
     running, over_time = 0, []
@@ -34,13 +35,12 @@ def dashboard(event) -> dict:
     closed = [poll for poll in polls.polls_of(event)
               if poll.status in (PollStatus.CLOSED, PollStatus.ANNOUNCED, PollStatus.REVEALED)]
     return {"over_time": over_time,
-            "seats": [(session.title, session.seats_taken) for session in seats],
-            "capacity": max((session.capacity for session in seats), default=1),
+            "seats": [(session.title, session.seats_taken, session.capacity)
+                      for session in seats],
             "checkins": checkin_counts(event),
             "waitlisted": sum(1 for r in registrations
                               if r.status == RegistrationStatus.WAITLISTED),
-            "turnout": [(poll.title, poll.votes_cast) for poll in closed],
-            "eligible": max((poll.eligible_count for poll in closed), default=1)}
+            "turnout": [(poll.title, poll.votes_cast, poll.eligible_count) for poll in closed]}
 
 
 def audit_log(event, action: str, actor_id: int | None) -> dict:

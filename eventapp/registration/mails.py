@@ -49,9 +49,14 @@ def send_request(request: RegistrationRequest, token: str) -> None:
 def send_confirmation(registration: Registration, token: str) -> None:
     event = registration.event
     confirmed = registration.status == RegistrationStatus.CONFIRMED
-    ticket = ("ticket.png", "image/png", ticket_png(registration)) if confirmed else None
+    # An entrance ticket for those who come; the stage page's address for those online.
+    ticket = (("ticket.png", "image/png", ticket_png(registration))
+              if confirmed and registration.comes_in_person else None)
+    stage_url = (external_url("live.stage_page", slug=event.slug)
+                 if confirmed and not registration.comes_in_person else None)
     _send_mail(registration.user, event, _l("Your registration for %(title)s", title=event.title),
-               "confirmation", attachment=ticket, registration=registration,
+               "confirmation", attachment=ticket, ticket=ticket is not None,
+               stage_url=stage_url, registration=registration,
                link=external_url("auth.sign_in_with_link", token=token),
                places=breakout_places(registration),
                position=None if confirmed else place_on_waitlist(registration))

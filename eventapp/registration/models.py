@@ -55,6 +55,11 @@ class Registration(db.Model):
     event: Mapped["Event"] = relationship()  # noqa: F821
     user: Mapped["User"] = relationship()  # noqa: F821
 
+    @property
+    def comes_in_person(self) -> bool:
+        """Takes part at the venue: gets an entrance ticket (online: the stage page)."""
+        return self.attendance_mode == Attendance.IN_PERSON
+
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status}>"
 

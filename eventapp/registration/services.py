@@ -120,7 +120,8 @@ def confirm_registration(token: str) -> RegistrationResult | None:
             event = request.event
             ensure_registration_open(event)
             # The form's page spoke the meeting's language unless the reader picked another
-            # in the switch (_select_locale), so a different one was their choice.
+            # in the switch or their browser asked for another (_select_locale), so a
+            # different one was theirs: the mails to them follow it (mailing.queue.mail_locale).
             user = get_or_create_participant(request.email, request.name, request.organisation,
                                              request.locale,
                                              locale_chosen=request.locale != event.language)

@@ -56,6 +56,8 @@ def organisers_only(status):
     return signed_in(FORBIDDEN, FORBIDDEN, status)
 
 
+OTHERS_STAFF_FORBIDDEN = {"foreign_manager": FORBIDDEN, "foreign_co_organiser": FORBIDDEN}
+
 # (endpoint, method) -> expected status per role
 MATRIX = {
     ("events.index", "GET"): everyone(200),
@@ -68,9 +70,10 @@ MATRIX = {
     ("live.show", "GET"): everyone(200),
     ("live.screen", "GET"): everyone(200),
     ("live.stage", "GET"): everyone(200),
-    # The stage page: for the event's participants; organisers watch without registering.
-    ("live.stage_page", "GET"): signed_in(200, FORBIDDEN, 200),
-    ("live.stage_rooms", "GET"): signed_in(200, FORBIDDEN, 200),  # its breakout room box
+    # The stage page: for the event's participants; its staff watch without registering,
+    # another network's staff do not (issue 34, item 8).
+    ("live.stage_page", "GET"): signed_in(200, FORBIDDEN, 200) | OTHERS_STAFF_FORBIDDEN,
+    ("live.stage_rooms", "GET"): signed_in(200, FORBIDDEN, 200) | OTHERS_STAFF_FORBIDDEN,
     ("auth.sign_in", "GET"): everyone(200),
     ("auth.sign_in", "POST"): everyone(422),
     ("auth.login", "GET"): everyone(200),
@@ -137,7 +140,8 @@ MATRIX = {
     ("organiser.print_vote_cards", "POST"): organisers_only(422),
     ("organiser.void_vote_card", "POST"): organisers_only(422),
     ("organiser.vote_cards_sheet", "GET"): organisers_only(200),
-    ("checkin.ticket", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    # The event is online: its participant needs no entrance ticket and is sent to their page.
+    ("checkin.ticket", "GET"): signed_in(303, NOT_FOUND, NOT_FOUND),
     ("meeting_mails.message", "GET"): organisers_only(200),
     ("meeting_mails.message", "POST"): organisers_only(422),
     ("meeting_mails.send", "POST"): organisers_only(303),
@@ -203,6 +207,22 @@ MATRIX = {
     ("organiser.edit_poll", "POST"): organisers_only(409),
     ("organiser.delete_poll", "POST"): organisers_only(NOT_FOUND),
     ("organiser.person_photo", "POST"): organisers_only(409),
+    # The API (its tokens' own matrix: tests/api/test_token_matrix.py): cookies open nothing.
+    ("api.networks", "GET"): everyone(200),
+    ("api.network", "GET"): everyone(200),
+    ("api.network_events", "GET"): everyone(200),
+    ("api.event", "GET"): everyone(200),
+    ("api.agenda", "GET"): everyone(200),
+    ("api.breakouts", "GET"): everyone(200),
+    ("api.finalists", "GET"): everyone(200),
+    ("api.registrations", "GET"): everyone(401),
+    ("api.applications", "GET"): everyone(401),
+    ("api.results", "GET"): everyone(401),
+    ("api-docs.openapi_json", "GET"): everyone(200),
+    ("api_pages.api_tokens", "GET"): organisers_only(200),
+    ("api_pages.api_tokens", "POST"): organisers_only(422),
+    ("api_pages.revoke_api_token", "POST"): organisers_only(NOT_FOUND),
+    ("api_pages.docs", "GET"): everyone(200),
 }
 
 
@@ -244,6 +264,7 @@ NEEDS = {
     "networks.networks": "staff", "networks.settings": "network_member",
     "networks.invite": "network_manage", "networks.revoke": "network_manage",
     "networks.withdraw": "network_manage",
+    "api_pages.api_tokens": "network_manage", "api_pages.revoke_api_token": "network_manage",
 }
 # Where changing needs more than seeing.
 NEEDS_TO_POST = {"networks.networks": "platform_admin", "networks.settings": "network_manage"}
@@ -359,12 +380,14 @@ def world(app, organiser, two_networks, register):
     application = calls.apply(event, organisation="Netz", project_title="Projekt", summary="",
                               contact_name="Ada", contact_email="ada@example.org", answers=[],
                               consent=True, logo=image_bytes())
-    values = {"slug": event.slug, "item_id": session.slot_id, "session_id": session.id,
+    values = {"slug": event.slug, "event": event.slug, "item_id": session.slot_id,
+              "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
               "application_id": application.id,
               "code": "unknown", "action": "welcome", "table": "registrations",
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
-              "network": event.network.slug, "invitation_id": MISSING, "poll_id": poll.id,
+              "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
+              "poll_id": poll.id,
               "option_id": poll.candidates[0].id}
     people = {**two_networks["people"], "participant": participant,
               "other_participant": other}

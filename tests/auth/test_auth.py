@@ -23,9 +23,9 @@ from eventapp.extensions import db
 from ..helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, reloaded, run_in_threads, soon
 
 LINK = re.compile(r"http://eventapp\.test(/auth/link/[\w-]+)")
-LINK_ON_ITS_WAY = ("Wenn wir diese Adresse kennen, ist ein Anmeldelink unterwegs. "
+LINK_ON_ITS_WAY = ("Wenn wir diese Adresse kennen, ist ein Login-Link unterwegs. "
                    "Er funktioniert einmal innerhalb von 30 Minuten.")
-LINK_INVALID = "Dieser Anmeldelink ist nicht mehr gültig."
+LINK_INVALID = "Dieser Login-Link ist nicht mehr gültig."
 WRONG_LOGIN = "E-Mail-Adresse oder Passwort ist falsch."
 FORM_EXPIRED = "Das Formular war abgelaufen."
 
@@ -71,7 +71,7 @@ def test_sign_in_page_offers_a_link_by_mail_and_the_organiser_login(client):
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Anmeldelink senden" in page and 'href="/auth/login"' in page
+    assert "Login-Link senden" in page and 'href="/auth/login"' in page
 
 
 def test_asking_for_a_link_mails_a_single_use_link_valid_for_30_minutes(client, anna, mailbox):
@@ -82,7 +82,7 @@ def test_asking_for_a_link_mails_a_single_use_link_valid_for_30_minutes(client, 
     assert LINK_ON_ITS_WAY in client.get("/auth/sign-in").get_data(as_text=True)
     (message,) = mailbox
     assert message["To"] == "anna@example.org"
-    assert message["Subject"] == "Ihr Anmeldelink"
+    assert message["Subject"] == "Ihr Login-Link"
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Guten Tag Anna Schmidt" in body and "30 Minuten" in body
     assert message.get_body(preferencelist=("html",)) is not None
@@ -132,7 +132,7 @@ def test_known_and_unknown_addresses_get_the_same_answer_as_fast(client, anna, m
     assert max(seconds.values()) < 1.0, seconds
     assert mailed_during_request == {"anna@example.org": 0, "nobody@example.org": 0}
     (message,) = mailbox
-    assert message["To"] == "anna@example.org" and message["Subject"] == "Ihr Anmeldelink"
+    assert message["To"] == "anna@example.org" and message["Subject"] == "Ihr Login-Link"
 
 
 @pytest.mark.parametrize(("email", "message"), [
@@ -381,7 +381,7 @@ def test_logout_ends_the_session(client, auth, organiser):
     response = client.post("/auth/logout", data={})
 
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert "Sie sind abgemeldet." in client.get("/").get_data(as_text=True)
+    assert "Sie sind ausgeloggt." in client.get("/").get_data(as_text=True)
     assert client.get("/organiser/").status_code == 302
 
 
@@ -419,7 +419,7 @@ def test_language_switches_to_english_and_back_and_is_remembered(client):
     _switch(client, "de")
 
     page = client.get("/auth/sign-in").get_data(as_text=True)
-    assert '<html lang="de">' in page and "Anmeldelink senden" in page
+    assert '<html lang="de">' in page and "Login-Link senden" in page
 
 
 def test_a_signed_in_users_language_is_kept_for_their_mails(client, auth, anna):

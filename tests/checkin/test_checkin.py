@@ -17,7 +17,7 @@ from ..helpers import confirm_link
 
 
 def test_confirmation_mail_carries_the_ticket(client, create_event, mailbox):
-    event = create_event()
+    event = create_event(format="in_person")
     client.post(f"/events/{event.slug}/register", data={
         "name": "Anna", "email": "anna@example.org", "consent": "y"})
     client.get(confirm_link(mailbox[0]))
@@ -26,7 +26,7 @@ def test_confirmation_mail_carries_the_ticket(client, create_event, mailbox):
 
 
 def test_participant_sees_the_ticket(client, auth, create_event, register):
-    person = register(create_event())
+    person = register(create_event(format="in_person"))
     auth.login_participant(person.user)
     page = client.get(f"/events/{person.event.slug}/me/ticket").get_data(as_text=True)
     assert "<svg" in page and person.user.name in page

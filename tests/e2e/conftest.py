@@ -64,7 +64,7 @@ def serve(app):
     config = {key: app.config[key] for key in (
         "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "MAIL_SERVER", "MAIL_PORT", "MAIL_OUTBOX_DIR",
         "LIVE_STATE_CACHE_SECONDS", "BALLOT_CACHE_SECONDS",
-        "EVENT_LANGUAGE_CACHE_SECONDS")}
+        "EVENT_LANGUAGE_CACHE_SECONDS", "LIVE_PUSH_PUBLISH_URL")}
     served = create_app({**config, "RATELIMIT_ENABLED": False})
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in test output
     server = make_server("127.0.0.1", 0, served, threaded=True)

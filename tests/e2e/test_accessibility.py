@@ -81,6 +81,9 @@ def _sign_in_organiser(page, base):
 
 def _switch_language(page, base, language):
     page.goto(f"{base}/")
+    menu = page.locator(".navbar-toggler")
+    if menu.is_visible():  # a phone: the switch is in the menu
+        menu.click()
     page.select_option("#lang-select", language)
     page.locator("#lang-select ~ button").click()
     expect(page.locator("html")).to_have_attribute("lang", language)

@@ -30,8 +30,8 @@ def _signed_in_phone(new_context, base, user):
 
 def _vote(page, finalist: str) -> None:
     page.get_by_label(re.compile(re.escape(finalist))).check()
-    page.locator("main form [type=submit]").click()
-    page.locator("main form [type=submit]").click()  # the confirm step
+    page.get_by_role("button", name="Weiter").click()
+    page.get_by_role("button", name="Stimme abgeben").click()  # the confirm step
     expect(page.locator("#receipt")).to_be_visible()
 
 

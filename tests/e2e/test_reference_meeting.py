@@ -113,8 +113,8 @@ def register(page, base, mailbox, name, email):
 def vote(page, base, finalist) -> str:
     page.goto(f"{base}/events/{SLUG}/vote")
     page.get_by_label(re.compile(re.escape(finalist))).check()
-    _submit(page)
-    _submit(page)  # the confirm step
+    page.get_by_role("button", name="Weiter").click()
+    page.get_by_role("button", name="Stimme abgeben").click()  # the confirm step, on the page
     receipt = page.locator("#receipt")
     expect(receipt).to_be_visible()
     return receipt.inner_text()

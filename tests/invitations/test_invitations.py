@@ -79,7 +79,7 @@ def test_an_upload_with_bad_rows_names_each_and_saves_nothing(orga, create_event
                 ("Anna Gast", "anna@example.org", "NIRO", "VIP"),
                 ("", "leer@example.org", "", "Gast"),
                 ("Bernd Falsch", "kein-at-zeichen", "", "Presse"),
-                ("Cem Kategorie", "cem@example.org", "", "Ehrengast"),
+                ("Cem Kategorie", "cem@example.org", "", "Sponsor"),
                 ("Dora\x07Glocke", "dora@example.org", "", "Gast"))
 
     response = _upload(orga, event, data)
@@ -89,7 +89,7 @@ def test_an_upload_with_bad_rows_names_each_and_saves_nothing(orga, create_event
     assert "nichts wurde gespeichert" in page
     assert "Zeile 3: der Name fehlt" in page
     assert "Zeile 4: „kein-at-zeichen“ ist keine gültige E-Mail-Adresse" in page
-    assert "Zeile 5: unbekannte Kategorie „Ehrengast“" in page
+    assert "Zeile 5: unbekannte Kategorie „Sponsor“" in page
     assert "Zeile 6: Steuerzeichen" in page
     assert "Zeile 2" not in page
     assert count_rows(Invitation) == 0
@@ -163,7 +163,7 @@ def test_invitations_arrive_per_guest_in_their_language_and_only_once(orga, crea
     assert mails["anna@example.org"]["Subject"] == f"Einladung zu {event.title}"
     assert mails["john@example.org"]["Subject"] == f"Invitation to {event.title}"
     anna, john = _text(mails["anna@example.org"]), _text(mails["john@example.org"])
-    assert anna.startswith("Guten Tag Anna Gast,") and "VIP" in anna
+    assert anna.startswith("Guten Tag Anna Gast,") and "Ehrengast" in anna
     assert "John" not in anna and "Anna" not in john and "Press" in john
     assert _link(mails["anna@example.org"]) != _link(mails["john@example.org"])
 
@@ -184,7 +184,7 @@ def test_opening_the_link_changes_nothing_and_accepting_registers_in_one_click(
     page = client.get(link)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert event.title in html and "Anna Gast" in html and "VIP" in html
+    assert event.title in html and "Anna Gast" in html and "Ehrengast" in html
     assert f"Version {app.config['PRIVACY_TEXT_VERSION']}" in html
     assert "Einladung annehmen" in html and "Einladung absagen" in html
     assert count_rows(Registration) == 0 and find_user_by_email("anna@example.org") is None
@@ -425,7 +425,7 @@ def test_the_dashboard_counts_guests_per_category(orga, guest, organiser, create
     assert (counts["press"]["invited"], counts["press"]["open"]) == (1, 1)
     assert counts["member"]["invited"] == 0
     assert "Gäste je Kategorie" in page
-    row = re.search(r"<th scope=\"row\">VIP</th>(.*?)</tr>", page).group(1)
+    row = re.search(r"<th scope=\"row\">Ehrengast</th>(.*?)</tr>", page).group(1)
     assert re.findall(r">(\d+)<", row) == ["3", "1", "1", "1"]
     event_page = orga.get(f"/organiser/events/{event.slug}/").get_data(as_text=True)
     assert f"/organiser/events/{event.slug}/guests" in event_page

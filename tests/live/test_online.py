@@ -306,18 +306,22 @@ def test_a_room_address_must_be_https(create_event, organiser):
 # --- the meeting's language ---------------------------------------------------------------
 
 
-def test_an_english_meeting_speaks_english_unless_the_reader_chose_german(
+def test_an_english_meeting_speaks_english_to_browsers_asking_for_neither_language(
         client, create_event):
+    # Issue 35, item 6: the browser's language comes before the meeting's (see
+    # tests/app/test_language_order.py); the big screen alone speaks the meeting's.
     english, german = create_event(language="en"), create_event()
-    german_browser = {"Accept-Language": "de-DE,de;q=0.9"}
+    french_browser = {"Accept-Language": "fr-FR,fr;q=0.9"}
     for url in (f"/events/{english.slug}/", f"/events/{english.slug}/register",
                 f"/screen/{english.slug}"):
-        page = client.get(url, headers=german_browser).get_data(as_text=True)
+        page = client.get(url, headers=french_browser).get_data(as_text=True)
         assert '<html lang="en"' in page, url
-    english_browser = {"Accept-Language": "en"}
-    page = client.get(f"/events/{german.slug}/", headers=english_browser).get_data(as_text=True)
+    page = client.get(f"/screen/{english.slug}", headers={"Accept-Language": "de"})
+    assert '<html lang="en"' in page.get_data(as_text=True)
+    page = client.get(f"/events/{german.slug}/", headers=french_browser).get_data(as_text=True)
     assert '<html lang="de"' in page
     # Pages about no meeting follow the browser.
+    english_browser = {"Accept-Language": "en"}
     assert '<html lang="en"' in client.get("/", headers=english_browser).get_data(as_text=True)
 
     client.post("/auth/language", data={"lang": "de", "next": f"/events/{english.slug}/"})
@@ -328,7 +332,7 @@ def test_the_mails_of_an_english_meeting_are_english(client, create_event, mailb
     event = create_event(language="en")
     client.post(f"/events/{event.slug}/register", data={
         "name": "Ann Smith", "email": "ann@example.org", "organisation": "Cluster West",
-        "consent": "y"}, headers={"Accept-Language": "de"})
+        "consent": "y"}, headers={"Accept-Language": "fr"})
     (request,) = mailbox
     assert "confirm" in request["Subject"].lower()
     client.get(confirm_link(request))

@@ -8,6 +8,7 @@ from eventapp.auth.services import set_locale
 from eventapp.awards import polls, voting
 from eventapp.database import utcnow
 from eventapp.extensions import db
+from eventapp.mailing.jobs import run_jobs
 from eventapp.mailing.models import OutgoingMail
 from eventapp.mailing.send import deliver_queued
 from eventapp.meeting_mails.services import queue_message
@@ -105,6 +106,7 @@ def test_voting_link_and_result_mails_from_the_live_control(client, auth, create
     assert _kinds() == ["confirmation"]
     client.post(f"{url}/live/open", data={"title": "Preis"})
     client.post(f"{url}/mail/vote_open", data={})
+    run_jobs()  # the worker makes the voting-link mails while the vote is open
     poll = polls.current_poll(event)
     voting.cast_vote(poll, person.user, poll.candidates[0].id)
     client.post(f"{url}/live/close", data={})
@@ -143,7 +145,7 @@ def test_bulk_mails_are_rendered_for_each_person_alone(create_event, register, o
 def test_a_delivered_mail_keeps_what_the_organiser_sees_but_no_body_or_address(client,
                                                                               create_event,
                                                                               mailbox):
-    event = create_event()
+    event = create_event(format="in_person")  # the confirmation carries a ticket
     client.post(f"/events/{event.slug}/register", data={
         "name": "Anna Schmidt", "email": "anna@example.org", "consent": "y"})
     client.get(confirm_link(mailbox[0]))

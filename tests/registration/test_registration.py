@@ -219,7 +219,7 @@ def test_registration_mails_the_links_in_german(client, create_event, mailbox):
     confirmation = mailbox[-1]
     assert confirmation["Subject"] == f"Ihre Anmeldung zu {event.title}"
     text = _plain(confirmation)
-    assert f"vielen Dank für Ihre Anmeldung zu {event.title} am" in text
+    assert f"vielen Dank für Ihre Anmeldung zu {event.title}." in text and "Wann: " in text
     assert "Ihr persönlicher Link" in text
     html = confirmation.get_body(preferencelist=("html",)).get_content()
     assert '<html lang="de">' in html and _link(confirmation) in html
@@ -938,7 +938,7 @@ def _registrations() -> list[Registration]:
 
 def test_a_new_registration_holds_nothing_until_its_link_is_opened(client, create_event,
                                                                     mailbox):
-    event = create_event(capacity=1, sessions=(("Klein", 1),))
+    event = create_event(capacity=1, sessions=(("Klein", 1),), format="in_person")
     (small,) = sessions_of(event)
 
     response = _register(client, event, **{f"slot_{small.slot_id}": str(small.id)})

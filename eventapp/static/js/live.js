@@ -1,7 +1,10 @@
-// Follows the live state of an event by polling its data-state-url with If-None-Match:
-// GET /live/<slug>/state (screen, stage, control) or /live/<slug>/show (the ballot page).
-// Each poll waits a jittered interval, and longer when the page is hidden or the server
-// struggles, so that a change (the vote opens) never makes every phone fire at once.
+// Follows the live state of an event: GET /live/<slug>/state (screen, stage, control) or
+// /live/<slug>/show (the ballot page).
+// Pushed where the page says so (<meta name="live-push">, eventapp/live/push.py): an
+// EventSource on <state URL>/push, which nginx's Nchan answers with each change as the JSON a
+// poll gets. Else, and whenever that connection fails, polled with If-None-Match: each poll
+// waits a jittered interval, and longer when the page is hidden or the server struggles, so
+// that a change (the vote opens) never makes every phone fire at once.
 (function () {
   "use strict";
   var root = document.querySelector("[data-state-url]");
@@ -9,6 +12,9 @@
 
   var stateUrl = root.dataset.stateUrl;
   var baseInterval = parseInt(root.dataset.interval || "2500", 10);
+  var pushMeta = document.querySelector('meta[name="live-push"]');
+  var pushUrl = pushMeta && window.EventSource ? stateUrl + "/push" : null;
+  var pushed = false;           // an EventSource is connected: no polling
   var etag = null;
   var clockOffset = 0;          // server time minus local time, in ms
   var failures = 0;
@@ -20,7 +26,10 @@
     return interval * (0.75 + Math.random() * 0.5);
   }
 
-  function schedule() { timer = window.setTimeout(poll, delay()); }
+  function schedule() {
+    window.clearTimeout(timer);
+    if (!pushed) { timer = window.setTimeout(poll, delay()); }
+  }
 
   function poll() {
     window.clearTimeout(timer);
@@ -44,11 +53,40 @@
       .then(schedule);
   }
 
+  // The push: a message is the state as a poll gets it, tag included. When the connection
+  // fails the page polls (the browser tries to connect again by itself; a refusal, such as
+  // nginx's 429 or 502, ends the EventSource: then it tries again after a minute or two).
+  function subscribe() {
+    var source = new EventSource(pushUrl);
+    source.onopen = function () {
+      pushed = true;
+      failures = 0;
+      // The state as of now, should a change have come between the page and the connection
+      // before the channel kept it: mostly a 304.
+      poll();
+    };
+    source.onmessage = function (message) {
+      var state;
+      try { state = JSON.parse(message.data); } catch (error) { return; }
+      etag = '"' + state.tag + '"';
+      apply(state);
+    };
+    source.onerror = function () {
+      pushed = false;
+      schedule();
+      if (source.readyState === 2) {  // CLOSED: refused, not retried by the browser
+        window.setTimeout(subscribe, 60000 + Math.random() * 60000);
+      }
+    };
+  }
+
   function version(tag) { return (tag || "").split("-")[1]; }
 
   function apply(state) {
     document.querySelectorAll("[data-turnout-votes]").forEach(function (el) {
-      if (state.poll) { el.textContent = state.poll.votes.toLocaleString(document.documentElement.lang); }
+      if (state.poll && state.poll.votes !== undefined) {
+        el.textContent = state.poll.votes.toLocaleString(document.documentElement.lang);
+      }
     });
     if (root.dataset.pollStatus !== undefined) { followVote(state); }
     if (root.dataset.stageUrl) { followStage(state); }
@@ -57,15 +95,22 @@
     }
   }
 
-  // Voting page: reload (after a random pause) when voting opens or closes.
+  // Voting page: when voting opens on a poll whose ballot came with the page, show it (no
+  // page load: in a full hall every phone would load it at once); on any other change,
+  // reload after a random pause.
   function followVote(state) {
     var status = state.poll ? state.poll.status : "none";
     var pollId = state.poll ? String(state.poll.id) : "";
-    if (status !== root.dataset.pollStatus || pollId !== root.dataset.pollId) {
-      root.dataset.pollStatus = status;
-      root.dataset.pollId = pollId;
-      window.setTimeout(function () { window.location.reload(); }, Math.random() * 2000);
+    if (status === root.dataset.pollStatus && pollId === root.dataset.pollId) { return; }
+    root.dataset.pollStatus = status;
+    root.dataset.pollId = pollId;
+    var ballot = status === "open" && root.querySelector('[data-ballot-for="' + pollId + '"]');
+    if (ballot) {
+      root.querySelectorAll("[data-waiting]").forEach(function (el) { el.hidden = true; });
+      ballot.hidden = false;
+      return;
     }
+    window.setTimeout(function () { window.location.reload(); }, Math.random() * 2000);
   }
 
   // Big screen: swap in the new stage when the show changed (not for a mere new vote).
@@ -91,9 +136,38 @@
   }
 
   window.setInterval(tick, 250);
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) { poll(); } });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && !pushed) { poll(); }
+  });
   tick();
-  poll();
+  if (pushUrl) { subscribe(); } else { poll(); }
+})();
+
+// The ballot's confirm step on the page (templates/awards/_ballot_form.html): "Continue"
+// shows the choice and "Cast my vote", whose one POST casts the vote; without JavaScript the
+// server asks on a page of its own.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    var step = form.querySelector("[data-confirm-step]");
+    var ask = form.querySelector("[data-confirm-ask]");
+    if (!step || !ask) { return; }
+    function back() { step.hidden = true; ask.hidden = false; }
+    form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.name === "confirmed") { return; }
+      var chosen = form.querySelector("input[name=finalist]:checked");
+      if (!chosen) { return; }  // the server says what is missing
+      event.preventDefault();
+      var label = form.querySelector('label[for="' + chosen.id + '"]');
+      step.querySelector("[data-confirm-choice]").textContent =
+        label ? label.textContent.replace(/\s+/g, " ").trim() : "";
+      ask.hidden = true;
+      step.hidden = false;
+      step.querySelector("[name=confirmed]").focus();
+    });
+    form.addEventListener("change", back);
+    step.querySelector("[data-confirm-back]").addEventListener("click", back);
+  });
 })();
 
 // Stage page: the box of breakout room links (data-rooms-url), fetched again about once a
