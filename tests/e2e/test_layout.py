@@ -1,9 +1,9 @@
 """The live moments look right (issue 35): the stage page, the ballot, the event page with its
 agenda, the big screen (welcome, agenda slide, pitch, a people-award's and a finalists'
-vote, the reveal, the result) and the live control, at 360×740, 1280×800 and 1920×1080, in
-German and English: no word broken across lines, no text over text, nothing cut off
-(tests/e2e/layout.py), and on the big screen the poll's title as a headline readable from
-the back of the hall.
+vote, the reveal, the result, a question's vote and answers), the live control and the poll
+editor, at 360×740, 1280×800 and 1920×1080, in German and English: no word broken across
+lines, no text over text, nothing cut off (tests/e2e/layout.py), and on the big screen the
+poll's title as a headline readable from the back of the hall.
 
 One seeded meeting and one browser for the module; the show goes on from test to test in
 the order of SHOW (each page's checks run in a fresh context of the size and language).
@@ -18,7 +18,12 @@ from eventapp.auth.services import find_user_by_email, issue_sign_in_token
 from eventapp.awards import polls, voting
 from eventapp.awards.finalists import finalists_of
 from eventapp.database import write_transaction
-from eventapp.demo.seed import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, DEMO_PEOPLE
+from eventapp.demo.seed import (
+    DEMO_ORGANISER_EMAIL,
+    DEMO_ORGANISER_PASSWORD,
+    DEMO_PEOPLE,
+    DEMO_QUESTION,
+)
 from eventapp.events.services import get_event
 from eventapp.extensions import db
 from eventapp.live import services as live
@@ -54,10 +59,13 @@ SHOW = {
     "reveal": [("screen", "/screen/{slug}"), ("participant", "/events/{slug}/stage")],
     "result": [("screen", "/screen/{slug}"), ("participant", "/events/{slug}/stage"),
                ("organiser", "/organiser/events/{slug}/live")],
+    "question-vote": [("screen", "/screen/{slug}"), ("participant", "/events/{slug}/stage")],
+    "question-result": [("screen", "/screen/{slug}"), ("participant", "/events/{slug}/stage")],
 }
 # The poll whose title the big screen shows as its headline, per step.
 TITLE = {"people-vote": PEOPLE_AWARD, "award-vote": AWARD, "reveal-start": AWARD,
-         "reveal": AWARD, "result": AWARD}
+         "reveal": AWARD, "result": AWARD, "question-vote": DEMO_QUESTION,
+         "question-result": DEMO_QUESTION}
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +104,8 @@ class Show:
         return next(poll for poll in polls.polls_of(self.event) if poll.title == title)
 
     def vote(self, poll, choices):
-        people = [entry.user for entry in registrations_for_event(self.event)]
+        # Not the first participant: the one who looks at the ballot has not voted yet.
+        people = [entry.user for entry in registrations_for_event(self.event)][1:]
         for person, choice in zip(people, choices, strict=False):
             voting.cast_vote(poll, person, poll.candidates[choice].id)
 
@@ -124,7 +133,7 @@ class Show:
         elif step == "award-vote":
             live.close_vote(who, event)
             poll = live.open_vote(who, event, poll_id=self.poll(AWARD).id)
-            self.vote(poll, [0, 1, 2, 0, 1])
+            self.vote(poll, [0, 1, 2, 0])
         elif step == "reveal-start":
             live.close_vote(who, event)
             live.announce(who, event)
@@ -133,6 +142,13 @@ class Show:
         elif step == "result":
             for _ in range(3):
                 live.reveal_next(who, event)
+        elif step == "question-vote":
+            poll = live.open_vote(who, event, poll_id=self.poll(DEMO_QUESTION).id)
+            self.vote(poll, [0, 0, 1, 2])
+        elif step == "question-result":
+            live.close_vote(who, event)
+            live.announce(who, event)
+            live.reveal_next(who, event)
 
 
 @pytest.fixture(scope="module")
