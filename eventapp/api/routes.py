@@ -6,7 +6,7 @@ flask-smorest's (`X-Pagination` header; a matching If-None-Match answers 304).""
 import logging
 from datetime import UTC, datetime, time
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_babel import gettext
 from flask_smorest import Page
 from werkzeug.exceptions import HTTPException
@@ -18,7 +18,7 @@ from ..events.models import EventStatus
 from ..events.services import EventNotFound, events_of_network, get_event
 from ..extensions import limiter
 from ..networks.services import all_networks, get_network
-from . import bp, services
+from . import bp, feeds, services
 from .models import TokenScope
 from .schemas import (
     PUBLIC_STATUSES,
@@ -254,3 +254,39 @@ def results(event: str):
     Only what was revealed; the decisive vote (a run-off) first.
     """
     return services.result_rows(public_event(event))
+
+
+# --- calendar feeds ---------------------------------------------------------------------------
+
+CALENDAR = {200: {"description": "An iCalendar feed (RFC 5545)",
+                  "content": {"text/calendar": {"schema": {"type": "string"}}}}}
+
+
+def _calendar(body: bytes, cache: str) -> Response:
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": cache})
+
+
+@bp.route("/networks/<network>/meetings.ics")
+@limited
+@bp.doc(responses=CALENDAR)
+@bp.alt_response(404, response="NOT_FOUND")
+def network_calendar(network: str):
+    """A network's public meetings as a calendar feed
+
+    For a calendar app to subscribe to: each published or archived meeting of the network.
+    """
+    return _calendar(feeds.network_feed(get_network(network)), "public, max-age=900")
+
+
+@bp.route("/feeds/<secret>.ics")
+@limited
+@bp.doc(responses=CALENDAR)
+@bp.alt_response(404, response="NOT_FOUND")
+def personal_calendar(secret: str):
+    """A participant's own day as a calendar feed
+
+    The agenda with their own breakout sessions. The address is secret: the participant
+    gets it, and renews it (the old one then stops working), on their registration page.
+    """
+    _registration, body = feeds.personal_feed(secret)
+    return _calendar(body, "private, no-cache")

@@ -4,6 +4,7 @@ pages)."""
 
 import pytest
 
+from eventapp.api import feeds
 from eventapp.api.models import TokenScope
 
 from .conftest import ALL_SCOPES, bearer
@@ -16,7 +17,8 @@ NEEDS = {
 }
 PUBLIC = {("api.networks", "GET"), ("api.network", "GET"), ("api.network_events", "GET"),
           ("api.event", "GET"), ("api.agenda", "GET"), ("api.breakouts", "GET"),
-          ("api.finalists", "GET"), ("api-docs.openapi_json", "GET")}
+          ("api.finalists", "GET"), ("api-docs.openapi_json", "GET"),
+          ("api.network_calendar", "GET"), ("api.personal_calendar", "GET")}
 HOLDERS = ("none", "wrong", *[str(scope) for scope in TokenScope], "all", "foreign")
 UNAUTHORISED, FORBIDDEN = 401, 403
 
@@ -54,8 +56,11 @@ def test_every_api_route_is_in_the_matrix(app):
 
 
 @pytest.mark.parametrize("holder", HOLDERS)
-def test_every_route_answers_each_token_as_expected(app, client, two_networks, holders, holder):
-    values = {"event": two_networks["event"].slug, "network": two_networks["ours"].slug}
+def test_every_route_answers_each_token_as_expected(app, client, two_networks, holders, holder,
+                                                   register):
+    secret = feeds.renew_feed(register(two_networks["event"]))
+    values = {"event": two_networks["event"].slug, "network": two_networks["ours"].slug,
+              "secret": secret}
     token = holders[holder]
     headers = bearer(token) if token else {}
     wrong = []

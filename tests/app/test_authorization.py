@@ -214,6 +214,10 @@ MATRIX = {
     ("api.registrations", "GET"): everyone(401),
     ("api.applications", "GET"): everyone(401),
     ("api.results", "GET"): everyone(401),
+    ("api.network_calendar", "GET"): everyone(200),
+    ("api.personal_calendar", "GET"): everyone(NOT_FOUND),  # an unknown secret
+    ("api_pages.calendar_feed", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("api_pages.calendar_feed", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),  # no "renew"
     ("api-docs.openapi_json", "GET"): everyone(200),
     ("api_pages.api_tokens", "GET"): organisers_only(200),
     ("api_pages.api_tokens", "POST"): organisers_only(422),
@@ -379,6 +383,7 @@ def world(app, organiser, two_networks, register):
     values = {"slug": event.slug, "event": event.slug, "item_id": session.slot_id,
               "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
+              "secret": "unknown",
               "application_id": application.id,
               "code": "unknown", "action": "welcome", "table": "registrations",
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
