@@ -214,6 +214,7 @@ MATRIX = {
     ("api.registrations", "GET"): everyone(401),
     ("api.applications", "GET"): everyone(401),
     ("api.results", "GET"): everyone(401),
+    ("api.register_someone", "POST"): everyone(401),  # its CSRF token passes; no API token
     ("api.network_calendar", "GET"): everyone(200),
     ("api.personal_calendar", "GET"): everyone(NOT_FOUND),  # an unknown secret
     ("api_pages.calendar_feed", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
