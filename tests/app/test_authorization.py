@@ -223,6 +223,10 @@ MATRIX = {
     ("api_pages.api_tokens", "GET"): organisers_only(200),
     ("api_pages.api_tokens", "POST"): organisers_only(422),
     ("api_pages.revoke_api_token", "POST"): organisers_only(NOT_FOUND),
+    ("webhooks.endpoints", "GET"): organisers_only(200),
+    ("webhooks.endpoints", "POST"): organisers_only(422),
+    ("webhooks.delete_endpoint", "POST"): organisers_only(NOT_FOUND),
+    ("webhooks.resume_endpoint", "POST"): organisers_only(NOT_FOUND),
     ("api_pages.docs", "GET"): everyone(200),
 }
 
@@ -266,6 +270,8 @@ NEEDS = {
     "networks.invite": "network_manage", "networks.revoke": "network_manage",
     "networks.withdraw": "network_manage",
     "api_pages.api_tokens": "network_manage", "api_pages.revoke_api_token": "network_manage",
+    "webhooks.endpoints": "network_manage", "webhooks.delete_endpoint": "network_manage",
+    "webhooks.resume_endpoint": "network_manage",
 }
 # Where changing needs more than seeing.
 NEEDS_TO_POST = {"networks.networks": "platform_admin", "networks.settings": "network_manage"}
@@ -389,6 +395,7 @@ def world(app, organiser, two_networks, register):
               "code": "unknown", "action": "welcome", "table": "registrations",
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
               "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
+              "endpoint_id": MISSING,
               "poll_id": poll.id,
               "option_id": poll.candidates[0].id}
     people = {**two_networks["people"], "participant": participant,
