@@ -193,6 +193,7 @@ def _register_blueprints(app: Flask) -> None:
     from .privacy import bp as privacy_bp
     from .registration import bp as registration_bp
     from .site import bp as site_bp
+    from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -208,6 +209,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
     app.register_blueprint(site_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -215,11 +217,13 @@ def _register_cli(app: Flask) -> None:
     from .demo.cli import seed_cli
     from .mailing.cli import mail_cli
     from .meeting_mails.cli import remind_command
+    from .webhooks.routes import webhooks_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     mail_cli.add_command(remind_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(webhooks_cli)
 
 
 def _refuse_nul_characters() -> None:
@@ -302,11 +306,12 @@ def _register_template_helpers(app: Flask) -> None:
     from .networks.access import Capability
     from .networks.models import EventRole, NetworkRole
     from .registration.models import Attendance, RegistrationStatus
+    from .webhooks.models import DeliveryStatus
 
     app.jinja_env.globals.update({enum.__name__: enum for enum in (
         AccountRole, Answer, Eligibility, PollKind, PollStatus, ChoiceStatus, ApplicationStatus,
         AgendaKind, EventFormat, EventStatus, GuestCategory, InvitationStatus, ScreenMode,
-        Capability, EventRole, NetworkRole, Attendance, RegistrationStatus)})
+        Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, DeliveryStatus)})
 
     @app.context_processor
     def inject_locale_and_user():

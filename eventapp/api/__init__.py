@@ -7,6 +7,8 @@ from flask import Blueprint, Flask
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as ApiBlueprint
 
+from ..extensions import csrf
+
 # The versioned routes: flask-smorest documents each from its schemas.
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
                   description="eventapp's API, version 1")
@@ -44,6 +46,9 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "token", {"type": "http", "scheme": "bearer",
                   "description": "A token of the network, made by its manager"})
+    # CSRF is the cookie's risk: a request with a token is exempt, one without is checked
+    # (routes.cookies_write_nothing) and then refused for want of a token.
+    csrf.exempt(bp)
     api.register_blueprint(bp)
     app.register_blueprint(pages)
     app.extensions["eventapp_api"] = api

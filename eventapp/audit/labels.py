@@ -25,6 +25,7 @@ KIND_LABELS = {
     "past_winner": _l("Earlier winners"),
     "poll": _l("Vote"),
     "staff": _l("People and roles"),
+    "webhook": _l("Webhooks"),
 }
 
 ACTION_LABELS = {
@@ -35,6 +36,9 @@ ACTION_LABELS = {
     "api.token_created": _l("API token made"),
     "api.token_revoked": _l("API token revoked"),
     "api.used": _l("API token used"),
+    "webhook.created": _l("Webhook endpoint added"),
+    "webhook.deleted": _l("Webhook endpoint deleted"),
+    "webhook.resumed": _l("Webhook endpoint resumed"),
     "breakout.created": _l("Breakout session created"),
     "breakout.deleted": _l("Breakout session deleted"),
     "breakout.updated": _l("Breakout session changed"),

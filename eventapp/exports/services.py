@@ -103,6 +103,14 @@ def event_calendar(event: Event) -> bytes:
     return calendar(event.title, entries)
 
 
+def meetings_calendar(name: str, events: list[Event]) -> bytes:
+    """Meetings as an iCalendar feed, one entry each (a network's public meetings)."""
+    return calendar(name, [{"uid": f"event-{event.id}@eventapp", "starts_at": event.starts_at,
+                            "ends_at": event.ends_at, "summary": event.title,
+                            "location": _location(event), "description": event.motto}
+                           for event in events])
+
+
 def personal_calendar(registration: Registration) -> bytes:
     """The participant's day: the agenda, with their own session in each breakout slot."""
     event = registration.event
