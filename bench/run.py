@@ -54,7 +54,9 @@ import hall_push  # noqa: E402  (bench/, the script's own folder)
 from deploy.nginx import local as local_nginx  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/eventapp_bench"
+# BENCH_POSTGRES_URL: a database of its own where several people share a machine.
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/eventapp_bench")
 # The README's production setup keeps rate limits in Redis, shared by the workers.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SECRET = "bench-secret-key"
