@@ -82,11 +82,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     app.url_map.converters["id"] = DatabaseId
     _register_blueprints(app)
-    from . import api
-
-    api.init_app(app)
     _register_cli(app)
     _register_error_handlers(app)
+    from . import api
+
+    api.init_app(app)  # after the error pages: it answers its own addresses' 404 and 405
     _register_template_helpers(app)
     return app
 

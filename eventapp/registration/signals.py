@@ -19,3 +19,6 @@ registration_confirmed = _signals.signal("registration-confirmed")
 
 #: sender: the registration; sent inside the transaction that cancelled it (webhooks)
 registration_cancelled = _signals.signal("registration-cancelled")
+
+#: sender: the registration; sent inside the transaction that checked the person in (webhooks)
+checked_in = _signals.signal("checked-in")

@@ -11,6 +11,9 @@ from .models import WebhookKind
 KIND_LABELS = {
     WebhookKind.REGISTRATION_CONFIRMED: _l("A registration is confirmed"),
     WebhookKind.REGISTRATION_CANCELLED: _l("A registration is cancelled"),
+    WebhookKind.CHECKED_IN: _l("Someone is checked in"),
+    WebhookKind.POLL_REVEALED: _l("A vote's result is revealed"),
+    WebhookKind.APPLICATION_RECEIVED: _l("An application to the call is received"),
 }
 
 

@@ -16,6 +16,9 @@ class WebhookKind(StrEnum):
 
     REGISTRATION_CONFIRMED = "registration.confirmed"
     REGISTRATION_CANCELLED = "registration.cancelled"
+    CHECKED_IN = "registration.checked_in"
+    POLL_REVEALED = "poll.revealed"
+    APPLICATION_RECEIVED = "application.received"
 
 
 class DeliveryStatus(StrEnum):

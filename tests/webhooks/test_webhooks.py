@@ -12,16 +12,20 @@ import pytest
 from sqlalchemy import select
 
 from eventapp.api.models import TokenScope
+from eventapp.awards import voting
+from eventapp.calls import services as calls
 from eventapp.database import utcnow
 from eventapp.extensions import db
+from eventapp.live import services as live
 from eventapp.mailing.models import OutgoingMail
+from eventapp.registration.attendance import mark_checked_in
 from eventapp.registration.models import Registration
 from eventapp.registration.services import cancel
 from eventapp.webhooks import services
 from eventapp.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 from ..api.conftest import bearer
-from ..helpers import STAFF_PASSWORD, assert_valid_html, confirm_link, reloaded
+from ..helpers import STAFF_PASSWORD, assert_valid_html, confirm_link, image_bytes, reloaded
 
 KINDS = ("registration.confirmed", "registration.cancelled")
 
@@ -175,3 +179,35 @@ def test_the_managers_page_adds_an_https_endpoint_and_shows_its_secret_once(
     endpoint_id = db.session.scalar(select(WebhookEndpoint.id))
     assert client.post(f"{page}/{endpoint_id}/delete", data={}).status_code == 303
     assert db.session.scalar(select(WebhookEndpoint)) is None
+
+
+def test_check_in_reveal_and_application_are_delivered_with_ids_only(
+        app, create_event, register, organiser, receiver):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event = create_event(finalists=2, sessions=())
+    secret = services.create_endpoint(organiser, event.network, receiver.url,
+                                      ["registration.checked_in", "poll.revealed",
+                                       "application.received"])
+    voter = register(event, email="v@example.org")
+    assert mark_checked_in(voter)
+    assert not mark_checked_in(reloaded(voter))  # twice is once
+    poll = live.open_vote(organiser, event, "ClusterERFOLG")
+    voting.cast_vote(poll, voter.user, poll.candidates[0].id)
+    live.close_vote(organiser, event)
+    live.announce(organiser, event)
+    for _ in range(2):  # two places to reveal
+        live.reveal_next(organiser, event)
+    calls.save_call(organiser, event, opens_at=utcnow(), deadline=event.starts_at, intro="",
+                    questions="", criteria="Innovation")
+    application = calls.apply(event, organisation="Netz", project_title="Projekt", summary="",
+                              contact_name="Ada", contact_email="ada@example.org", answers=[],
+                              consent=True, logo=image_bytes())
+    now = utcnow()
+    sent = services.deliver_due(now)
+    bodies = [json.loads(body) for _headers, body in receiver.received]
+    assert [(b["type"], b["data"]) for b in bodies] == [
+        ("registration.checked_in", {"event": event.slug, "registration_id": voter.id}),
+        ("poll.revealed", {"event": event.slug, "poll_ids": [poll.id]}),
+        ("application.received", {"event": event.slug, "application_id": application.id})]
+    assert sent == (3, 0)
+    assert all(verify(secret, headers, body, now) for headers, body in receiver.received)
