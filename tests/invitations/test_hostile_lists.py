@@ -9,6 +9,8 @@ import time
 import zipfile
 
 from openpyxl import Workbook
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from eventapp.auth.services import get_or_create_participant
 from eventapp.database import write_transaction
@@ -19,9 +21,12 @@ from ..helpers import statements_during
 
 
 def _upload(orga, event, data: bytes, filename):
-    return orga.post(f"/organiser/events/{event.slug}/guests",
-                     data={"upload": (io.BytesIO(data), filename)},
-                     content_type="multipart/form-data")
+    # The body is built in memory: the test client spools one over 500 KB into a temporary
+    # file that it never closes (a ResourceWarning, which fails the run).
+    boundary, body = encode_multipart({"csrf_token": orga.csrf_token(),
+                                       "upload": FileStorage(io.BytesIO(data), filename)})
+    return orga.post(f"/organiser/events/{event.slug}/guests", data=body,
+                     content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def _xlsx_with_sheet(rows) -> bytes:
