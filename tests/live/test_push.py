@@ -56,6 +56,7 @@ def recorder(app):
     app.config["LIVE_PUSH_PUBLISH_URL"] = f"http://127.0.0.1:{server.server_port}/pub"
     yield server
     server.shutdown()
+    server.server_close()  # the listening socket, else a ResourceWarning fails a later test
 
 
 def test_each_change_of_the_show_is_published_once_to_both_channels(
