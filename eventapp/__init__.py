@@ -182,6 +182,7 @@ def _register_blueprints(app: Flask) -> None:
     from .awards import bp as awards_bp
     from .breakouts import page_hooks as _breakout_hooks  # noqa: F401 (its box on the event page)
     from .calls import bp as calls_bp
+    from .certificates import bp as certificates_bp
     from .checkin import bp as checkin_bp
     from .events import bp as events_bp
     from .exports import bp as exports_bp
@@ -199,6 +200,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(exports_bp)

@@ -223,6 +223,11 @@ MATRIX = {
     ("api_pages.api_tokens", "POST"): organisers_only(422),
     ("api_pages.revoke_api_token", "POST"): organisers_only(NOT_FOUND),
     ("api_pages.docs", "GET"): everyone(200),
+    # Certificates: only for who was there (the participant was not: 403); the public page
+    # of an unknown code; mailing them refused before the meeting is over (a flash, 303).
+    ("certificates.download", "GET"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    ("certificates.verify", "GET"): everyone(NOT_FOUND),
+    ("certificates.mail_all", "POST"): organisers_only(303),
 }
 
 
@@ -256,6 +261,7 @@ NEEDS = {
     "organiser.delete_poll": "delete",
     "invitations.guests": "organise", "invitations.send": "organise",
     "invitations.remind": "organise", "invitations.settings": "organise",
+    "certificates.mail_all": "organise",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
