@@ -178,6 +178,7 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .allocation import bp as allocation_bp
     from .auth import bp as auth_bp
     from .awards import bp as awards_bp
     from .breakouts import page_hooks as _breakout_hooks  # noqa: F401 (its box on the event page)
@@ -201,6 +202,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(awards_bp)
     app.register_blueprint(calls_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(allocation_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(exports_bp)
@@ -292,6 +294,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["entry_label"] = entry_label
 
     # The enums that pages compare with (poll.status == PollStatus.OPEN), never raw strings.
+    from .allocation.models import AllocationMode
     from .auth.models import AccountRole
     from .awards.models import Answer, Eligibility, PollKind, PollStatus
     from .breakouts.models import ChoiceStatus
@@ -306,7 +309,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update({enum.__name__: enum for enum in (
         AccountRole, Answer, Eligibility, PollKind, PollStatus, ChoiceStatus, ApplicationStatus,
         AgendaKind, EventFormat, EventStatus, GuestCategory, InvitationStatus, ScreenMode,
-        Capability, EventRole, NetworkRole, Attendance, RegistrationStatus)})
+        Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, AllocationMode)})
 
     @app.context_processor
     def inject_locale_and_user():

@@ -228,6 +228,14 @@ MATRIX = {
     ("certificates.download", "GET"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
     ("certificates.verify", "GET"): everyone(NOT_FOUND),
     ("certificates.mail_all", "POST"): organisers_only(303),
+    # Ranked breakout choices: the participant's ranking (an empty form); the organiser's
+    # settings (no mode chosen), runs and publishing (refused: first come, first served).
+    ("allocation.ranking", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("allocation.ranking", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
+    ("allocation.organiser", "GET"): organisers_only(200),
+    ("allocation.organiser", "POST"): organisers_only(422),
+    ("allocation.run", "POST"): organisers_only(409),
+    ("allocation.publish", "POST"): organisers_only(409),
 }
 
 
@@ -261,7 +269,8 @@ NEEDS = {
     "organiser.delete_poll": "delete",
     "invitations.guests": "organise", "invitations.send": "organise",
     "invitations.remind": "organise", "invitations.settings": "organise",
-    "certificates.mail_all": "organise",
+    "certificates.mail_all": "organise", "allocation.organiser": "organise",
+    "allocation.run": "organise", "allocation.publish": "organise",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",

@@ -18,7 +18,7 @@ from eventapp.mailing.send import deliver_queued
 from eventapp.networks import roles
 from eventapp.registration.attendance import mark_checked_in, mark_present_online
 
-from ..helpers import STAFF_PASSWORD, count_rows, sessions_of
+from ..helpers import STAFF_PASSWORD, assert_valid_html, count_rows, sessions_of
 
 
 def _checked_in(registration):
@@ -100,6 +100,7 @@ def test_verification_page_confirms_name_meeting_date_only(client, past_event, r
                                   attendance_mode="in_person"))
     code = certificates.code_for(person)
     page = client.get(f"/certificates/{code.lower().replace('-', '')}").get_data(as_text=True)
+    assert_valid_html(page, "/certificates/")
     assert "Anna Schmidt" in page and past_event.title in page
     for secret in ("Geheim GmbH", person.user.email, "Kongresshaus", "Breakouts"):
         assert secret not in page
