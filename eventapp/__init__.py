@@ -189,6 +189,7 @@ def _register_blueprints(app: Flask) -> None:
     from .exports import bp as exports_bp
     from .invitations import bp as invitations_bp
     from .live import bp as live_bp
+    from .matchmaking import bp as matchmaking_bp
     from .meeting_mails import bp as meeting_mails_bp
     from .networks import bp as networks_bp
     from .organiser import bp as organiser_bp
@@ -203,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calls_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(allocation_bp)
+    app.register_blueprint(matchmaking_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(exports_bp)

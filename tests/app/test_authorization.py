@@ -236,6 +236,15 @@ MATRIX = {
     ("allocation.organiser", "POST"): organisers_only(422),
     ("allocation.run", "POST"): organisers_only(409),
     ("allocation.publish", "POST"): organisers_only(409),
+    # Meeting each other: the participant is not on the list (to its form; 403 for requests).
+    ("matchmaking.people", "GET"): signed_in(302, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.profile", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.profile", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),  # no opt-in
+    ("matchmaking.leave", "POST"): signed_in(303, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.ask", "POST"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.answer", "POST"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.topics", "GET"): organisers_only(200),
+    ("matchmaking.topics", "POST"): organisers_only(303),
 }
 
 
@@ -271,6 +280,7 @@ NEEDS = {
     "invitations.remind": "organise", "invitations.settings": "organise",
     "certificates.mail_all": "organise", "allocation.organiser": "organise",
     "allocation.run": "organise", "allocation.publish": "organise",
+    "matchmaking.topics": "organise",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
@@ -402,7 +412,7 @@ def world(app, organiser, two_networks, register):
               "code": "unknown", "action": "welcome", "table": "registrations",
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
               "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
-              "poll_id": poll.id,
+              "poll_id": poll.id, "registration_id": MISSING, "request_id": MISSING,
               "option_id": poll.candidates[0].id}
     people = {**two_networks["people"], "participant": participant,
               "other_participant": other}
