@@ -25,6 +25,7 @@ from ..events import services as events
 from ..events.models import Event, EventStatus
 from ..invitations import services as invitations
 from ..live import services as live
+from ..matchmaking import services as matchmaking
 from ..networks import roles
 from ..networks import services as networks
 from ..networks.models import DEFAULT_COLOUR, EventRole
@@ -62,6 +63,12 @@ DEMO_PEOPLE_AWARD = "Clustermanager:in des Jahres (Beispiel)"
 DEMO_PEOPLE = [("Anna Beispiel", "Clustermanagerin, Beispielcluster Nord"),
                ("Ben Muster", "Clustermanager, Musternetz Süd"),
                ("Clara Probe", "Geschäftsführerin, Probecluster West")]
+# Meeting each other (data of the demo, in the meeting's language).
+DEMO_TOPICS = ["Wasserstoff", "Künstliche Intelligenz", "Fachkräfte", "Internationalisierung"]
+DEMO_LINES = [("Erfahrung mit EU-Förderanträgen", "Partner für ein Wasserstoff-Pilotprojekt"),
+              ("Datenplattform für Mitglieder", "Cluster mit KI-Anwendungsfällen"),
+              ("Ausbildungsverbund", "Ideen gegen Fachkräftemangel"),
+              ("Kontakte nach Skandinavien", "Mitstreiter für eine Delegationsreise")]
 FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannes", "Ida", "Jonas",
                "Katrin", "Lukas", "Mara", "Niklas", "Olga", "Paul", "Rieke", "Stefan", "Tanja",
                "Volker"]
@@ -136,7 +143,9 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
             summary=finalist["summary"], presenter=finalist["presenter"], pitch_order=order,
             pitch_seconds=finalist["pitch_seconds"])
     events.set_event_status(organiser, event, EventStatus.PUBLISHED)
-    _register_participants(event, sessions, participants or facts["event"]["expected_participants"])
+    people = _register_participants(event, sessions,
+                                    participants or facts["event"]["expected_participants"])
+    _seed_meeting_each_other(organiser, event, people)
     for winner in facts["past_winners"]:  # marked as examples: the report names none
         hall_of_fame.add_past_winner(organiser, network, **winner)
     # Two sheets of vote cards to try the hall's way of voting (organiser → Vote cards).
@@ -227,16 +236,32 @@ def vote_demo(event: Event) -> bool:
     return True
 
 
-def _register_participants(event: Event, sessions, count: int) -> None:
+def _register_participants(event: Event, sessions, count: int) -> list:
     # Confirmed directly (no mailed link to open) and mailed nothing: the addresses are made up.
+    people = []
     for number in range(count):
         first = FIRST_NAMES[number % len(FIRST_NAMES)]
         last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
-        registration.register_directly(
+        people.append(registration.register_directly(
             event, name=f"{first} {last}", email=f"teilnehmer{number + 1:02d}@example.org",
             organisation=ORGANISATIONS[number % len(ORGANISATIONS)], consent=True,
             public_listing=number % 3 != 0,
-            session_ids=[sessions[number % len(sessions)].id], notify=False)
+            session_ids=[sessions[number % len(sessions)].id], notify=False).registration)
+    return people
+
+
+def _seed_meeting_each_other(organiser, event: Event, people: list) -> None:
+    """Topics, four participants on the list and an accepted meeting (mailed nothing)."""
+    matchmaking.save_topics(organiser, event, "\n".join(DEMO_TOPICS))
+    on_the_list = people[:4]
+    for number, person in enumerate(on_the_list):
+        offers, looks_for = DEMO_LINES[number % len(DEMO_LINES)]
+        matchmaking.opt_in(person, offers, looks_for,
+                           [DEMO_TOPICS[number % len(DEMO_TOPICS)]])
+    if len(on_the_list) >= 2:
+        request = matchmaking.request_meeting(on_the_list[0], on_the_list[1].id,
+                                              "Kaffee in der ersten Pause?", notify=False)
+        matchmaking.answer(on_the_list[1], request.id, accept=True, notify=False)
 
 
 def _demo_logo(initials: str, order: int) -> bytes:

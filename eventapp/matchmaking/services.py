@@ -105,8 +105,10 @@ def directory(viewer: Registration, query: str = "", topic: str = "") -> list[tu
     return [row for row in rows if matches(*row)]
 
 
-def request_meeting(sender: Registration, recipient_id: int, message: str) -> None:
-    """Ask another on the list for a meeting; they are mailed (the sender's name only)."""
+def request_meeting(sender: Registration, recipient_id: int, message: str,
+                    notify: bool = True) -> MeetingRequest:
+    """Ask another on the list for a meeting; they are mailed (the sender's name only) unless
+    `notify` is False (the demo's made-up addresses)."""
     _on_the_list(sender)
     recipient = db.session.get(Registration, recipient_id)
     if recipient is None or recipient.event_id != sender.event_id or recipient.id == sender.id \
@@ -114,11 +116,14 @@ def request_meeting(sender: Registration, recipient_id: int, message: str) -> No
         raise NotFound()
     try:
         with write_transaction():
-            db.session.add(MeetingRequest(event_id=sender.event_id, sender_id=sender.id,
-                                          recipient_id=recipient.id, message=message))
+            request = MeetingRequest(event_id=sender.event_id, sender_id=sender.id,
+                                     recipient_id=recipient.id, message=message)
+            db.session.add(request)
             db.session.flush()
     except IntegrityError as exc:
         raise AskedAlready() from exc
+    if not notify:
+        return request
     event = sender.event
     queue_mail("meeting_request", recipient.user,
                _l("%(name)s would like to meet you at %(title)s", name=sender.user.name,
@@ -126,9 +131,10 @@ def request_meeting(sender: Registration, recipient_id: int, message: str) -> No
                "meeting_request", event=event, sender_name=sender.user.name,
                sender_organisation=sender.user.organisation, message=message,
                people_url=external_url("matchmaking.people", slug=event.slug))
+    return request
 
 
-def answer(recipient: Registration, request_id: int, accept: bool) -> None:
+def answer(recipient: Registration, request_id: int, accept: bool, notify: bool = True) -> None:
     """Accept or decline a request made to oneself (once); the sender is mailed."""
     _on_the_list(recipient)
     status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
@@ -141,6 +147,8 @@ def answer(recipient: Registration, request_id: int, accept: bool) -> None:
             .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         raise NotFound()
+    if not notify:
+        return
     request = db.session.get(MeetingRequest, request_id)
     db.session.refresh(request)
     event = recipient.event

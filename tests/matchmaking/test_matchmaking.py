@@ -108,3 +108,12 @@ def test_profile_page_and_organiser_topics(client, auth, orga, meeting):
     assert client.post(url, data={"offers": "Ideen", "looks_for": "", "consent": "y",
                                   "topics": ["Energie"]}).status_code == 303
     assert matchmaking.profile_of(meeting["shy"]).topics == ["Energie"]
+
+
+def test_the_demo_has_people_on_the_list_and_a_meeting(runner):
+    from eventapp.matchmaking.models import ParticipantProfile
+
+    assert runner.invoke(args=["seed", "demo", "--participants", "6"]).exit_code == 0
+    assert count_rows(ParticipantProfile) == 4
+    assert [r.status for r in db.session.query(MeetingRequest)] == [RequestStatus.ACCEPTED]
+    assert db.session.query(OutgoingMail).count() == 0  # made-up addresses: no mail
