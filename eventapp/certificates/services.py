@@ -98,6 +98,12 @@ def code_for(registration: Registration) -> str:
     raise Conflict()
 
 
+def code_of(registration_id: int) -> str | None:
+    """The code of the registration's certificate, if one was made (the data download)."""
+    return db.session.scalar(select(Certificate.code).where(
+        Certificate.registration_id == registration_id))
+
+
 def signer_of(event: Event) -> str:
     """Whose name signs the certificate: the network's first manager (else its first
     organiser); the network's name when it has neither."""

@@ -171,3 +171,22 @@ def requests_of(registration: Registration) -> dict[str, list[MeetingRequest]]:
         "outgoing": [r for r in rows if r.sender_id == registration.id],
         "accepted": [r for r in rows if r.status == RequestStatus.ACCEPTED],
     }
+
+
+def data_of(registration: Registration) -> dict | None:
+    """What the list holds of a registration (for the data download), or None when not on it."""
+    profile = profile_of(registration)
+    requests = requests_of(registration)
+    if profile is None and not requests["outgoing"] and not requests["incoming"]:
+        return None
+    return {
+        "on_the_list": profile is not None,
+        "offers": profile.offers if profile else "", "looks_for": profile.looks_for
+        if profile else "", "topics": list(profile.topics) if profile else [],
+        "requests_sent": [{"to": r.recipient.user.name, "message": r.message, "status": r.status}
+                          for r in requests["outgoing"]],
+        "requests_received": [{"from": r.sender.user.name, "message": r.message,
+                               "status": r.status} for r in requests["incoming"]
+                              + [r for r in requests["accepted"]
+                                 if r.recipient_id == registration.id]],
+    }

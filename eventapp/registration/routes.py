@@ -37,7 +37,10 @@ from .services import (
 def register_view(slug: str):
     """The registration form; a sent form waits for the link mailed to its address."""
     event = get_event(slug)
-    form = registration_form_for(event, sessions_by_slot(event), current_user)
+    # A slot whose seats are allocated from ranked choices is ranked on the own page later.
+    offered = [(slot, sessions) for slot, sessions in sessions_by_slot(event)
+               if not held_back(slot.id)]
+    form = registration_form_for(event, offered, current_user)
     try:
         if not form.validate_on_submit():
             ensure_registration_open(event)  # a closed registration says so, on GET too

@@ -153,3 +153,13 @@ def test_pages_rank_run_and_publish(client, auth, organiser, create_event, regis
     deliver_queued()  # the worker's part
     mail = [m for m in mailbox if m["To"] == person.user.email][-1]
     assert "Künstliche Intelligenz" in mail.get_body(("plain",)).get_content()
+
+
+def test_the_registration_form_offers_no_ranked_slot(client, organiser, create_event):
+    event = create_event()
+    first = sessions_of(event)[0]
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert first.title in page
+    _ranked(organiser, event)
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert first.title not in page

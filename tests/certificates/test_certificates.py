@@ -141,3 +141,12 @@ def test_no_mailing_before_the_meeting_is_over(client, orga, create_event, regis
 
 def test_without_a_manager_the_network_signs(past_event):
     assert certificates.signer_of(past_event) == past_event.network.name
+
+
+def test_the_data_download_names_the_code(past_event, register):
+    from eventapp.privacy.services import personal_data
+
+    person = _checked_in(register(past_event, attendance_mode="in_person"))
+    assert personal_data(person.user)["registrations"][0]["certificate_code"] is None
+    code = certificates.code_for(person)
+    assert personal_data(person.user)["registrations"][0]["certificate_code"] == code

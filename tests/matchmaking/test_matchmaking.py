@@ -117,3 +117,15 @@ def test_the_demo_has_people_on_the_list_and_a_meeting(runner):
     assert count_rows(ParticipantProfile) == 4
     assert [r.status for r in db.session.query(MeetingRequest)] == [RequestStatus.ACCEPTED]
     assert db.session.query(OutgoingMail).count() == 0  # made-up addresses: no mail
+
+
+def test_the_data_download_holds_the_line_and_requests(meeting):
+    from eventapp.privacy.services import personal_data
+
+    matchmaking.request_meeting(meeting["anna"], meeting["ben"].id, "Hallo Ben")
+    data = personal_data(meeting["ben"].user)["registrations"][0]["list_of_participants"]
+    assert data["on_the_list"] and data["offers"] == "KI-Beratung"
+    assert data["requests_received"] == [{"from": "Anna Andersson", "message": "Hallo Ben",
+                                          "status": "pending"}]
+    matchmaking.opt_out(meeting["ben"])
+    assert personal_data(meeting["ben"].user)["registrations"][0]["list_of_participants"] is None
