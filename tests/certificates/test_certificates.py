@@ -18,7 +18,7 @@ from eventapp.mailing.send import deliver_queued
 from eventapp.networks import roles
 from eventapp.registration.attendance import mark_checked_in, mark_present_online
 
-from ..helpers import STAFF_PASSWORD, assert_valid_html, count_rows, sessions_of
+from ..helpers import STAFF_PASSWORD, assert_valid_html, count_rows, image_bytes, sessions_of
 
 
 def _checked_in(registration):
@@ -150,3 +150,15 @@ def test_the_data_download_names_the_code(past_event, register):
     assert personal_data(person.user)["registrations"][0]["certificate_code"] is None
     code = certificates.code_for(person)
     assert personal_data(person.user)["registrations"][0]["certificate_code"] == code
+
+
+def test_the_networks_logo_and_colour_are_drawn(past_event, register, organiser):
+    from eventapp.networks import services as networks
+
+    network = past_event.network
+    networks.update_network(organiser, network, logo=image_bytes(), slug=network.slug,
+                            name=network.name,
+                            short_name=network.short_name, colour="#7a1f3d")
+    person = _checked_in(register(past_event, attendance_mode="in_person"))
+    with_logo = certificates.pdf_for(person)
+    assert with_logo.startswith(b"%PDF") and b"/Image" in with_logo

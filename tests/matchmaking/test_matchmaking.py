@@ -129,3 +129,22 @@ def test_the_data_download_holds_the_line_and_requests(meeting):
                                           "status": "pending"}]
     matchmaking.opt_out(meeting["ben"])
     assert personal_data(meeting["ben"].user)["registrations"][0]["list_of_participants"] is None
+
+
+def test_requests_are_rate_limited(app, meeting):
+    from eventapp import create_app
+
+    from ..helpers import sign_in
+
+    limited = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "TESTING": True, "WTF_CSRF_ENABLED": False,
+                          "MAIL_SUPPRESS_SEND": True, "SECRET_KEY": "test"})
+    client = limited.test_client()
+    try:
+        sign_in(client, meeting["anna"].user)
+        url = f"/events/{meeting['event'].slug}/people/{meeting['ben'].id}/request"
+        statuses = [client.post(url, data={"message": "Hallo"}).status_code for _ in range(6)]
+    finally:
+        with limited.app_context():
+            db.engine.dispose()
+    assert statuses[:5] == [303, 409, 409, 409, 409] and statuses[5] == 429
