@@ -8,20 +8,23 @@ PO_FILES := $(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address phones and mails use (README, "Phones in the room"): EVENTAPP_PUBLIC_URL if set.
+URL = $(or $(EVENTAPP_PUBLIC_URL),http://$(HOST):$(PORT))
 
 .PHONY: run test setup translations messages lint bench clean
 
 run: setup
 	$(FLASK) db upgrade
-	$(FLASK) seed demo --voted
+	$(FLASK) seed demo
 	@echo ""
-	@echo "  eventapp runs at http://$(HOST):$(PORT)/"
-	@echo "  Demo meeting:    http://$(HOST):$(PORT)/events/clustertreffen-2022/"
-	@echo "  Organiser login: http://$(HOST):$(PORT)/auth/login"
+	@echo "  eventapp runs at $(URL)/"
+	@echo "  2022, over:      $(URL)/events/clustertreffen-2022/ (its result: .../results)"
+	@echo "  Next meeting:    $(URL)/events/jahrestreffen-go-cluster/ (register; polls to try)"
+	@echo "  Organiser login: $(URL)/auth/login"
 	@echo "                   organiser@example.org / clusterdemo2022 (platform admin)"
 	@echo "  Other roles:     checkin@example.org, presenter@example.org (same password)"
-	@echo "  Two networks:    http://$(HOST):$(PORT)/networks/go-cluster/ and /networks/niro/"
-	@echo "  Result and hall of fame: http://$(HOST):$(PORT)/events/clustertreffen-2022/results"
+	@echo "  Two networks:    $(URL)/networks/go-cluster/ and /networks/niro/"
+	@echo "  Hall of fame:    $(URL)/hall-of-fame"
 	@echo "  Mails land in instance/outbox/. Stop with Ctrl+C."
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)

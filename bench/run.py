@@ -14,6 +14,9 @@ asyncio load generator, concurrency and connection reuse:
             follow (GET /live/<slug>/show) as live.js does (about every 2 s with jitter,
             If-None-Match, back-off on errors): vote p99 under that load and the share of
             the servers' CPU the polling takes
+  rounds    (bench/hall_push.py) VOTERS phones wait on the ballot page, the organiser
+            opens a vote, half vote while all follow: once by push (an EventSource each on
+            nginx's Nchan), once by polling, in front of nginx whatever SERVERS says
   burst     2,000 registration forms for an event whose breakouts have fewer seats than
             takers (double opt-in: each stores a request and queues its mail; places are
             taken when a link is opened, which tests/concurrency races)
@@ -46,10 +49,14 @@ import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # deploy/ (the nginx configuration), as the tests find it
+import hall_push  # noqa: E402  (bench/, the script's own folder)
+
 from deploy.nginx import local as local_nginx  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/eventapp_bench"
+# BENCH_POSTGRES_URL: a database of its own where several people share a machine.
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/eventapp_bench")
 # The README's production setup keeps rate limits in Redis, shared by the workers.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SECRET = "bench-secret-key"
@@ -59,6 +66,9 @@ FINALIST = re.compile(r'name="finalist"[^>]* value="(\d+)"')
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 RECEIPT = re.compile(r'id="receipt">([A-Z0-9-]+)<')
 POLL_SECONDS, POLL_JITTER, POLL_BACKOFF_MAX = 2.0, 0.25, 30.0  # as static/js/live.js
+# Ports: nginx on BASE, the floor app on BASE + 2, eventapp on BASE + 1 + 2n, Nchan's publish
+# location on BASE + 9 (BENCH_PORT where several people share a machine).
+BASE_PORT = int(os.environ.get("BENCH_PORT", "8100"))
 # The floor's votes and the votes alone run in turns, SLICES of each: the speed of these shared
 # virtual machines drifts by up to a third within a run, and a drift then weighs on both alike.
 SLICES = 4
@@ -576,7 +586,27 @@ def report(args, measured: dict, checked: dict) -> dict:
         "cpus": os.cpu_count(),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    summary.update(_round_summary(measured, post))
     return {"summary": summary, "phases": measured, "database_check": checked}
+
+
+def _round_summary(measured: dict, votes_alone: dict) -> dict:
+    """The rounds' figures (issue 36): by push, and the same by polling with `_polling`."""
+    found = {}
+    for key, suffix in (("round_push", ""), ("round_polling", "_polling")):
+        hall = measured.get(key)
+        if not hall:
+            continue
+        found.update({
+            f"hall_phones{suffix}": hall["phones"],
+            f"hall_open_seen_p50_ms{suffix}": hall["open_seen_p50_ms"],
+            f"hall_open_seen_p99_ms{suffix}": hall["open_seen_p99_ms"],
+            f"hall_updates_delivered_ratio{suffix}": hall["updates_delivered_ratio"],
+            f"hall_ballot_ready_p99_ms{suffix}": hall["ballot_ready_p99_ms"],
+            f"vote_p99_in_hall_ms{suffix}": hall["votes"]["p99_ms"],
+            f"hall_live_cpu_share{suffix}": _polling_share(hall["votes"], {}, votes_alone),
+        })
+    return found
 
 
 def print_table(summary: dict) -> None:
@@ -597,6 +627,8 @@ def main() -> int:
                         help="postgresql (default), sqlite, or a database URL")
     parser.add_argument("--servers", type=int, default=int(os.environ.get("SERVERS", 1)),
                         help="eventapp app servers; more than one run behind nginx")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("HALL_ROUNDS", 1)),
+                        help="1: the hall's rounds when the vote opens, by push and by polling")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
     url = {"postgresql": POSTGRES_URL,
@@ -610,19 +642,34 @@ def main() -> int:
     # app then trusts one more hop, as behind a load balancer, so that the registration burst
     # still comes from many addresses.
     env = server_env(url, workdir, proxies=1 if args.servers == 1 else 2)
-    app_ports = [8101 + 2 * n for n in range(args.servers)]
-    servers = [start_gunicorn("floor_app:app", 8102, env),
+    publish_port = BASE_PORT + 9
+    env["EVENTAPP_LIVE_PUSH_PUBLISH_URL"] = f"http://127.0.0.1:{publish_port}/pub"
+    app_ports = [BASE_PORT + 1 + 2 * n for n in range(args.servers)]
+    floor_port = BASE_PORT + 2
+    servers = [start_gunicorn("floor_app:app", floor_port, env),
                *(start_gunicorn("wsgi:app", port, env) for port in app_ports)]
     app_url = f"http://127.0.0.1:{app_ports[0]}"
+    proxy_url = f"http://127.0.0.1:{BASE_PORT}"
     try:
-        for port in [8102, *app_ports]:
+        for port in [floor_port, *app_ports]:
             asyncio.run(wait_until_up(f"http://127.0.0.1:{port}/"))
+        # nginx with Nchan in front (for the rounds; for everything with SERVERS > 1).
+        hall_push.raise_open_files(4 * args.voters + 1000)
+        servers.append(local_nginx.start_nginx(
+            workdir / "nginx", BASE_PORT, app_ports, publish_port=publish_port,
+            push_conn_limit=args.voters + 100, worker_connections=3 * args.voters + 1000))
         if args.servers > 1:
-            servers.append(local_nginx.start_nginx(workdir / "nginx", 8100, app_ports))
-            app_url = "http://127.0.0.1:8100"
-        measured = asyncio.run(measure(args, prepared, app_url, "http://127.0.0.1:8102"))
+            app_url = proxy_url
+        measured = asyncio.run(measure(args, prepared, app_url, f"http://127.0.0.1:{floor_port}"))
         measured["close_s"] = close_vote(url, prepared)
         checked = check_database(url, prepared)
+        if args.rounds:
+            rounds = hall_push.prepare_rounds(url, SECRET, "bench-orga@example.org",
+                                              prepared["vote_slug"])
+            tools = (Phase, run_all, POLL_SECONDS, POLL_JITTER)
+            for push in (True, False):
+                measured["round_push" if push else "round_polling"] = asyncio.run(
+                    hall_push.hall_round(args, prepared, rounds, proxy_url, push, tools))
     finally:
         for server in servers:
             server.terminate()

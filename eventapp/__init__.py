@@ -82,11 +82,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     app.url_map.converters["id"] = DatabaseId
     _register_blueprints(app)
-    from . import api
-
-    api.init_app(app)
     _register_cli(app)
     _register_error_handlers(app)
+    from . import api
+
+    api.init_app(app)  # after the error pages: it answers its own addresses' 404 and 405
     _register_template_helpers(app)
     return app
 
@@ -196,6 +196,7 @@ def _register_blueprints(app: Flask) -> None:
     from .privacy import bp as privacy_bp
     from .registration import bp as registration_bp
     from .site import bp as site_bp
+    from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -214,6 +215,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
     app.register_blueprint(site_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -221,11 +223,13 @@ def _register_cli(app: Flask) -> None:
     from .demo.cli import seed_cli
     from .mailing.cli import mail_cli
     from .meeting_mails.cli import remind_command
+    from .webhooks.routes import webhooks_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     mail_cli.add_command(remind_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(webhooks_cli)
 
 
 def _refuse_nul_characters() -> None:
@@ -263,10 +267,12 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(error):
-        page, status = error_page(429, gettext(
+        # Flask-Limiter's limit; the vote's own sets retry_after. A limit may say why.
+        limit = getattr(error, "limit", None)
+        page, status = error_page(429, error.description if limit is not None and
+                                  limit.error_message else gettext(
             "Too many requests. Please wait a moment and try again."))
         # At most the limit's window: the phone knows when it may send again.
-        limit = getattr(error, "limit", None)  # Flask-Limiter's; the vote's own sets retry_after
         retry_after = limit.limit.get_expiry() if limit is not None else error.retry_after or 60
         return page, status, {"Retry-After": str(retry_after)}
 
@@ -307,11 +313,13 @@ def _register_template_helpers(app: Flask) -> None:
     from .networks.access import Capability
     from .networks.models import EventRole, NetworkRole
     from .registration.models import Attendance, RegistrationStatus
+    from .webhooks.models import DeliveryStatus
 
     app.jinja_env.globals.update({enum.__name__: enum for enum in (
         AccountRole, Answer, Eligibility, PollKind, PollStatus, ChoiceStatus, ApplicationStatus,
         AgendaKind, EventFormat, EventStatus, GuestCategory, InvitationStatus, ScreenMode,
-        Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, AllocationMode)})
+        Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, DeliveryStatus,
+        AllocationMode)})
 
     @app.context_processor
     def inject_locale_and_user():

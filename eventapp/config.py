@@ -52,6 +52,8 @@ class Config:
     RATELIMIT_ENABLED = True
     # The API's limit per token (per address without one): eventapp/api.
     API_RATE_LIMIT = "300 per minute"
+    # Webhook endpoints must be HTTPS; the tests' receiver on 127.0.0.1 is plain HTTP.
+    WEBHOOKS_ALLOW_HTTP = False
     # No X-RateLimit-* headers: reading a limit's state for them costs two more round trips to
     # Redis on every limited request (the vote among them). A 429 says Retry-After (errors).
     RATELIMIT_HEADERS_ENABLED = False

@@ -1,6 +1,9 @@
 """Flask extensions: created here without an app, bound to it in create_app."""
 
-from flask import g
+import hashlib
+
+from email_validator import EmailNotValidError, validate_email
+from flask import g, request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -55,3 +58,31 @@ def user_or_address() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return get_remote_address()
+
+
+# How many mails the public forms (registration, the call for finalists) may send to one
+# address, whoever sends the forms: posts from many addresses naming one victim's mailbox
+# must not flood it (the sign-in link has its own limit per address asked for).
+MAILS_TO_ONE_ADDRESS = "3 per minute;10 per hour"
+
+
+def mail_recipient(field: str):
+    """A rate-limit key: the address a public form mails to, in one spelling (case, spaces and
+    a Unicode domain aside), hashed; shared by every form that sets the scope "mail-to"."""
+
+    def key() -> str:
+        entered = request.form.get(field, "").strip()
+        try:
+            address = validate_email(entered, check_deliverability=False)
+            entered = f"{address.local_part}@{address.ascii_domain}"
+        except EmailNotValidError:
+            pass
+        return "mail-to:" + hashlib.sha256(entered.lower().encode()).hexdigest()[:16]
+
+    return key
+
+
+def mail_queued(response) -> bool:
+    """`deduct_when` of MAILS_TO_ONE_ADDRESS: only a form that was taken (it redirects) mailed;
+    one refused for its input counts nothing against the address."""
+    return response.status_code in (302, 303)

@@ -21,9 +21,23 @@ from .database import MAX_ID
 DATABASE_ID = NumberRange(min=1, max=MAX_ID)
 
 # Control characters (C0, DEL, C1): nobody types them, and spreadsheets, mail headers and
-# PostgreSQL refuse some of them. Long texts keep tabs and line breaks.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-CONTROL_CHARACTERS_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# PostgreSQL refuse some of them. Long texts keep tabs and line breaks. With them the
+# bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make
+# "Eva \u202eexe.txt" show as "Eva txt.exe" in every list and export (issue 34, item 12).
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+CONTROL_CHARACTERS = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+CONTROL_CHARACTERS_IN_LONG_TEXT = re.compile(
+    f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+# Characters that show nothing: zero-width ones, the byte order mark, fillers of the Hangul
+# script, the soft hyphen. A value made of these (and spaces) looks blank but is not empty.
+INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
+                       "\u2060-\u2064\u3164\ufeff\uffa0\u2800]")
+
+
+def looks_blank(value: str) -> bool:
+    """Whether the text shows nothing though it holds something (only invisible characters
+    and spaces); an empty or only-spaces value is the required validators' to refuse."""
+    return bool(value) and not INVISIBLE.sub("", value).strip() and bool(value.strip())
 
 
 @cache
@@ -50,6 +64,10 @@ class Form(FlaskForm):
                 field.errors.append(_l("Please remove the control characters (invisible "
                                        "special characters) from this field."))
                 valid = False
+            elif _is_text(field) and looks_blank(field.data):
+                field.errors.append(_l("This field shows nothing: please enter visible "
+                                       "characters."))
+                valid = False
         return valid
 
 
@@ -59,9 +77,14 @@ class ActionForm(Form):
     submit = SubmitField()
 
 
+def _is_text(field) -> bool:
+    # A password is only ever compared with its hash: any character is fine in it.
+    return isinstance(field.data, str) and not isinstance(field, PasswordField)
+
+
 def _has_control_characters(field) -> bool:
-    if not isinstance(field.data, str) or isinstance(field, PasswordField):
-        return False  # a password is only ever compared with its hash
+    if not _is_text(field):
+        return False
     pattern = CONTROL_CHARACTERS_IN_LONG_TEXT if isinstance(field, TextAreaField) \
         else CONTROL_CHARACTERS
     return pattern.search(field.data) is not None
@@ -82,9 +105,15 @@ def read_upload(upload) -> bytes | None:
         upload.close()
 
 
+# The years a meeting's dates may have: year 1 or 9999 would overflow when converted to UTC
+# or moved (copying a meeting), and nobody plans a meeting there.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 class LocalDateTimeField(DateTimeLocalField):
     """A datetime-local input read and shown in the event's time zone (Europe/Berlin), stored
-    in UTC."""
+    in UTC. A post without the field keeps the value the form was given (the stored one): it
+    is converted only when it comes from the post (else it would move by the offset)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, format="%Y-%m-%dT%H:%M", **kwargs)
@@ -94,9 +123,16 @@ class LocalDateTimeField(DateTimeLocalField):
         return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
     def process_formdata(self, valuelist):
+        if not valuelist:
+            return
         super().process_formdata(valuelist)
-        if self.data is not None:
-            self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
+        if self.data is None:
+            return
+        if not MIN_YEAR <= self.data.year <= MAX_YEAR:
+            self.data = None
+            raise ValueError(_l("Please give a date between the years %(first)d and %(last)d.",
+                                first=MIN_YEAR, last=MAX_YEAR))
+        self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
 
     def _value(self):
         if self.raw_data:

@@ -8,8 +8,11 @@ looked up each option again for every request: 7 % of a vote's CPU (bench/README
 from flask import Flask, g, redirect, request
 
 # No inline script anywhere; images may be data: URIs (Bootstrap's form controls use them).
+# Scripts connect to the site itself only: the polled live state, and its push, which nginx
+# answers on the same origin (live/push.py).
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
+    "connect-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
     "img-src": "'self' data:",

@@ -51,7 +51,8 @@ def write_config(workdir: Path, port: int, app_ports: list[int], *,
             "127.0.0.1:8081", f"127.0.0.1:{publish_port}"))
     redis = "" if redis_url is None else (
         f"    upstream eventapp_redis {{ nchan_redis_server {redis_url}; }}\n"
-        "    nchan_redis_pass eventapp_redis;\n")
+        "    nchan_redis_pass eventapp_redis;\n"
+        "    nchan_redis_pass_inheritable on;\n")  # else the locations below keep memory
     text = (HERE / "local.conf.in").read_text()
     for key, value in {"workdir": str(workdir), "port": str(port), "servers": servers,
                        "snippet": str(HERE / "eventapp-proxy.conf"),

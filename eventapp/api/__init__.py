@@ -3,9 +3,12 @@ registrations, applications and results with one of its tokens, registering and 
 for a CRM; its OpenAPI document written by flask-smorest from the routes and schemas, and a
 page that shows it. Also the managers' pages for tokens and the calendar feeds."""
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as ApiBlueprint
+from werkzeug.exceptions import default_exceptions
+
+from ..extensions import csrf
 
 # The versioned routes: flask-smorest documents each from its schemas.
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
@@ -44,6 +47,26 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "token", {"type": "http", "scheme": "bearer",
                   "description": "A token of the network, made by its manager"})
+    # CSRF is the cookie's risk: a request with a token is exempt, one without is checked
+    # (routes.cookies_write_nothing) and then refused for want of a token.
+    csrf.exempt(bp)
     api.register_blueprint(bp)
     app.register_blueprint(pages)
     app.extensions["eventapp_api"] = api
+    _answer_unrouted_requests(app)
+
+
+def _answer_unrouted_requests(app: Flask) -> None:
+    """An address under /api/ that no route has, or a method a route does not take, fails
+    before any blueprint is chosen: the app's error page would answer. The API answers JSON."""
+    from .routes import http_error
+
+    for status in (404, 405):
+        page = app.error_handler_spec[None][status].get(default_exceptions[status])
+
+        def handler(error, page=page):
+            if request.path.startswith(bp.url_prefix + "/") and request.blueprint is None:
+                return http_error(error)
+            return page(error) if page is not None else error
+
+        app.register_error_handler(status, handler)

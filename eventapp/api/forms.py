@@ -1,7 +1,7 @@
 """The managers' form for a new API token."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,3 +31,11 @@ class TokenForm(Form):
                          default=[TokenScope.READ_PUBLIC],
                          validators=[DataRequired(_l("Choose at least one permission."))])
     submit = SubmitField(_l("Make token"))
+
+
+class FeedForm(Form):
+    """Make (or renew) the secret address of one's calendar feed."""
+
+    # The button's form says it: an empty post renews nothing.
+    renew = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Make a new calendar address"))

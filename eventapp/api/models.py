@@ -42,3 +42,14 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.name}>"
+
+
+class CalendarFeed(db.Model):
+    """The secret address of a participant's own calendar feed (its hash only)."""
+
+    __tablename__ = "calendar_feeds"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

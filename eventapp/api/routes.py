@@ -1,13 +1,14 @@
 """The API's routes, version 1: public data of networks and meetings (no token), and with a
-token of the network its registrations, applications and results. Each route
+token of the network its registrations, applications and results; registering and cancelling;
+calendar feeds. Each route
 calls the owners' services; the schemas say what it answers. ETags and pagination are
 flask-smorest's (`X-Pagination` header; a matching If-None-Match answers 304)."""
 
 import logging
 from datetime import UTC, datetime, time
 
-from flask import current_app, request
-from flask_babel import gettext
+from flask import Response, current_app, request
+from flask_babel import get_locale, gettext
 from flask_smorest import Page
 from werkzeug.exceptions import HTTPException
 
@@ -16,9 +17,9 @@ from ..breakouts.services import sessions_by_slot
 from ..errors import DomainError
 from ..events.models import EventStatus
 from ..events.services import EventNotFound, events_of_network, get_event
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..networks.services import all_networks, get_network
-from . import bp, services
+from . import bp, feeds, services
 from .models import TokenScope
 from .schemas import (
     PUBLIC_STATUSES,
@@ -28,12 +29,14 @@ from .schemas import (
     EventQuerySchema,
     EventSchema,
     FinalistSchema,
+    MessageSchema,
     NetworkSchema,
+    NewRegistrationSchema,
     RegistrationQuerySchema,
     RegistrationSchema,
     ResultSchema,
 )
-from .tokens import rate_limit_key, token_required
+from .tokens import presented_token, rate_limit_key, token_required
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +88,9 @@ for _status in MESSAGES:
 
 @bp.errorhandler(DomainError)
 def domain_error(error: DomainError):
-    """A rule said no: the same message as the web form's, as JSON."""
-    return error_response(error.status_code, error.message)
+    """A rule said no: the same message as the web form's, as JSON (the form's field by field
+    in `errors`)."""
+    return error_response(error.status_code, error.message, getattr(error, "errors", None))
 
 
 def limited(view):
@@ -254,3 +258,85 @@ def results(event: str):
     Only what was revealed; the decisive vote (a run-off) first.
     """
     return services.result_rows(public_event(event))
+
+
+# --- calendar feeds ---------------------------------------------------------------------------
+
+CALENDAR = {200: {"description": "An iCalendar feed (RFC 5545)",
+                  "content": {"text/calendar": {"schema": {"type": "string"}}}}}
+
+
+def _calendar(body: bytes, cache: str) -> Response:
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": cache})
+
+
+@bp.route("/networks/<network>/meetings.ics")
+@limited
+@bp.doc(responses=CALENDAR)
+@bp.alt_response(404, response="NOT_FOUND")
+def network_calendar(network: str):
+    """A network's public meetings as a calendar feed
+
+    For a calendar app to subscribe to: each published or archived meeting of the network.
+    """
+    return _calendar(feeds.network_feed(get_network(network)), "public, max-age=900")
+
+
+@bp.route("/feeds/<secret>.ics")
+@limited
+@bp.doc(responses=CALENDAR)
+@bp.alt_response(404, response="NOT_FOUND")
+def personal_calendar(secret: str):
+    """A participant's own day as a calendar feed
+
+    The agenda with their own breakout sessions. The address is secret: the participant
+    gets it, and renews it (the old one then stops working), on their registration page.
+    """
+    _registration, body = feeds.personal_feed(secret)
+    return _calendar(body, "private, no-cache")
+
+
+# --- writing (a token with write_registrations) ---------------------------------------------
+
+
+@bp.before_request
+def cookies_write_nothing():
+    """The API is CSRF-exempt only for requests that carry a token: a write without one goes
+    through the CSRF check like any form (and then needs a token all the same)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not presented_token():
+        csrf.protect()
+
+
+@bp.route("/events/<event>/registrations", methods=["POST"])
+@limited
+@needs_token(TokenScope.WRITE_REGISTRATIONS)
+@bp.arguments(NewRegistrationSchema)
+@bp.response(202, MessageSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def register_someone(body: dict, event: str):
+    """Register someone
+
+    As with the public form: the same rules and messages, and the person is mailed the
+    link that confirms it (double opt-in). Until they open it the registration holds no
+    place; the answer is the same for every address.
+    """
+    services.register_through_api(get_event(event), body,
+                                  body.get("locale") or str(get_locale()))
+    return {"message": gettext("We have mailed the person a link to confirm the "
+                               "registration; it holds a place once they open it.")}
+
+
+@bp.route("/events/<event>/registrations/<id:registration_id>", methods=["DELETE"])
+@limited
+@needs_token(TokenScope.WRITE_REGISTRATIONS)
+@bp.response(204)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def cancel_registration(event: str, registration_id: int):
+    """Cancel a registration
+
+    Frees its place and breakout seats (the waitlist moves up) and mails the person, as when
+    they cancel on their page.
+    """
+    services.cancel_through_api(get_event(event, include_unpublished=True), registration_id)

@@ -134,3 +134,25 @@ class ResultSchema(Schema):
     eligible_count = fields.Integer()
     announced_at = fields.DateTime()
     ranking = fields.List(fields.Nested(ResultEntrySchema))
+
+
+class NewRegistrationSchema(Schema):
+    """What the registration form takes; its rules are the form's (registration/forms.py)."""
+
+    name = fields.String(required=True)
+    email = fields.String(required=True, metadata={"description": "Gets the link that "
+                                                                  "confirms the registration"})
+    organisation = fields.String()
+    consent = fields.Boolean(required=True, metadata={
+        "description": "The person agreed that their data is processed to organise the event"})
+    public_listing = fields.Boolean(load_default=False)
+    attendance_mode = fields.String(validate=validate.OneOf(tuple(Attendance)), metadata={
+        "description": "Required for a hybrid meeting"})
+    session_ids = fields.List(fields.Integer(), load_default=list, metadata={
+        "description": "At most one breakout session per slot"})
+    locale = fields.String(validate=validate.OneOf(("de", "en")), metadata={
+        "description": "The language of the mail; by default that of Accept-Language"})
+
+
+class MessageSchema(Schema):
+    message = fields.String(required=True)

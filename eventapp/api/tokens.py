@@ -133,6 +133,9 @@ def token_required(scope: TokenScope):
                        token=token.id, name=token.name, method=request.method,
                        path=request.path)
             g.api_token = token
+            # The forms the API fills in (registering) need no CSRF token: a bearer token
+            # is no cookie, so no other site can send it along.
+            g.csrf_valid = True
             return view(*args, **kwargs)
 
         wrapped.api_scope = scope

@@ -1,16 +1,18 @@
 """The API's pages for people: the browsable documentation, rendered from the OpenAPI
 document on the server (no script, no CDN: the app's CSP allows neither), and the network
-managers' tokens."""
+managers' tokens, and a participant's calendar feed."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from ..errors import DomainError
+from ..events.services import get_event
 from ..networks.access import Capability, network_role_required
 from ..networks.services import get_network
-from . import pages, tokens
-from .forms import SCOPE_LABELS, TokenForm
+from ..registration.services import get_registration
+from . import feeds, pages, tokens
+from .forms import SCOPE_LABELS, FeedForm, TokenForm
 
 
 @pages.route("/api/v1/docs")
@@ -61,3 +63,21 @@ def revoke_api_token(network: str, token_id: int):
     tokens.revoke_token(current_user, network, token_id)
     flash(_("The token is revoked."), "success")
     return redirect(url_for("api_pages.api_tokens", network=network.slug), 303)
+
+
+# --- the participant's calendar feed ----------------------------------------------------------
+
+
+@pages.route("/events/<slug>/me/calendar-feed", methods=["GET", "POST"])
+@login_required
+def calendar_feed(slug: str):
+    """The secret address of one's own day for a calendar app; a new one ends the old."""
+    event = get_event(slug)
+    registration = get_registration(event, current_user)
+    form, secret = FeedForm(), None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(422)
+        secret = feeds.renew_feed(registration)
+    return render_template("api/calendar_feed.html", event=event, form=form, secret=secret,
+                           has_feed=secret is not None or feeds.has_feed(registration))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from ..extensions import failed_attempt, limiter
-from . import bp
+from . import bp, login_limit
 from .forms import LanguageForm, LogoutForm, OrganiserLoginForm, SignInLinkForm
 from .services import (
     authenticate_organiser,
@@ -69,6 +69,10 @@ def sign_in_with_link(token: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
+# Per account, wrong passwords only, from devices that never signed in to it (login_limit.py).
+@limiter.limit(login_limit.ACCOUNT_LIMIT, key_func=login_limit.account_key, methods=["POST"],
+               deduct_when=login_limit.wrong_password, exempt_when=login_limit.known_device,
+               error_message=login_limit.too_many_wrong_passwords)
 def login():
     """Organiser sign-in with email and password."""
     form = OrganiserLoginForm()
@@ -76,7 +80,9 @@ def login():
         user = authenticate_organiser(form.email.data, form.password.data)
         if user is not None:
             start_session(user)
-            return redirect(safe_next(request.args.get("next"), url_for("organiser.index")))
+            return login_limit.remember_device(
+                redirect(safe_next(request.args.get("next"), url_for("organiser.index"))),
+                user.email)
         flash(_("Email address or password is wrong."), "danger")
         return render_template("auth/login.html", form=form), 401
     status = 422 if form.errors else 200

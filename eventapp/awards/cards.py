@@ -35,6 +35,7 @@ from .receipts import RECEIPT_ALPHABET
 CODE_LENGTH = 18
 GROUP = 6
 MAX_CARDS_AT_ONCE = 2000
+MAX_CARD_NUMBER = 1_000_000  # per event: 500 batches, far more than any hall holds
 # The card a phone scanned or typed, kept in its (signed) session: the holder knows the code.
 SESSION_KEY = "vote_card"
 
@@ -85,6 +86,8 @@ def create_cards(actor, event: Event, count: int) -> list[VoteCard]:
     with write_transaction():
         last = db.session.scalar(select(func.max(VoteCard.number))
                                  .where(VoteCard.event_id == event.id)) or 0
+        if last + count > MAX_CARD_NUMBER:
+            raise NumberOutOfRange()
         cards = [VoteCard(event_id=event.id, number=last + n, salt=secrets.token_hex(16))
                  for n in range(1, count + 1)]
         for card in cards:
@@ -92,6 +95,22 @@ def create_cards(actor, event: Event, count: int) -> list[VoteCard]:
         db.session.add_all(cards)
         record(actor, "cards.printed", event.id, count=count, first=last + 1)
     return cards
+
+
+class NumberOutOfRange(InvalidInput):
+    default_message = _l("A vote card's number is at least 1 and at most %(most)d.",
+                         most=MAX_CARD_NUMBER)
+
+
+def sheet_numbers(first: int, last: int | None, per_sheet: int) -> range:
+    """The numbers a printed sheet asks for: from `first` to `last` (one sheet if None), never
+    more than one batch holds; NumberOutOfRange for a number no card can have (which could
+    overflow the database's integer, too)."""
+    if not 1 <= first <= MAX_CARD_NUMBER:
+        raise NumberOutOfRange()
+    last = first + per_sheet - 1 if last is None else last
+    return range(first, max(first, min(last, first + MAX_CARDS_AT_ONCE - 1, MAX_CARD_NUMBER))
+                 + 1)
 
 
 def cards_of(event: Event, numbers: range | None = None) -> list[VoteCard]:

@@ -40,7 +40,7 @@ from .models import (
     ResultSnapshot,
 )
 from .photos import NO_PHOTO, photos_of
-from .signals import turnout_changed
+from .signals import poll_revealed, turnout_changed
 from .tally import tally, tied_at_top
 
 # Built once (the ballot page reads it on every request): see eligibility.py. The poll the
@@ -436,4 +436,5 @@ def reveal_results(actor, poll: Poll, show: bool) -> int:
             db.session.expire(revealed)
         if moved:
             record(actor, "poll.revealed", poll.event_id, polls=announced, show=show)
+            poll_revealed.send(poll.event_id, polls=announced)
     return moved

@@ -8,6 +8,9 @@ import secrets
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECEIPT_LENGTH = 10
+# What a receipt looks like, for the hint where people type theirs (no real one: a made-up
+# code of the alphabet, not a run of it such as ABCDE-23456).
+RECEIPT_EXAMPLE = "K7QMW-3XRPT"
 
 
 def new_receipt() -> str:

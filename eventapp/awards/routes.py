@@ -177,7 +177,8 @@ def results(slug: str):
     found = [(entry.poll.id, r) for entry in public for r in entry.receipts
              if r[0] == wanted] if wanted else []
     return render_template("awards/results.html", event=event, results=public,
-                           lookup=lookup, searched=bool(lookup.receipt.data), found=found)
+                           lookup=lookup, searched=bool(lookup.receipt.data), found=found,
+                           receipt_example=receipts.RECEIPT_EXAMPLE)
 
 
 @bp.route("/hall-of-fame")

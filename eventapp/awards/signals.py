@@ -1,7 +1,8 @@
-"""Signals of the award for the features above it: live/push.py publishes the turnout.
+"""Signals of the award for the features above it: live/push.py publishes the turnout,
+webhooks tell other systems of a revealed poll.
 
-Awards sits below live, yet a vote counted or a voter newly eligible changes what the big
-screen shows: live connects a receiver here rather than awards importing upward.
+Awards sits below live and webhooks, yet a vote counted or a poll revealed changes what they
+send: they connect receivers here rather than awards importing upward.
 """
 
 from blinker import Namespace
@@ -11,3 +12,7 @@ _signals = Namespace()
 #: sender: the event's id; sent once the transaction that changed an open poll's turnout (a
 #: vote counted, someone newly eligible) has committed
 turnout_changed = _signals.signal("turnout-changed")
+
+#: sender: the event's id, `polls`: the ids of the polls whose result became public; sent
+#: inside the transaction that revealed them
+poll_revealed = _signals.signal("poll-revealed")

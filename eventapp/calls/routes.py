@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..events.access import event_role_required
 from ..events.services import get_event
-from ..extensions import limiter
+from ..extensions import MAILS_TO_ONE_ADDRESS, limiter, mail_queued, mail_recipient
 from ..forms import choices, read_upload
 from ..networks.access import Capability
 from . import bp, services
@@ -36,6 +36,9 @@ def _png(data: bytes):
 
 @bp.route("/events/<slug>/call", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
+@limiter.shared_limit(MAILS_TO_ONE_ADDRESS, scope="mail-to",
+                      key_func=mail_recipient("contact_email"), methods=["POST"],
+                      deduct_when=mail_queued)
 def apply(slug: str):
     """The public application form; after the deadline it says so and takes nothing."""
     event = get_event(slug)

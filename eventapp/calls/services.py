@@ -33,6 +33,7 @@ from ..networks.access import event_capabilities, event_role_of
 from ..networks.models import EventRole
 from ..networks.roles import remove_event_role, set_event_role, staff_of
 from .models import ApplicationStatus, Call, CallApplication, JuryScore
+from .signals import application_received
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +232,7 @@ def apply(event: Event, *, organisation: str, project_title: str, summary: str,
             status=ApplicationStatus.SUBMITTED)
         db.session.add(application)
         db.session.flush()
+        application_received.send(application)
         queue_mail("call_received", _recipient(application), _l(
             "Your application to %(title)s", title=event.title), "call_received", event=event,
             application=application, call=call,

@@ -1,14 +1,18 @@
-"""Build the reference meeting (docs/design.md) from the facts in clustertreffen-2022.json.
+"""Build the demo's one story from the facts in clustertreffen-2022.json (docs/design.md):
 
-The meeting keeps its agenda, speakers, breakouts and finalists; by default it is dated
-on the next 20 October so that registration and the live vote can be tried out
-(`--date 2022-10-20` rebuilds it on its historic day).
+- the reference meeting on its historic day, 20 October 2022, over: its award vote is
+  revealed (NIRO won), so its result and the hall of fame ("2022 · ClusterERFOLG 2022")
+  have something to show;
+- the same network's next annual meeting, on the next 20 October (or `--date`), open for
+  registration, with the same programme, its people registered, vote cards and its polls
+  as drafts to try from the live control;
+- a member network's conference four weeks after it, with a guest list.
 """
 
 import io
 import json
 import logging
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,9 +21,9 @@ from PIL import Image, ImageDraw, ImageFont
 from ..auth.services import create_organiser, find_user_by_email
 from ..awards import cards, hall_of_fame, photos, polls, voting
 from ..awards import finalists as awards
-from ..awards.models import PollKind, PollStatus
+from ..awards.models import PollKind
 from ..breakouts import services as breakouts
-from ..database import write_transaction
+from ..database import utcnow, write_transaction
 from ..errors import NotFound
 from ..events import services as events
 from ..events.models import Event, EventStatus
@@ -43,6 +47,8 @@ DEMO_NETWORK = {"slug": "go-cluster", "name": "go-cluster", "short_name": "go-cl
 MEMBER_NETWORK = {"slug": "niro", "name": "Netzwerk Industrie RuhrOst e. V.",
                   "short_name": "NIRO", "colour": "#7a1f3d"}
 MEMBER_CONFERENCE_SLUG = "niro-netzwerkkonferenz"
+# The network's next annual meeting, after the one of 2022.
+UPCOMING_SLUG = "jahrestreffen-go-cluster"
 # Its guest list (made-up addresses; not yet invited, so the organiser can try sending) and
 # the places kept for guests of honour and the press.
 MEMBER_GUESTS = """Name;E-Mail;Organisation;Kategorie;Sprache
@@ -90,13 +96,18 @@ def next_anniversary(today: date, month: int, day: int) -> date:
 
 
 def seed_demo(on: date | None = None, participants: int | None = None) -> tuple[Event, bool]:
-    """Create the demo meeting unless it exists; returns it and whether it was created.
+    """Create the demo unless it exists; returns the 2022 meeting and whether it was created.
 
-    One transaction: a seed that fails half-way leaves nothing behind, so running it again
-    builds the whole meeting.
+    `on` is the day of the upcoming meeting (default: the next 20 October). One transaction:
+    a seed that fails half-way leaves nothing behind, so running it again builds it all.
     """
     with write_transaction():
         return _seed_demo(on, participants)
+
+
+def upcoming_meeting() -> Event:
+    """The network's next annual meeting, open for registration (after `seed_demo`)."""
+    return events.get_event(UPCOMING_SLUG, include_unpublished=True)
 
 
 def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
@@ -111,19 +122,52 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     on = on or next_anniversary(date.today(), historic.month, historic.day)
     zone = ZoneInfo(facts["event"]["timezone"])
     network = _network(organiser, DEMO_NETWORK)
+    count = facts["event"]["expected_participants"] if participants is None else participants
+    # 2022: the meeting as it was, with its winner.
+    past = _annual_meeting(organiser, network, facts, historic, zone, count,
+                           slug=facts["event"]["slug"], title=facts["event"]["title"],
+                           motto=facts["event"]["motto"],
+                           description=facts["event"]["description"])
+    for winner in facts["past_winners"]:  # marked as examples: the report names none
+        hall_of_fame.add_past_winner(organiser, network, **winner)
+    polls.create_poll(organiser, past, facts["award"]["name"])
+    _vote_2022(organiser, past, facts)
+    # The next one: open for registration, its polls set up beforehand as an organiser
+    # would (the award, a question to the audience, an award among people), to be opened
+    # from the live control; two sheets of vote cards for the hall's way of voting.
+    upcoming = _annual_meeting(
+        organiser, network, facts, on, zone, count, slug=UPCOMING_SLUG,
+        title=f"Jahrestreffen des Programms go-cluster {on.year}",
+        motto=facts["event"]["motto"],
+        description=f"Das nächste Jahrestreffen des Programms go-cluster, mit dem "
+                    f"ClusterERFOLG {on.year}. Das Programm ist das von 2022 (Beispiel).")
+    cards.create_cards(organiser, upcoming, DEMO_VOTE_CARDS)
+    for email, name, role in DEMO_STAFF:
+        person = create_organiser(email, DEMO_ORGANISER_PASSWORD, name, platform_admin=False)
+        roles.give_event_role(organiser, upcoming, person, role)
+    _seed_member_conference(organiser, on, zone)
+    polls.create_poll(organiser, upcoming, f"ClusterERFOLG {on.year}")
+    polls.create_poll(organiser, upcoming, DEMO_QUESTION, kind=PollKind.QUESTION)
+    _seed_people_award(organiser, upcoming)
+    _seed_meeting_each_other(organiser, upcoming, registration.confirmed_registrations(upcoming))
+    return past, True
+
+
+def _annual_meeting(organiser, network, facts: dict, day: date, zone: ZoneInfo, count: int,
+                    **values) -> Event:
+    """A go-cluster annual meeting on `day` with the programme of 2022: agenda, breakouts
+    with their video rooms, finalists, and `count` people registered."""
 
     def at(clock: str) -> datetime:
-        return datetime.combine(on, time.fromisoformat(clock), zone)
+        return datetime.combine(day, time.fromisoformat(clock), zone)
 
     agenda = facts["agenda"]
     event = events.create_event(
-        organiser, network, slug=facts["event"]["slug"], title=facts["event"]["title"],
-        motto=facts["event"]["motto"], description=facts["event"]["description"],
-        starts_at=at(agenda[0]["start"]), ends_at=at(agenda[-1]["end"]),
-        format=facts["event"]["format"], venue="",
-        online_link="https://meet.example.org/go-cluster-jahrestreffen",
+        organiser, network, **values, starts_at=at(agenda[0]["start"]),
+        ends_at=at(agenda[-1]["end"]), format=facts["event"]["format"], venue="",
+        online_link=f"https://meet.example.org/{values['slug']}",
         # Not a provider the stage embeds: the stage page links to it.
-        stream_url="https://stream.example.org/go-cluster-jahrestreffen",
+        stream_url=f"https://stream.example.org/{values['slug']}",
         registration_opens_at=None, registration_closes_at=None, capacity=None)
     slots = {}
     for item in agenda:
@@ -134,7 +178,7 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     # An online meeting: each breakout has its video room.
     sessions = [breakouts.add_session(organiser, slots["breakouts"], title=b["title"],
                                       description="", host="", capacity=b["seats"],
-                                      room_url=f"https://meet.example.org/go-cluster-room-{n}")
+                                      room_url=f"https://meet.example.org/{event.slug}-room-{n}")
                 for n, b in enumerate(facts["breakouts"], start=1)]
     for order, finalist in enumerate(facts["finalists"], start=1):
         awards.add_finalist(
@@ -143,23 +187,8 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
             summary=finalist["summary"], presenter=finalist["presenter"], pitch_order=order,
             pitch_seconds=finalist["pitch_seconds"])
     events.set_event_status(organiser, event, EventStatus.PUBLISHED)
-    people = _register_participants(event, sessions,
-                                    participants or facts["event"]["expected_participants"])
-    _seed_meeting_each_other(organiser, event, people)
-    for winner in facts["past_winners"]:  # marked as examples: the report names none
-        hall_of_fame.add_past_winner(organiser, network, **winner)
-    # Two sheets of vote cards to try the hall's way of voting (organiser → Vote cards).
-    cards.create_cards(organiser, event, DEMO_VOTE_CARDS)
-    for email, name, role in DEMO_STAFF:
-        person = create_organiser(email, DEMO_ORGANISER_PASSWORD, name, platform_admin=False)
-        roles.give_event_role(organiser, event, person, role)
-    _seed_member_conference(organiser, on, zone)
-    # Both kinds of poll, set up beforehand as an organiser would: the award, and a question
-    # to the audience (an example: the 2022 report names none), opened from the live control.
-    polls.create_poll(organiser, event, facts["award"]["name"])
-    polls.create_poll(organiser, event, DEMO_QUESTION, kind=PollKind.QUESTION)
-    _seed_people_award(organiser, event)
-    return event, True
+    _register_participants(event, sessions, count)
+    return event
 
 
 def _seed_people_award(organiser, event: Event) -> None:
@@ -209,23 +238,17 @@ def _seed_member_conference(organiser, on: date, zone: ZoneInfo) -> Event:
     return event
 
 
-def vote_demo(event: Event) -> bool:
-    """Run the 2022 vote on the demo meeting: every participant votes, NIRO wins, and the big
-    screen reveals every place, so that the result and the hall of fame are public.
-
-    Does nothing if a poll was opened already; returns whether it voted. The audience
-    question stays a draft, to be tried from the live control.
-    """
-    if any(poll.status != PollStatus.DRAFT for poll in polls.polls_of(event)):
-        return False
-    facts = load_facts()
-    organiser = find_user_by_email(DEMO_ORGANISER_EMAIL)
-    award = next((poll for poll in polls.polls_of(event) if poll.kind == PollKind.FINALISTS), None)
-    poll = live.open_vote(organiser, event, facts["award"]["name"],
-                          poll_id=award.id if award else None)
+def _vote_2022(organiser, event: Event, facts: dict) -> None:
+    """The 2022 vote: every participant votes, NIRO wins, and the big screen reveals every
+    place, so that the result and the hall of fame are public (no vote without people)."""
+    people = registration.confirmed_registrations(event)
+    if not people:
+        return
+    (award,) = polls.polls_of(event)
+    poll = live.open_vote(organiser, event, facts["award"]["name"], poll_id=award.id)
     winner = next(f for f in poll.candidates if f.organisation == facts["award"]["winner"])
     others = [f for f in poll.candidates if f is not winner]
-    for number, entry in enumerate(registration.confirmed_registrations(event)):
+    for number, entry in enumerate(people):
         # Half for the winner, 30 % and 20 % for the others: a clear result, as in 2022.
         choice = winner if number % 10 < 5 else others[0] if number % 10 < 8 else others[-1]
         voting.cast_vote(poll, entry.user, choice.id)
@@ -233,21 +256,25 @@ def vote_demo(event: Event) -> bool:
     live.announce(organiser, event)
     for _place in poll.candidates:  # as many steps as places at most: the winner comes last
         live.reveal_next(organiser, event)
-    return True
 
 
-def _register_participants(event: Event, sessions, count: int) -> list:
+def _register_participants(event: Event, sessions, count: int) -> None:
     # Confirmed directly (no mailed link to open) and mailed nothing: the addresses are made up.
-    people = []
+    # They registered over the six weeks before today, more of them lately, as people do (the
+    # dashboard's timeline shows it).
+    now = utcnow()
     for number in range(count):
         first = FIRST_NAMES[number % len(FIRST_NAMES)]
         last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
-        people.append(registration.register_directly(
+        result = registration.register_directly(
             event, name=f"{first} {last}", email=f"teilnehmer{number + 1:02d}@example.org",
             organisation=ORGANISATIONS[number % len(ORGANISATIONS)], consent=True,
             public_listing=number % 3 != 0,
-            session_ids=[sessions[number % len(sessions)].id], notify=False).registration)
-    return people
+            session_ids=[sessions[number % len(sessions)].id], notify=False)
+        if result.created:
+            with write_transaction():
+                result.registration.created_at = now - timedelta(
+                    days=round(42 * (1 - ((number + 1) / count) ** 0.5)), hours=number % 9)
 
 
 def _seed_meeting_each_other(organiser, event: Event, people: list) -> None:

@@ -3,10 +3,12 @@
 from datetime import datetime
 
 from ..database import utcnow
+from .tables import BIDI_CONTROL
 
 
 def _text(value: str) -> str:
-    return (value or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,") \
+    text = BIDI_CONTROL.sub("\ufffd", value or "")  # stored before the forms refused them
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,") \
         .replace("\r\n", "\\n").replace("\n", "\\n")
 
 

@@ -11,7 +11,8 @@ from . import bp, services
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
-    return Response(body, mimetype=media_type, headers={
+    # The media type as given, charset included (`mimetype` would add a second charset).
+    return Response(body, content_type=media_type, headers={
         "Content-Disposition": f"attachment; filename={filename}",
         "Cache-Control": "private, no-store"})
 

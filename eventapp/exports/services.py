@@ -1,6 +1,8 @@
 """What goes into the exports. Exports of personal data are audited."""
 
-from flask_babel import format_datetime
+from datetime import datetime
+
+from flask_babel import format_datetime, to_user_timezone
 from flask_babel import gettext as _
 
 from ..audit.services import record
@@ -30,6 +32,18 @@ def _local_time(value) -> str:
     return format_datetime(value, "short") if value else ""
 
 
+def _cells(rows: list[list], file_format: str) -> list[list]:
+    """Times as text in the reader's language (CSV), or as the event's local time for a
+    date cell (Excel: sorted and filtered as dates, shown in a German date format)."""
+    def cell(value):
+        if not isinstance(value, datetime):
+            return value
+        if file_format == "csv":
+            return _local_time(value)
+        return to_user_timezone(value).replace(tzinfo=None)
+    return [[cell(value) for value in row] for row in rows]
+
+
 def registration_table(event: Event) -> tuple[list[str], list[list]]:
     """Every registration with breakout choices, attendance and check-in."""
     choices = choices_by_registration(event)
@@ -44,8 +58,7 @@ def registration_table(event: Event) -> tuple[list[str], list[list]]:
                      registration.user.organisation, _status(registration),
                      _("In person") if registration.attendance_mode == Attendance.IN_PERSON
                      else _("Online"),
-                     _local_time(registration.checked_in_at), sessions,
-                     _local_time(registration.created_at),
+                     registration.checked_in_at, sessions, registration.created_at,
                      category_label(registration.category)])
     return header, rows
 
@@ -64,6 +77,7 @@ TABLES = {"registrations": registration_table, "participants": participant_table
 def export_table(actor, event: Event, table: str, file_format: str) -> tuple[bytes, str]:
     """A table as CSV or Excel file; returns the bytes and their media type."""
     header, rows = TABLES[table](event)
+    rows = _cells(rows, file_format)
     media_type, render = FORMATS[file_format]
     body = render(header, rows) if file_format == "csv" else render(table, header, rows)
     with write_transaction():
@@ -87,6 +101,14 @@ def event_calendar(event: Event) -> bytes:
                  "description": ", ".join(filter(None, [item.speaker, item.affiliation]))}
                 for item in event.agenda_items]
     return calendar(event.title, entries)
+
+
+def meetings_calendar(name: str, events: list[Event]) -> bytes:
+    """Meetings as an iCalendar feed, one entry each (a network's public meetings)."""
+    return calendar(name, [{"uid": f"event-{event.id}@eventapp", "starts_at": event.starts_at,
+                            "ends_at": event.ends_at, "summary": event.title,
+                            "location": _location(event), "description": event.motto}
+                           for event in events])
 
 
 def personal_calendar(registration: Registration) -> bytes:

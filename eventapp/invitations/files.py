@@ -117,5 +117,5 @@ def _check_xlsx_size(data: bytes) -> None:
                         if tags > MAX_XML_TAGS:
                             raise FileTooLarge()
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError,
-            OSError) as error:
+            OSError, RuntimeError) as error:  # RuntimeError: an encrypted member
         raise FileUnreadable() from error

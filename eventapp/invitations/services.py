@@ -20,7 +20,7 @@ from ..errors import Conflict, DomainError, InvalidInput, NotFound
 from ..events.models import EVENT_LANGUAGES, Event
 from ..events.services import set_invitation_only
 from ..extensions import db
-from ..forms import CONTROL_CHARACTERS
+from ..forms import CONTROL_CHARACTERS, looks_blank
 from ..mailing.compose import external_url
 from ..mailing.queue import queue_mails
 from ..mailing.send import ensure_deliverable
@@ -130,7 +130,7 @@ def _check_row(number: int, cells: dict[str, str]) -> GuestRow | str:
         return _l("control characters (invisible special characters)")
     name, email = cells.get("name", ""), cells.get("email", "")
     organisation = cells.get("organisation", "")
-    if not name:
+    if not name or looks_blank(name):
         return _l("the name is missing")
     if len(name) > 200 or len(organisation) > 200:
         return _l("the name or organisation is longer than 200 characters")

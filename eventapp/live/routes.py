@@ -131,6 +131,8 @@ def _control_page(event, status: int = 200):
     pitch_form.finalist.choices = choices((f.id, f.organisation) for f in finalists_of(event))
     open_form = OpenVoteForm(title=poll.title if poll else _("ClusterERFOLG %(year)s",
                                                              year=event.year))
+    # The QR code on the screen leads there: phones in the room cannot open a loopback.
+    vote_url = external_url("awards.vote", slug=event.slug)
     return render_template(
         "live/control.html", event=event, poll=poll, all_polls=polls.polls_of(event),
         live=services.public_state(event),
@@ -138,7 +140,8 @@ def _control_page(event, status: int = 200):
         cast=sum(standing.votes for standing in standings),
         agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
         action_form=ActionForm(), tag=services.state_tag(event.slug),
-        voting_mail=job_progress("vote_open", poll.id) if poll else None), status
+        voting_mail=job_progress("vote_open", poll.id) if poll else None,
+        loopback_url=vote_url if services.is_loopback_url(vote_url) else None), status
 
 
 # action name -> (its form, what it does)

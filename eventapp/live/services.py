@@ -6,6 +6,8 @@ only when the tag changed.
 """
 
 from functools import partial
+from ipaddress import ip_address
+from urllib.parse import urlsplit
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -358,3 +360,16 @@ def publish_results(actor, event: Event) -> None:
         if not polls.reveal_results(actor, poll, show=False):
             raise AlreadyPublic()  # another organiser was quicker
         _bump(event)  # screens and phones fetch the whole result now
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether the address only this computer can open (127.0.0.1, localhost, ::1, 0.0.0.0):
+    a QR code of it on the big screen is useless to the phones in the room."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified

@@ -5,11 +5,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit.labels import detail_label
+from ..awards.models import PollKind
 from ..events.models import EventStatus
+from ..live.models import ScreenMode
 from ..networks.roles import ROLE_LABELS
 
-_STATUS_LABELS = {EventStatus.DRAFT: _l("Draft"), EventStatus.PUBLISHED: _l("Published"),
-                  EventStatus.ARCHIVED: _l("Archived")}
+# Values that are codes, in words, by the name they are kept under.
+_VALUE_LABELS = {
+    "role": ROLE_LABELS,
+    "before": (statuses := {EventStatus.DRAFT: _l("Draft"), EventStatus.PUBLISHED: _l("Published"),
+                            EventStatus.ARCHIVED: _l("Archived")}),
+    "after": statuses,
+    "kind": {PollKind.FINALISTS: _l("An award among finalists"),
+             PollKind.PEOPLE: _l("An award among people"),
+             PollKind.QUESTION: _l("A question: yes, no or abstain")},
+    "mode": {ScreenMode.WELCOME: _l("Welcome"), ScreenMode.AGENDA: _l("Agenda"),
+             ScreenMode.PITCH: _l("Pitch"), ScreenMode.VOTE: _l("Vote"),
+             ScreenMode.RESULTS: _l("Result")},
+}
 
 
 def _value(key: str, value) -> str:
@@ -21,11 +34,8 @@ def _value(key: str, value) -> str:
         return ", ".join(_value(key, item) for item in value)
     if isinstance(value, dict):
         return "; ".join(f"{detail_label(k)}: {_value(k, v)}" for k, v in value.items())
-    if key == "role" and value in ROLE_LABELS:
-        return str(ROLE_LABELS[value])
-    if key in ("before", "after") and value in _STATUS_LABELS:
-        return str(_STATUS_LABELS[value])
-    return str(value)
+    words = _VALUE_LABELS.get(key, {})
+    return str(words[value]) if isinstance(value, str) and value in words else str(value)
 
 
 def readable_details(details: dict | None) -> list[tuple[str, str]]:

@@ -7,14 +7,17 @@ from math import ceil
 
 from flask_babel import format_date, format_percent
 
-WIDTH = 360  # ~1 unit per CSS pixel on a phone, so 12-unit text reads as ~11 px there
+WIDTH = 360  # ~1 unit per CSS pixel on a phone, so 13-unit text reads as ~12 px there
 ROW = 36  # a labelled bar: its label, then the bar
 BAR = 12
-LABEL_CHARS = 52  # longer labels end in "…" (the full one is in the bar's tooltip)
+# About the widest a character of 13-unit text is on average; a label gets the room its
+# figure leaves and ends in "…" beyond it (the full one is in the bar's tooltip).
+CHAR = 7.8
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1].rstrip() + "…"
+def _short(text: str, figure: str) -> str:
+    room = int((WIDTH - CHAR * len(figure) - 12) / CHAR)
+    return text if len(text) <= room else text[:room - 1].rstrip() + "…"
 
 
 def labelled_bars(rows: list[tuple[str, int, int | None]]) -> dict:
@@ -26,12 +29,12 @@ def labelled_bars(rows: list[tuple[str, int, int | None]]) -> dict:
     bars = []
     for index, (label, value, capacity) in enumerate(rows):
         y = index * ROW
+        figure = f"{value} / {capacity}" if capacity is not None else str(value)
         bars.append({
-            "label": _short(label), "full_label": label, "y_text": y + 13, "y_bar": y + 18,
-            "width": round(WIDTH * min(value, top) / top, 1),
+            "label": _short(label, figure), "full_label": label, "y_text": y + 14,
+            "y_bar": y + 19, "width": round(WIDTH * min(value, top) / top, 1),
             "capacity_x": None if capacity is None else round(WIDTH * capacity / top, 1),
-            "figure": f"{value} / {capacity}" if capacity is not None else str(value),
-            "value": value, "capacity": capacity})
+            "figure": figure, "value": value, "capacity": capacity})
     return {"bars": bars, "height": len(rows) * ROW, "bar_height": BAR, "width": WIDTH,
             "rows": [(bar["full_label"], bar["figure"]) for bar in bars]}
 
@@ -40,11 +43,11 @@ def turnout_bars(rows: list[tuple[str, int, int]]) -> dict:
     """Each closed vote's turnout: votes of those who could vote, as a percentage; `rows` are
     (title, votes, eligible)."""
     chart = labelled_bars([(title, 0, None) for title, _v, _e in rows])
-    for bar, (_title, votes, eligible) in zip(chart["bars"], rows, strict=True):
+    for bar, (title, votes, eligible) in zip(chart["bars"], rows, strict=True):
         share = votes / eligible if eligible else 0
-        bar.update(width=round(WIDTH * min(share, 1), 1), capacity_x=WIDTH, value=votes,
-                   capacity=eligible, percent=format_percent(share),
-                   figure=f"{format_percent(share)} · {votes} / {eligible}")
+        figure = f"{format_percent(share)} · {votes} / {eligible}"
+        bar.update(label=_short(title, figure), width=round(WIDTH * min(share, 1), 1),
+                   capacity_x=WIDTH, value=votes, capacity=eligible, figure=figure)
     chart["rows"] = [(bar["full_label"], bar["figure"]) for bar in chart["bars"]]
     return chart
 
@@ -97,5 +100,5 @@ def timeline(running: list[tuple[date, int]], until: date) -> dict:
                         "label": format_date(day, "short")} for day, count in running],
             "x_ticks": x_ticks, "y_ticks": [{"y": y(count), "label": count} for count in counts],
             "left": _LEFT, "right": WIDTH - _RIGHT, "bottom": y(0), "top": _TOP,
-            "total": previous,
+            "total": previous, "dot": 3.5 if len(running) <= 15 else 2,
             "rows": [(format_date(day, "short"), count) for day, count in running]}

@@ -74,12 +74,11 @@ def void_vote_card(slug: str):
 def vote_cards_sheet(slug: str):
     """The cards numbered first to last, on A4 sheets with cut lines, for the printer."""
     event = get_event(slug, include_unpublished=True)
-    first = request.args.get("first", 1, type=int)
-    last = request.args.get("last", first + CARDS_PER_SHEET - 1, type=int)
-    # A sheet never asks for more than one batch can hold.
-    last = max(first, min(last, first + cards.MAX_CARDS_AT_ONCE - 1))
+    numbers = cards.sheet_numbers(request.args.get("first", 1, type=int),
+                                  request.args.get("last", type=int), CARDS_PER_SHEET)
+    first, last = numbers.start, numbers.stop - 1
     printable = [(card, cards.code_of(card), _qr(card)) for card in
-                 cards.cards_of(event, range(first, last + 1)) if card.voided_at is None]
+                 cards.cards_of(event, numbers) if card.voided_at is None]
     # A stack in number order, handed out from the top, would match the numbers to the order
     # of check-ins in the audit log; this order is stored nowhere.
     random.SystemRandom().shuffle(printable)

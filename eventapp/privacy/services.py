@@ -33,6 +33,13 @@ class EventsNotOver(Conflict):
                          "cancel your registration instead.")
 
 
+class HoldsRoles(Conflict):
+    default_message = _l("Your account holds a role in a network or a meeting. The audit log "
+                         "must go on saying who did what with it, so the account cannot be "
+                         "deleted while it holds a role: ask a manager of the network to take "
+                         "your roles, then delete it here.")
+
+
 class EventNotArchived(Conflict):
     default_message = _l("Only an archived event can be anonymised.")
 
@@ -70,7 +77,11 @@ def personal_data(user: User) -> dict:
 
 
 def delete_account(user: User) -> None:
-    """Delete a participant's account and registrations once all their events are over."""
+    """Delete a participant's account and registrations once all their events are over.
+    An account holding a role (or the platform admin's) is refused: its audit rows would
+    lose who acted (their actor becomes NULL), so a manager takes its roles first."""
+    if user.is_platform_admin or roles_of(user):
+        raise HoldsRoles()
     now = utcnow()
     if any(r.event.ends_at > now for r in registrations_of(user)
            if r.status != RegistrationStatus.CANCELLED):

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from ..database import utcnow, write_transaction
 from ..extensions import db
 from .models import Registration
+from .signals import checked_in
 
 
 def mark_card_received(registration: Registration) -> bool:
@@ -35,6 +36,8 @@ def mark_checked_in(registration: Registration) -> bool:
                                        Registration.checked_in_at.is_(None))
             .values(checked_in_at=utcnow()).execution_options(synchronize_session=False))
         db.session.refresh(registration)
+        if done.rowcount == 1:
+            checked_in.send(registration)
     return done.rowcount == 1
 
 

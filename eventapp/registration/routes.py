@@ -16,7 +16,7 @@ from ..breakouts.services import (
 )
 from ..errors import DomainError
 from ..events.services import RegistrationClosed, ensure_registration_open, get_event
-from ..extensions import limiter
+from ..extensions import MAILS_TO_ONE_ADDRESS, limiter, mail_queued, mail_recipient
 from . import bp
 from .forms import CancelForm, ChooseBreakoutForm, LeaveBreakoutForm, registration_form_for
 from .models import RegistrationStatus
@@ -34,6 +34,8 @@ from .services import (
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
+@limiter.shared_limit(MAILS_TO_ONE_ADDRESS, scope="mail-to", key_func=mail_recipient("email"),
+                      methods=["POST"], deduct_when=mail_queued)
 def register_view(slug: str):
     """The registration form; a sent form waits for the link mailed to its address."""
     event = get_event(slug)

@@ -36,7 +36,7 @@ from ..extensions import db
 from ..mailing.send import ensure_deliverable
 from . import mails, places
 from .models import Attendance, Registration, RegistrationRequest, RegistrationStatus
-from .signals import place_taken
+from .signals import place_taken, registration_cancelled, registration_confirmed
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,7 @@ def confirm_registration(token: str) -> RegistrationResult | None:
                                     consent_at=request.created_at,
                                     consent_version=request.consent_version)
             if result.created:
+                registration_confirmed.send(result.registration)
                 mails.send_confirmation(result.registration, issue_sign_in_token(
                     user, expires_at=event.ends_at, single_use=False))
     except IntegrityError as exc:  # two links of one address opened at once
@@ -277,6 +278,7 @@ def cancel(registration: Registration) -> None:
                 and not _mark_cancelled(registration.id, RegistrationStatus.WAITLISTED):
             return  # cancelled meanwhile
         breakouts.release_all(registration.id)
+        registration_cancelled.send(registration)
         promoted = []
         if was_confirmed:
             places.give_back_place(registration.event_id, registration.category

@@ -12,3 +12,13 @@ _signals = Namespace()
 #: sender: the event's id; sent inside the transaction that gave a registration its place
 #: (registered, confirmed by the mailed link, or promoted from the waitlist)
 place_taken = _signals.signal("place-taken")
+
+#: sender: the registration; sent inside the transaction in which its owner confirmed it by
+#: the mailed link (webhooks)
+registration_confirmed = _signals.signal("registration-confirmed")
+
+#: sender: the registration; sent inside the transaction that cancelled it (webhooks)
+registration_cancelled = _signals.signal("registration-cancelled")
+
+#: sender: the registration; sent inside the transaction that checked the person in (webhooks)
+checked_in = _signals.signal("checked-in")

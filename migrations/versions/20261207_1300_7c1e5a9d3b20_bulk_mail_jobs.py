@@ -4,7 +4,7 @@
 mail worker turns into one queued mail per person; each such mail names its job.
 
 Revision ID: 7c1e5a9d3b20
-Revises: a7c3e91d2b40
+Revises: c92e5a7f1d83
 Create Date: 2026-12-07 13:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c1e5a9d3b20'
-down_revision = 'a7c3e91d2b40'
+down_revision = 'c92e5a7f1d83'
 branch_labels = None
 depends_on = None
 

@@ -2,6 +2,7 @@
 page that shows it, within the app's CSP."""
 
 import re
+from pathlib import Path
 
 from openapi_spec_validator import validate
 
@@ -42,3 +43,18 @@ def test_the_page_shows_every_route_without_a_cdn(client):
     tags = re.findall(r"<(?:script|link)[^>]*>", page)
     assert all(re.search(r'(src|href)="/', tag) for tag in tags), tags
     assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+
+
+def test_docs_api_md_has_a_curl_example_per_route(client):
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    examples = [line for line in text.splitlines() if "curl " in line or line.startswith("     ")]
+    for path, operations in _document(client)["paths"].items():
+        pattern = re.sub(r"\\{[^}]+\\}", "[^/ ?\"]+", re.escape(path)) + r"(?:\?|\"|$)"
+        for method in operations:
+            if method == "parameters":
+                continue
+            found = [line for line in examples if re.search(pattern, line)
+                     and (method == "get" and "-X " not in line
+                          or f"-X {method.upper()}" in line
+                          or method == "post" and "-X POST" in text)]
+            assert found, (method, path)

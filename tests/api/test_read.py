@@ -92,3 +92,11 @@ def test_the_pages_keep_their_html_error_pages(client):
     answer = client.get("/events/gibt-es-nicht/")
     assert answer.status_code == 404
     assert answer.mimetype == "text/html"
+
+
+def test_an_unknown_api_address_or_method_answers_json(client):
+    unknown = client.get("/api/v1/gibt-es-nicht", headers={"Accept-Language": "en"})
+    assert unknown.status_code == 404 and unknown.get_json()["code"] == 404
+    wrong_method = client.put("/api/v1/networks", headers={"Accept-Language": "en"})
+    assert wrong_method.status_code == 405
+    assert wrong_method.get_json()["message"] == "This action is not available here."

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from eventapp import create_app
 from eventapp.api.models import ApiToken, TokenScope
 from eventapp.auth.services import hash_token
-from eventapp.awards import polls
+from eventapp.awards import voting
 from eventapp.calls import services as calls
 from eventapp.database import utcnow
 from eventapp.extensions import db
+from eventapp.live import services as live
 from eventapp.registration.services import cancel
 
 from ..helpers import (
@@ -119,13 +120,26 @@ def test_applications_of_the_call(client, create_event, organiser, make_token):
         ("Netz", "ada@example.org")]
 
 
-def test_results_of_revealed_polls_only(client, create_event, organiser, make_token):
-    event = create_event(finalists=2)
-    poll = polls.create_poll(organiser, event, "Preis")
-    polls.open_poll(organiser, poll)
+def test_results_of_revealed_polls_only(app, client, create_event, register, organiser,
+                                        make_token):
+    app.config["MAIL_SUPPRESS_SEND"] = True
+    event = create_event(finalists=2, sessions=())
     token = make_token(event.network, [TokenScope.READ_PUBLIC])
     url = f"/api/v1/events/{event.slug}/results"
-    assert client.get(url, headers=bearer(token)).get_json() == []  # open, not revealed
+    poll = live.open_vote(organiser, event, "ClusterERFOLG")
+    for number in range(2):
+        voting.cast_vote(poll, register(event, email=f"v{number}@example.org").user,
+                         poll.candidates[0].id)
+    assert client.get(url, headers=bearer(token)).get_json() == []  # open
+    live.close_vote(organiser, event)
+    live.announce(organiser, event)
+    assert client.get(url, headers=bearer(token)).get_json() == []  # announced, not revealed
+    for _ in range(2):
+        live.reveal_next(organiser, event)
+    [result] = client.get(url, headers=bearer(token)).get_json()
+    assert result["title"] == "ClusterERFOLG" and result["votes_cast"] == 2
+    assert [(e["rank"], e["organisation"], e["votes"]) for e in result["ranking"]] == [
+        (1, "Netzwerk 1", 2), (2, "Netzwerk 2", 0)]
 
 
 def test_the_limit_counts_per_token(organiser, app, two_networks, make_token):

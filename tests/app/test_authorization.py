@@ -218,10 +218,19 @@ MATRIX = {
     ("api.registrations", "GET"): everyone(401),
     ("api.applications", "GET"): everyone(401),
     ("api.results", "GET"): everyone(401),
+    ("api.register_someone", "POST"): everyone(401),  # its CSRF token passes; no API token
+    ("api.network_calendar", "GET"): everyone(200),
+    ("api.personal_calendar", "GET"): everyone(NOT_FOUND),  # an unknown secret
+    ("api_pages.calendar_feed", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("api_pages.calendar_feed", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),  # no "renew"
     ("api-docs.openapi_json", "GET"): everyone(200),
     ("api_pages.api_tokens", "GET"): organisers_only(200),
     ("api_pages.api_tokens", "POST"): organisers_only(422),
     ("api_pages.revoke_api_token", "POST"): organisers_only(NOT_FOUND),
+    ("webhooks.endpoints", "GET"): organisers_only(200),
+    ("webhooks.endpoints", "POST"): organisers_only(422),
+    ("webhooks.delete_endpoint", "POST"): organisers_only(NOT_FOUND),
+    ("webhooks.resume_endpoint", "POST"): organisers_only(NOT_FOUND),
     ("api_pages.docs", "GET"): everyone(200),
     # Certificates: only for who was there (the participant was not: 403); the public page
     # of an unknown code; mailing them refused before the meeting is over (a flash, 303).
@@ -290,6 +299,8 @@ NEEDS = {
     "networks.invite": "network_manage", "networks.revoke": "network_manage",
     "networks.withdraw": "network_manage",
     "api_pages.api_tokens": "network_manage", "api_pages.revoke_api_token": "network_manage",
+    "webhooks.endpoints": "network_manage", "webhooks.delete_endpoint": "network_manage",
+    "webhooks.resume_endpoint": "network_manage",
 }
 # Where changing needs more than seeing.
 NEEDS_TO_POST = {"networks.networks": "platform_admin", "networks.settings": "network_manage"}
@@ -408,10 +419,12 @@ def world(app, organiser, two_networks, register):
     values = {"slug": event.slug, "event": event.slug, "item_id": session.slot_id,
               "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
+              "secret": "unknown",
               "application_id": application.id,
               "code": "unknown", "action": "welcome", "table": "registrations",
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
               "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
+              "endpoint_id": MISSING,
               "poll_id": poll.id, "registration_id": MISSING, "request_id": MISSING,
               "option_id": poll.candidates[0].id}
     people = {**two_networks["people"], "participant": participant,

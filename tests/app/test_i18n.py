@@ -32,7 +32,8 @@ def test_catalogue_template_has_every_string_of_the_code(tmp_path):
     fresh = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(fresh), "."],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "--no-location", "-o",
+         str(fresh), "."],
         cwd=ROOT, check=True, capture_output=True)
     in_code = {m.id for m in _catalogue(fresh) if m.id}
     committed = {m.id for m in _catalogue(CATALOGUES / "messages.pot") if m.id}

@@ -132,7 +132,8 @@ def test_content_security_policy_allows_no_inline_script(client):
 
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self'; script-src 'self'; "
+                               "style-src 'self'; "
                                "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
                                "form-action 'self'; frame-ancestors 'none'",
     "X-Frame-Options": "DENY",

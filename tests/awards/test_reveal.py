@@ -57,7 +57,8 @@ def _public_urls(app, ceremony) -> list[tuple[str, str]]:
     """(endpoint, url) of every GET route that is not one of the organiser's pages."""
     values = {"slug": ceremony["event"].slug, "finalist_id": ceremony["finalist_id"],
               "token": UNKNOWN_TOKEN, "code": UNKNOWN_TOKEN, "application_id": 1,
-              "network": ceremony["event"].network.slug, "option_id": ceremony["finalist_id"]}
+              "network": ceremony["event"].network.slug, "option_id": ceremony["finalist_id"],
+              "event": ceremony["event"].slug, "secret": UNKNOWN_TOKEN}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.rule.startswith("/organiser/") \

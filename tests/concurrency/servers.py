@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 class AppServer:
     """One gunicorn master with its workers on a port of its own."""
 
-    def __init__(self, app, redis_url: str | None = None, workers: int = 2):
+    def __init__(self, app, redis_url: str | None = None, workers: int = 2,
+                 **settings: str):
         self.port = free_port()
         env = {**os.environ, "EVENTAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                "EVENTAPP_SECRET_KEY": app.config["SECRET_KEY"], "EVENTAPP_PROXY_COUNT": "1",
@@ -28,6 +29,7 @@ class AppServer:
         env.pop("EVENTAPP_ENV", None)  # the development configuration: plain HTTP
         if redis_url:  # rate limits shared by the servers; else each worker counts its own
             env["REDIS_URL"] = redis_url
+        env.update(settings)  # more EVENTAPP_* settings
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers),
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "error", "wsgi:app"],

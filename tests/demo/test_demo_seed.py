@@ -1,8 +1,11 @@
-"""`flask seed demo`: the go-cluster annual meeting of 20 October 2022 (docs/design.md,
-reference scenario), built once, without mail, on the next 20 October or on a given day."""
+"""`flask seed demo`: one story (docs/design.md, reference scenario; issue 34, item 22): the
+go-cluster annual meeting of 20 October 2022, over, with its result and hall of fame, and
+the network's next meeting on the next 20 October (or a given day), open for registration
+with its polls as drafts; built once, without mail."""
 
 import os
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +28,7 @@ from eventapp.registration.models import Registration
 from ..helpers import count_rows
 
 SLUG = "clustertreffen-2022"
+UPCOMING = "jahrestreffen-go-cluster"
 BERLIN = ZoneInfo("Europe/Berlin")
 BREAKOUTS = ["Weiterbildung etablieren und Fachkräfte sichern",
              "Wertschöpfungsketten neu denken und nachhaltig Wirtschaften",
@@ -40,9 +44,9 @@ def _snapshot() -> dict:
                 for table in db.metadata.sorted_tables}
 
 
-def _event() -> Event:
+def _event(slug: str = SLUG) -> Event:
     db.session.expire_all()
-    return db.session.scalar(select(Event).where(Event.slug == SLUG))
+    return db.session.scalar(select(Event).where(Event.slug == slug))
 
 
 @pytest.fixture
@@ -58,7 +62,7 @@ def test_the_meeting_is_published_with_its_facts(seeded):
     assert event.status == "published" and event.format == "online"
     assert event.title == "Jahrestreffen des Programms go-cluster 2022"
     assert event.motto == "Transformation der Industrie"
-    assert count_rows(Event) == 2  # and the member network's conference
+    assert count_rows(Event) == 3  # and the next one, and the member network's conference
     assert event.network.slug == "go-cluster"
 
 
@@ -80,13 +84,16 @@ def test_the_agenda_of_2022_with_its_speakers(seeded):
 
 def test_three_parallel_breakouts_in_the_breakout_slot(seeded):
     slot = next(item for item in seeded.agenda_items if item.kind == "breakouts")
-    sessions = list(db.session.scalars(select(BreakoutSession).order_by(BreakoutSession.id)))
+    sessions = list(db.session.scalars(select(BreakoutSession)
+                                       .where(BreakoutSession.slot_id == slot.id)
+                                       .order_by(BreakoutSession.id)))
     assert [s.title for s in sessions] == BREAKOUTS
     assert {s.slot_id for s in sessions} == {slot.id}
 
 
 def test_three_finalists_with_niro_and_logos(seeded, client):
-    finalists = list(db.session.scalars(select(Finalist).order_by(Finalist.pitch_order)))
+    finalists = list(db.session.scalars(select(Finalist).where(Finalist.event_id == seeded.id)
+                                        .order_by(Finalist.pitch_order)))
     assert len(finalists) == 3
     assert [f.pitch_order for f in finalists] == [1, 2, 3]
     niro = next(f for f in finalists if f.organisation == NIRO)
@@ -97,16 +104,21 @@ def test_three_finalists_with_niro_and_logos(seeded, client):
     assert logo.status_code == 200 and logo.data.startswith(b"\x89PNG")
 
 
-def test_sixty_registrations_with_breakout_choices(seeded):
-    registrations = list(db.session.scalars(select(Registration)))
-    assert len(registrations) == 60 == seeded.registered_count
+@pytest.mark.parametrize("slug", [SLUG, UPCOMING])
+def test_sixty_registrations_with_breakout_choices(seeded, slug):
+    event = _event(slug)
+    registrations = list(db.session.scalars(select(Registration)
+                                            .where(Registration.event_id == event.id)))
+    assert len(registrations) == 60 == event.registered_count
     assert {r.status for r in registrations} == {"confirmed"}
     assert all(r.consent_at is not None for r in registrations)
-    choices = list(db.session.scalars(select(BreakoutChoice)))
+    choices = list(db.session.scalars(select(BreakoutChoice).where(
+        BreakoutChoice.registration_id.in_([r.id for r in registrations]))))
     assert len(choices) == 60
     assert {c.registration_id for c in choices} == {r.id for r in registrations}
     assert {c.status for c in choices} == {"seated"}
-    sessions = list(db.session.scalars(select(BreakoutSession)))
+    sessions = list(db.session.scalars(select(BreakoutSession).where(
+        BreakoutSession.id.in_([c.session_id for c in choices]))))
     assert sum(s.seats_taken for s in sessions) == 60
     assert all(0 < s.seats_taken <= s.capacity for s in sessions)
     assert len({u.email for u in db.session.scalars(select(User))}) == count_rows(User)
@@ -132,14 +144,44 @@ def test_the_public_page_shows_the_meeting(seeded, client):
     assert BREAKOUTS[0] in page and NIRO in page
 
 
-def test_it_is_dated_on_the_next_20_october_at_10_in_berlin(seeded):
-    start = seeded.starts_at.astimezone(BERLIN)
+def test_the_next_meeting_is_on_the_next_20_october_at_10_in_berlin(seeded):
+    upcoming = _event(UPCOMING)
+    start = upcoming.starts_at.astimezone(BERLIN)
     today = date.today()
     assert (start.month, start.day, start.hour, start.minute) == (10, 20, 10, 0)
     assert start.year in (today.year, today.year + 1)
     assert start.date() >= today
-    assert seeded.year == start.year
-    assert seeded.ends_at.astimezone(BERLIN).strftime("%H:%M") == "13:10"
+    assert upcoming.year == start.year and str(start.year) in upcoming.title
+    assert upcoming.ends_at.astimezone(BERLIN).strftime("%H:%M") == "13:10"
+    assert upcoming.network_id == seeded.network_id
+
+
+def test_the_2022_meeting_is_on_its_historic_day_with_its_result(seeded, client):
+    assert seeded.starts_at == datetime(2022, 10, 20, 8, 0, tzinfo=UTC)  # 10:00 CEST
+    assert seeded.ends_at == datetime(2022, 10, 20, 11, 10, tzinfo=UTC)
+    assert seeded.year == 2022
+    (award,) = polls_of(seeded)
+    assert award.status == PollStatus.REVEALED
+    results = client.get(f"/events/{SLUG}/results").get_data(as_text=True)
+    assert NIRO in results
+    hall = client.get("/hall-of-fame").get_data(as_text=True)
+    assert "2022" in hall and "ClusterERFOLG 2022" in hall
+    assert str(date.today().year + 1) not in hall  # no winner dated in the future
+
+
+def test_the_next_meeting_is_open_for_registration_with_its_polls_to_try(seeded, client):
+    upcoming = _event(UPCOMING)
+    page = client.get(f"/events/{UPCOMING}/register").get_data(as_text=True)
+    assert 'name="email"' in page
+    assert [(p.kind, p.status) for p in polls_of(upcoming)] == [
+        ("finalists", "draft"), ("question", "draft"), ("people", "draft")]
+    assert polls_of(upcoming)[0].title == f"ClusterERFOLG {upcoming.year}"
+
+
+def test_make_run_prints_both_meetings():
+    makefile = (Path(__file__).parents[2] / "Makefile").read_text(encoding="utf-8")
+    run = makefile[makefile.index("\nrun:"):makefile.index("\ntest:")]
+    assert f"/events/{SLUG}/" in run and f"/events/{UPCOMING}/" in run
 
 
 def test_running_it_twice_changes_nothing(runner, seeded, mailbox):
@@ -163,25 +205,25 @@ def test_a_second_run_with_another_date_keeps_the_first(runner, seeded):
     assert _event().starts_at == start
 
 
-def test_on_its_historic_day(runner, mailbox):
-    result = runner.invoke(args=["seed", "demo", "--date", "2022-10-20"])
+def test_the_next_meeting_on_a_given_day(runner, mailbox):
+    result = runner.invoke(args=["seed", "demo", "--date", "2031-10-21"])
 
     assert result.exit_code == 0, result.output
-    event = _event()
-    assert event.year == 2022
-    assert event.starts_at == datetime(2022, 10, 20, 8, 0, tzinfo=UTC)  # 10:00 CEST
-    assert event.ends_at == datetime(2022, 10, 20, 11, 10, tzinfo=UTC)
+    upcoming = _event(UPCOMING)
+    assert upcoming.year == 2031
+    assert upcoming.starts_at == datetime(2031, 10, 21, 8, 0, tzinfo=UTC)  # 10:00 CEST
+    event = _event()  # 2022 stays on its historic day
     assert {item.starts_at.astimezone(BERLIN).date() for item in event.agenda_items} == {
         date(2022, 10, 20)}
     assert "2022-10-20 08:00" in result.output
-    # The meeting is over, yet its 60 participants are there (added outside the window).
-    assert count_rows(Registration) == 60 and mailbox == []
+    # The 2022 meeting is over, yet its 60 participants are there (added outside the window).
+    assert count_rows(Registration) == 120 and mailbox == []
 
 
 def test_fewer_participants_on_request(runner):
     result = runner.invoke(args=["seed", "demo", "--participants", "5"])
     assert result.exit_code == 0, result.output
-    assert count_rows(Registration) == 5 and count_rows(BreakoutChoice) == 5
+    assert count_rows(Registration) == 10 and count_rows(BreakoutChoice) == 10
 
 
 def test_a_bad_date_is_refused(runner):
@@ -191,23 +233,25 @@ def test_a_bad_date_is_refused(runner):
     assert count_rows(Event) == 0
 
 
-def test_voted_runs_the_award_vote_once(runner, client, mailbox):
+def test_the_2022_vote_runs_once(runner, client, mailbox):
     first = runner.invoke(args=["seed", "demo", "--voted", "--participants", "10"])
     assert first.exit_code == 0, first.output
-    assert "award vote is over" in first.output
+    assert "award vote of 2022 is over" in first.output
     snapshot = _snapshot()
 
     again = runner.invoke(args=["seed", "demo", "--voted"])
 
     assert again.exit_code == 0, again.output
-    assert "award vote is over" not in again.output
+    assert "award vote" not in again.output
     assert _snapshot() == snapshot
     results = client.get(f"/events/{SLUG}/results").get_data(as_text=True)
     assert NIRO in results
     assert mailbox == []
-    # The award is over; the audience question and the award among people (each with a
+    (award,) = polls_of(_event())
+    # The next meeting's award, audience question and award among people (each with a
     # photo) wait for a newcomer to open them.
-    award, question, people = polls_of(_event())
+    upcoming_award, question, people = polls_of(_event(UPCOMING))
+    assert upcoming_award.status == "draft"
     assert [(poll.kind, poll.status) for poll in (award, question, people)] == [
         ("finalists", PollStatus.REVEALED), ("question", "draft"), ("people", "draft")]
     assert len(people.candidates) == 3 and all(o.has_photo for o in people.candidates)
@@ -225,7 +269,7 @@ def test_the_demo_has_vote_cards_to_try(runner, client):
     from eventapp.live import services as live
 
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0
-    event = get_event("clustertreffen-2022")
+    event = get_event(UPCOMING)
     assert card_counts(event) == {"printed": 16, "voided": 0}
     # A newcomer opens the audience question and votes with a printed card.
     organiser = find_user_by_email("organiser@example.org")
@@ -239,12 +283,13 @@ def test_the_demo_has_vote_cards_to_try(runner, client):
 
 def test_two_networks_each_with_its_meeting_and_people_in_roles(seeded, client):
     conference = get_event("niro-netzwerkkonferenz")
+    upcoming = get_event(UPCOMING)
     assert conference.network.slug == "niro" and conference.network.colour != "#0b5d7a"
     assert "theme.css" in client.get("/events/niro-netzwerkkonferenz/").get_data(as_text=True)
     checkin = find_user_by_email("checkin@example.org")
-    assert may(checkin, seeded, "checkin") and not may(checkin, seeded, "live")
+    assert may(checkin, upcoming, "checkin") and not may(checkin, upcoming, "live")
     assert not may(checkin, conference, "checkin")
-    assert may(find_user_by_email("presenter@example.org"), seeded, "live")
+    assert may(find_user_by_email("presenter@example.org"), upcoming, "live")
     page = client.get("/networks/go-cluster/").get_data(as_text=True)
     assert seeded.title in page and conference.title not in page
     guests = guests_of(conference)

@@ -23,8 +23,10 @@ from ..helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, soon
 from .conftest import PHONE, confirmation_link
 
 pytestmark = pytest.mark.slow
-SLUG = "clustertreffen-2022"
+PAST = "clustertreffen-2022"  # the demo's meeting of 2022, over, with its result
+SLUG = "jahrestreffen-go-cluster"  # the demo's next meeting, open for registration
 PUBLIC = ["/", "/hall-of-fame", f"/events/{SLUG}/", f"/events/{SLUG}/register",
+          f"/events/{PAST}/", f"/events/{PAST}/results",
           "/auth/sign-in", "/auth/login", f"/events/{SLUG}/register/done", "/nowhere",
           "/networks/niro/", "/events/niro-netzwerkkonferenz/"]
 PARTICIPANT = [f"/events/{SLUG}/me", f"/events/{SLUG}/vote", f"/events/{SLUG}/stage",
@@ -199,9 +201,9 @@ BROKEN_NUMBERS = """() => {
 
 @pytest.fixture
 def voted_demo(runner, organiser):
-    result = runner.invoke(args=["seed", "demo", "--voted"])  # 60 people, 20 seats a session
+    result = runner.invoke(args=["seed", "demo"])  # 60 people, 20 seats a session
     assert result.exit_code == 0, result.output
-    return get_event(SLUG)
+    return get_event(PAST)  # its vote is over and revealed
 
 
 def test_organiser_numbers_never_wrap_and_pages_fit_a_phone(live_server, new_context,
@@ -209,8 +211,8 @@ def test_organiser_numbers_never_wrap_and_pages_fit_a_phone(live_server, new_con
     page = new_context(viewport=PHONE).new_page()
     _sign_in_organiser(page, live_server)
     problems = {}
-    for name in ("", f"events/{SLUG}/dashboard", f"events/{SLUG}/live",
-                 f"events/{SLUG}/badges", f"events/{SLUG}/audit"):
+    for name in ("", f"events/{PAST}/dashboard", f"events/{PAST}/live",
+                 f"events/{PAST}/badges", f"events/{PAST}/audit"):
         page.goto(f"{live_server}/organiser/{name}")
         screenshot(page, "phone-" + (name.rsplit("/", 1)[-1] or "organiser"))
         found = [f"breaks {text!r}" for text in page.evaluate(BROKEN_NUMBERS)]
@@ -224,7 +226,7 @@ def test_organiser_numbers_never_wrap_and_pages_fit_a_phone(live_server, new_con
 def test_the_big_screen_never_breaks_a_count(live_server, new_context, voted_demo, screenshot):
     """The result on a 1920 × 1080 screen: "12 Stimmen" on one line, beside a long name."""
     page = new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    page.goto(f"{live_server}/screen/{SLUG}")
+    page.goto(f"{live_server}/screen/{PAST}")
     expect(page.locator(".stage-rank-votes").first).to_be_visible()
     screenshot(page, "screen-result")
     assert page.evaluate(BROKEN_NUMBERS) == []

@@ -1,9 +1,9 @@
 """The live moments look right (issue 35): the stage page, the ballot, the event page with its
 agenda, the big screen (welcome, agenda slide, pitch, a people-award's and a finalists'
-vote, the reveal, the result) and the live control, at 360×740, 1280×800 and 1920×1080, in
-German and English: no word broken across lines, no text over text, nothing cut off
-(tests/e2e/layout.py), and on the big screen the poll's title as a headline readable from
-the back of the hall.
+vote, the reveal, the result, a question's vote and answers), the live control and the poll
+editor, at 360×740, 1280×800 and 1920×1080, in German and English: no word broken across
+lines, no text over text, nothing cut off (tests/e2e/layout.py), and on the big screen the
+poll's title as a headline readable from the back of the hall.
 
 One seeded meeting and one browser for the module; the show goes on from test to test in
 the order of SHOW (each page's checks run in a fresh context of the size and language).
@@ -12,13 +12,20 @@ A screenshot of every page checked lands in tests/e2e/screenshots/layout-*.png.
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
 from eventapp import create_app
 from eventapp.auth.services import find_user_by_email, issue_sign_in_token
 from eventapp.awards import polls, voting
 from eventapp.awards.finalists import finalists_of
 from eventapp.database import write_transaction
-from eventapp.demo.seed import DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD, DEMO_PEOPLE
+from eventapp.demo.seed import (
+    DEMO_ORGANISER_EMAIL,
+    DEMO_ORGANISER_PASSWORD,
+    DEMO_PEOPLE,
+    DEMO_QUESTION,
+)
+from eventapp.events.models import Event
 from eventapp.events.services import get_event
 from eventapp.extensions import db
 from eventapp.live import services as live
@@ -54,10 +61,13 @@ SHOW = {
     "reveal": [("screen", "/screen/{slug}"), ("participant", "/events/{slug}/stage")],
     "result": [("screen", "/screen/{slug}"), ("participant", "/events/{slug}/stage"),
                ("organiser", "/organiser/events/{slug}/live")],
+    "question-vote": [("screen", "/screen/{slug}"), ("participant", "/events/{slug}/stage")],
+    "question-result": [("screen", "/screen/{slug}"), ("participant", "/events/{slug}/stage")],
 }
 # The poll whose title the big screen shows as its headline, per step.
 TITLE = {"people-vote": PEOPLE_AWARD, "award-vote": AWARD, "reveal-start": AWARD,
-         "reveal": AWARD, "result": AWARD}
+         "reveal": AWARD, "result": AWARD, "question-vote": DEMO_QUESTION,
+         "question-result": DEMO_QUESTION}
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +106,17 @@ class Show:
         return next(poll for poll in polls.polls_of(self.event) if poll.title == title)
 
     def vote(self, poll, choices):
-        people = [entry.user for entry in registrations_for_event(self.event)]
+        # Not the first participant: the one who looks at the ballot has not voted yet.
+        people = [entry.user for entry in registrations_for_event(self.event)][1:]
         for person, choice in zip(people, choices, strict=False):
             voting.cast_vote(poll, person, poll.candidates[choice].id)
+
+    def speak(self, language: str) -> None:
+        """Make the meeting's main language `language`."""
+        db.session.rollback()
+        with write_transaction(expire_on_commit=False):
+            db.session.execute(update(Event).where(Event.id == self.event.id)
+                               .values(language=language))
 
     def go_to(self, step: str) -> None:
         steps = list(SHOW)
@@ -124,7 +142,7 @@ class Show:
         elif step == "award-vote":
             live.close_vote(who, event)
             poll = live.open_vote(who, event, poll_id=self.poll(AWARD).id)
-            self.vote(poll, [0, 1, 2, 0, 1])
+            self.vote(poll, [0, 1, 2, 0])
         elif step == "reveal-start":
             live.close_vote(who, event)
             live.announce(who, event)
@@ -133,13 +151,19 @@ class Show:
         elif step == "result":
             for _ in range(3):
                 live.reveal_next(who, event)
+        elif step == "question-vote":
+            poll = live.open_vote(who, event, poll_id=self.poll(DEMO_QUESTION).id)
+            self.vote(poll, [0, 0, 1, 2])
+        elif step == "question-result":
+            live.close_vote(who, event)
+            live.announce(who, event)
+            live.reveal_next(who, event)
 
 
 @pytest.fixture(scope="module")
 def signed_in(meeting, browser):
     """The cookies of each reader (who, language): a participant, the organiser, a visitor
-    and the screen, each having chosen the language in the switch too (German meetings
-    show their pages in German whatever the browser says, until the reader chooses)."""
+    and the screen. The language is the browser's (Accept-Language), never the switch."""
     states = {}
     participant = registrations_for_event(meeting.event)[0].user
     for language, locale in LANGUAGES.items():
@@ -157,11 +181,6 @@ def signed_in(meeting, browser):
                 page.fill("#password", DEMO_ORGANISER_PASSWORD)
                 page.locator("main form [type=submit]").click()
                 expect(page).not_to_have_url(f"{base}/auth/login")
-            page.goto(f"{base}/")
-            if page.locator("html").get_attribute("lang") != language:
-                page.select_option("#lang-select", language)
-                page.locator("#lang-select ~ button").click()
-            expect(page.locator("html")).to_have_attribute("lang", language)
             states[who, language] = context.storage_state()
             context.close()
     return states
@@ -186,6 +205,8 @@ def _page_name(url: str) -> str:
 @pytest.mark.parametrize(("step", "who", "url", "size", "language"), list(_checks()))
 def test_the_page_looks_right(meeting, signed_in, browser, step, who, url, size, language):
     meeting.go_to(step)
+    if who == "screen":  # the big screen speaks the meeting's language: a meeting in English
+        meeting.speak(language)
     width, height = size
     context = browser.new_context(viewport={"width": width, "height": height},
                                   locale=LANGUAGES[language],
@@ -195,11 +216,7 @@ def test_the_page_looks_right(meeting, signed_in, browser, step, who, url, size,
         address = url.format(slug=SLUG, people=meeting.poll(PEOPLE_AWARD).id)
         response = page.goto(meeting.base_url + address)
         assert response.ok, f"{url}: {response.status}"
-        if who != "screen" and page.locator("html").get_attribute("lang") != language:
-            # A meeting's page speaks the meeting's language unless the reader chose theirs.
-            page.select_option("#lang-select", language)
-            page.locator("#lang-select ~ button").click()
-            expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.locator("html")).to_have_attribute("lang", language)
         problems = layout_problems(page)
         save_screenshot(page, f"layout-{step}-{_page_name(url)}-{width}-{language}",
                         full_page=who != "screen")

@@ -160,7 +160,7 @@ def test_invitations_arrive_per_guest_in_their_language_and_only_once(orga, crea
 
     mails = {message["To"]: message for message in mailbox}
     assert sorted(mails) == ["anna@example.org", "john@example.org"]
-    assert mails["anna@example.org"]["Subject"] == f"Einladung zu {event.title}"
+    assert mails["anna@example.org"]["Subject"] == f"Einladung: {event.title}"
     assert mails["john@example.org"]["Subject"] == f"Invitation to {event.title}"
     anna, john = _text(mails["anna@example.org"]), _text(mails["john@example.org"])
     assert anna.startswith("Guten Tag Anna Gast,") and "Ehrengast" in anna
@@ -201,7 +201,7 @@ def test_opening_the_link_changes_nothing_and_accepting_registers_in_one_click(
     assert registered.user.name == "Anna Gast" and registered.user.organisation == "NIRO"
     assert client.get(f"/events/{event.slug}/me").status_code == 200  # signed in
     (confirmation,) = mailbox
-    assert confirmation["Subject"] == f"Ihre Anmeldung zu {event.title}"
+    assert confirmation["Subject"] == f"Ihre Anmeldung: {event.title}"
     (guest,) = invitations.guests_of(event)
     assert guest.status == "accepted" and guest.token_hash is None
     assert client.get(link).status_code == 404  # the link is spent
@@ -401,7 +401,7 @@ def test_reminders_go_only_to_those_who_have_not_answered(orga, guest, organiser
     assert response.status_code == 303
     (reminder,) = mailbox
     assert reminder["To"] == "cem@example.org"
-    assert reminder["Subject"] == f"Erinnerung: Ihre Einladung zu {event.title}"
+    assert reminder["Subject"] == f"Erinnerung an Ihre Einladung: {event.title}"
     new_link = _link(reminder)
     assert new_link != links["cem@example.org"]
     assert guest.get(links["cem@example.org"]).status_code == 404  # the old link is dead

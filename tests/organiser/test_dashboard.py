@@ -172,6 +172,8 @@ def test_the_latest_changes_and_the_log_show_words_and_readable_values(
         record(organiser, "agenda.created", event.id, item=1, title="Eröffnung")
         record(organiser, "staff.role_given", event.id, email="ko@example.org",
                role="co_organiser")
+        record(organiser, "live.vote", event.id, mode="vote", poll_id=7)
+        record(organiser, "poll.created", event.id, poll=7, title="Frage", kind="question")
     auth.login_organiser()
     overview = client.get(f"/organiser/events/{event.slug}/").get_data(as_text=True)
     latest = overview.split('id="audit-heading"', 1)[1]
@@ -180,6 +182,8 @@ def test_the_latest_changes_and_the_log_show_words_and_readable_values(
     log = client.get(f"/organiser/events/{event.slug}/audit").get_data(as_text=True)
     assert "Eröffnung" in log and "\\u00f6" not in log and "&#34;" not in log
     assert "Titel: Eröffnung" in log and "Rolle: Mitveranstalter/in" in log
+    assert "Bildschirm: Abstimmung" in log and "poll_id" not in log and "mode:" not in log
+    assert "Art: Eine Frage" in log and "question" not in log
     client.post("/auth/language", data={"lang": "en"})
     log = client.get(f"/organiser/events/{event.slug}/audit").get_data(as_text=True)
     assert "Title: Eröffnung" in log and "Role: Co-organiser" in log

@@ -224,7 +224,9 @@ def test_overview_shows_agenda_breakouts_finalists_and_latest_changes(orga, crea
     assert "Übersicht" in page and "Entwurf" in page
     assert "Weiterbildung" in page and "0 von 10 Plätzen belegt" in page
     assert "Netzwerk 1" in page and "Netzwerk 2" in page
-    assert "<code>event.created</code>" in page and "<code>finalist.created</code>" in page
+    # In words, not codes (issue 35, item 9)
+    assert "Veranstaltung angelegt" in page and "Finalist angelegt" in page
+    assert "event.created" not in page and "finalist.created" not in page
 
 
 @pytest.mark.parametrize("status", ["published", "draft", "archived"])

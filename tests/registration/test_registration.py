@@ -100,7 +100,7 @@ def test_registration_form_asks_for_name_email_consent_and_breakouts(client, cre
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f"Anmeldung zu {event.title}" in page
+    assert f"Anmeldung: {event.title}" in page
     for name in ("name", "email", "organisation", "consent", "public_listing"):
         assert f'name="{name}"' in page
     assert "Weiterbildung" in page and "Wertschöpfung" in page and "Keine Session" in page
@@ -208,7 +208,7 @@ def test_registration_mails_the_links_in_german(client, create_event, mailbox):
     assert request_mail["To"] == "anna@example.org"
     text = _plain(request_mail)
     assert "Guten Tag Anna Schmidt" in text
-    assert f"bitte bestätigen Sie Ihre Anmeldung zu {event.title} am" in text
+    assert f"bitte bestätigen Sie Ihre Anmeldung zur Veranstaltung „{event.title}“ am" in text
     html = request_mail.get_body(preferencelist=("html",)).get_content()
     assert '<html lang="de">' in html and confirm_link(request_mail) in html
     done = _page_after(client, response)
@@ -217,9 +217,10 @@ def test_registration_mails_the_links_in_german(client, create_event, mailbox):
     client.get(confirm_link(request_mail))
 
     confirmation = mailbox[-1]
-    assert confirmation["Subject"] == f"Ihre Anmeldung zu {event.title}"
+    assert confirmation["Subject"] == f"Ihre Anmeldung: {event.title}"
     text = _plain(confirmation)
-    assert f"vielen Dank für Ihre Anmeldung zu {event.title}." in text and "Wann: " in text
+    assert f"vielen Dank für Ihre Anmeldung zur Veranstaltung „{event.title}“." in text
+    assert "Wann: " in text
     assert "Ihr persönlicher Link" in text
     html = confirmation.get_body(preferencelist=("html",)).get_content()
     assert '<html lang="de">' in html and _link(confirmation) in html
@@ -725,7 +726,7 @@ def test_cancelling_frees_the_place_and_every_seat(client, signed_in, second_slo
     assert _seats(morning) == _seats(afternoon) == 0
     assert row(Event, event.id).registered_count == 0
     (message,) = mailbox
-    assert message["Subject"] == f"Ihre Anmeldung zu {event.title} wurde abgesagt"
+    assert message["Subject"] == f"Ihre Anmeldung wurde abgesagt: {event.title}"
 
 
 def test_cancelling_promotes_the_next_on_the_waitlist_and_mails_them(client, auth,
@@ -948,7 +949,7 @@ def test_a_new_registration_holds_nothing_until_its_link_is_opened(client, creat
     assert row(Event, event.id).registered_count == 0 and _seats(small) == 0
     (request_mail,) = mailbox
     assert request_mail["To"] == "anna@example.org"
-    assert request_mail["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung zu {event.title}"
+    assert request_mail["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung: {event.title}"
     assert "48 Stunden" in _plain(request_mail)
 
     confirmed = client.get(confirm_link(request_mail))
@@ -963,7 +964,7 @@ def test_a_new_registration_holds_nothing_until_its_link_is_opened(client, creat
     page = _page_after(client, confirmed)  # signed in: the participant's own page
     assert "Ihre Anmeldung ist bestätigt." in page and "anna@example.org" in page
     confirmation = mailbox[-1]
-    assert confirmation["Subject"] == f"Ihre Anmeldung zu {event.title}"
+    assert confirmation["Subject"] == f"Ihre Anmeldung: {event.title}"
     assert [p.get_filename() for p in confirmation.iter_attachments()] == ["ticket.png"]
     assert client.get(_link(confirmation)).status_code == 302  # the personal link works
 
@@ -1059,7 +1060,7 @@ def test_the_form_answers_the_same_whatever_the_address(client, create_event, re
     assert "Bitte bestätigen Sie Ihre Anmeldung mit dem Link" in page
     assert "bereits" not in page
     (message,) = mailbox
-    assert message["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung zu {event.title}"
+    assert message["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung: {event.title}"
 
 
 def test_a_stranger_posting_a_known_address_changes_nothing(client, create_event, register,
