@@ -178,15 +178,18 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .allocation import bp as allocation_bp
     from .auth import bp as auth_bp
     from .awards import bp as awards_bp
     from .breakouts import page_hooks as _breakout_hooks  # noqa: F401 (its box on the event page)
     from .calls import bp as calls_bp
+    from .certificates import bp as certificates_bp
     from .checkin import bp as checkin_bp
     from .events import bp as events_bp
     from .exports import bp as exports_bp
     from .invitations import bp as invitations_bp
     from .live import bp as live_bp
+    from .matchmaking import bp as matchmaking_bp
     from .meeting_mails import bp as meeting_mails_bp
     from .networks import bp as networks_bp
     from .organiser import bp as organiser_bp
@@ -200,6 +203,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(allocation_bp)
+    app.register_blueprint(matchmaking_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(exports_bp)
@@ -296,6 +302,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["entry_label"] = entry_label
 
     # The enums that pages compare with (poll.status == PollStatus.OPEN), never raw strings.
+    from .allocation.models import AllocationMode
     from .auth.models import AccountRole
     from .awards.models import Answer, Eligibility, PollKind, PollStatus
     from .breakouts.models import ChoiceStatus
@@ -311,7 +318,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update({enum.__name__: enum for enum in (
         AccountRole, Answer, Eligibility, PollKind, PollStatus, ChoiceStatus, ApplicationStatus,
         AgendaKind, EventFormat, EventStatus, GuestCategory, InvitationStatus, ScreenMode,
-        Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, DeliveryStatus)})
+        Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, DeliveryStatus,
+        AllocationMode)})
 
     @app.context_processor
     def inject_locale_and_user():

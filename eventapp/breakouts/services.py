@@ -7,6 +7,7 @@ nothing here reads a count and writes it back. Functions without their own
 or cancels someone).
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -28,6 +29,27 @@ ROOM_OPENS_BEFORE = timedelta(minutes=15)
 
 class SeatUnavailable(Conflict):
     default_message = _l("This breakout session is full. You keep your current choice.")
+
+
+class SlotHeldBack(Conflict):
+    default_message = _l("The seats of this slot are allocated from ranked choices: please rank "
+                         "the sessions on your registration page.")
+
+
+# A feature above may hold back the seats of a slot from "first come, first served" (the
+# allocation of ranked choices until it is published): each guard gets the slot's id and says
+# True to hold it back. Registered at import, like the mail makers.
+_SLOT_GUARDS: list[Callable[[int], bool]] = []
+
+
+def slot_guard(function: Callable[[int], bool]) -> Callable[[int], bool]:
+    _SLOT_GUARDS.append(function)
+    return function
+
+
+def held_back(slot_id: int) -> bool:
+    """The slot's seats are not taken first come, first served now."""
+    return any(guard(slot_id) for guard in _SLOT_GUARDS)
 
 
 def sessions_by_slot(event: Event) -> list[tuple[AgendaItem, list[BreakoutSession]]]:
@@ -146,8 +168,10 @@ def choose(registration_id: int, session: BreakoutSession) -> BreakoutChoice:
 
     With no seat yet in the slot, a full session puts the registration on its waitlist;
     someone who already holds a seat keeps it and gets SeatUnavailable instead.
-    Runs inside the caller's transaction.
+    Runs inside the caller's transaction. A slot held back (held_back) refuses.
     """
+    if held_back(session.slot_id):
+        raise SlotHeldBack()
     existing = db.session.scalar(select(BreakoutChoice).where(
         BreakoutChoice.registration_id == registration_id,
         BreakoutChoice.slot_id == session.slot_id))
@@ -169,6 +193,22 @@ def choose(registration_id: int, session: BreakoutSession) -> BreakoutChoice:
     except IntegrityError as exc:  # the same person chose twice at once (double click)
         raise Conflict() from exc
     return choice
+
+
+def seat_allocated(registration_id: int, session: BreakoutSession) -> bool:
+    """Seat the registration in `session` as the allocation decided, if it has no choice in
+    the slot yet and a seat is free (one conditional UPDATE); True if seated. Joins the
+    caller's transaction."""
+    if db.session.scalar(select(BreakoutChoice.id).where(
+            BreakoutChoice.registration_id == registration_id,
+            BreakoutChoice.slot_id == session.slot_id)) is not None:
+        return False
+    if not _take_seat(session.id):
+        return False
+    db.session.add(BreakoutChoice(registration_id=registration_id, slot_id=session.slot_id,
+                                  session_id=session.id, status=ChoiceStatus.SEATED))
+    db.session.flush()
+    return True
 
 
 def leave_slot(registration_id: int, slot_id: int) -> list[int]:

@@ -29,6 +29,7 @@ from ..events import services as events
 from ..events.models import Event, EventStatus
 from ..invitations import services as invitations
 from ..live import services as live
+from ..matchmaking import services as matchmaking
 from ..networks import roles
 from ..networks import services as networks
 from ..networks.models import DEFAULT_COLOUR, EventRole
@@ -68,6 +69,12 @@ DEMO_PEOPLE_AWARD = "Clustermanager:in des Jahres (Beispiel)"
 DEMO_PEOPLE = [("Anna Beispiel", "Clustermanagerin, Beispielcluster Nord"),
                ("Ben Muster", "Clustermanager, Musternetz Süd"),
                ("Clara Probe", "Geschäftsführerin, Probecluster West")]
+# Meeting each other (data of the demo, in the meeting's language).
+DEMO_TOPICS = ["Wasserstoff", "Künstliche Intelligenz", "Fachkräfte", "Internationalisierung"]
+DEMO_LINES = [("Erfahrung mit EU-Förderanträgen", "Partner für ein Wasserstoff-Pilotprojekt"),
+              ("Datenplattform für Mitglieder", "Cluster mit KI-Anwendungsfällen"),
+              ("Ausbildungsverbund", "Ideen gegen Fachkräftemangel"),
+              ("Kontakte nach Skandinavien", "Mitstreiter für eine Delegationsreise")]
 FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannes", "Ida", "Jonas",
                "Katrin", "Lukas", "Mara", "Niklas", "Olga", "Paul", "Rieke", "Stefan", "Tanja",
                "Volker"]
@@ -142,6 +149,7 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     polls.create_poll(organiser, upcoming, f"ClusterERFOLG {on.year}")
     polls.create_poll(organiser, upcoming, DEMO_QUESTION, kind=PollKind.QUESTION)
     _seed_people_award(organiser, upcoming)
+    _seed_meeting_each_other(organiser, upcoming, registration.confirmed_registrations(upcoming))
     return past, True
 
 
@@ -267,6 +275,20 @@ def _register_participants(event: Event, sessions, count: int) -> None:
             with write_transaction():
                 result.registration.created_at = now - timedelta(
                     days=round(42 * (1 - ((number + 1) / count) ** 0.5)), hours=number % 9)
+
+
+def _seed_meeting_each_other(organiser, event: Event, people: list) -> None:
+    """Topics, four participants on the list and an accepted meeting (mailed nothing)."""
+    matchmaking.save_topics(organiser, event, "\n".join(DEMO_TOPICS))
+    on_the_list = people[:4]
+    for number, person in enumerate(on_the_list):
+        offers, looks_for = DEMO_LINES[number % len(DEMO_LINES)]
+        matchmaking.opt_in(person, offers, looks_for,
+                           [DEMO_TOPICS[number % len(DEMO_TOPICS)]])
+    if len(on_the_list) >= 2:
+        request = matchmaking.request_meeting(on_the_list[0], on_the_list[1].id,
+                                              "Kaffee in der ersten Pause?", notify=False)
+        matchmaking.answer(on_the_list[1], request.id, accept=True, notify=False)
 
 
 def _demo_logo(initials: str, order: int) -> bytes:

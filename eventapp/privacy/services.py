@@ -7,18 +7,21 @@ Votes stay secret and results stay true: a participation keeps the id of a delet
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..allocation import services as allocation
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import anonymise_participants, delete_user
 from ..awards.finalists import forget_team_memberships
 from ..awards.models import Participation, Poll
 from ..breakouts.services import choices_of
+from ..certificates.services import code_of as certificate_code_of
 from ..database import utcnow, write_transaction
 from ..errors import Conflict
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..invitations.services import delete_invitations_to, forget_guests, invitations_to
 from ..mailing.queue import delete_mails_to, mails_to
+from ..matchmaking.services import data_of as matchmaking_data_of
 from ..networks.roles import roles_of
 from ..registration.erasure import delete_registrations_of, people_only_in
 from ..registration.models import RegistrationStatus
@@ -55,6 +58,9 @@ def personal_data(user: User) -> dict:
             "checked_in_at": registration.checked_in_at, "cancelled_at": registration.cancelled_at,
             "breakout_sessions": [{"session": c.session.title, "status": c.status}
                                   for c in choices.values()],
+            "breakout_rankings": allocation.rankings_of(registration.id),
+            "certificate_code": certificate_code_of(registration.id),
+            "list_of_participants": matchmaking_data_of(registration),
         })
     voted_in = db.session.scalars(select(Poll.title).join(
         Participation, Participation.poll_id == Poll.id).where(Participation.user_id == user.id))

@@ -60,6 +60,13 @@ class Registration(db.Model):
         """Takes part at the venue: gets an entrance ticket (online: the stage page)."""
         return self.attendance_mode == Attendance.IN_PERSON
 
+    @property
+    def was_there(self) -> bool:
+        """Took part: checked in at the venue or present on the stage page (attendance.py
+        sets both); what a certificate of attendance needs (eventapp/certificates)."""
+        return self.status == RegistrationStatus.CONFIRMED and (
+            self.checked_in_at is not None or bool(self.present_online))
+
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status}>"
 

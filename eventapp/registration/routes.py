@@ -9,6 +9,7 @@ from ..auth.sessions import start_session
 from ..breakouts.models import ChoiceStatus
 from ..breakouts.services import (
     choices_of,
+    held_back,
     room_links_for,
     sessions_by_slot,
     waitlist_position,
@@ -38,7 +39,10 @@ from .services import (
 def register_view(slug: str):
     """The registration form; a sent form waits for the link mailed to its address."""
     event = get_event(slug)
-    form = registration_form_for(event, sessions_by_slot(event), current_user)
+    # A slot whose seats are allocated from ranked choices is ranked on the own page later.
+    offered = [(slot, sessions) for slot, sessions in sessions_by_slot(event)
+               if not held_back(slot.id)]
+    form = registration_form_for(event, offered, current_user)
     try:
         if not form.validate_on_submit():
             ensure_registration_open(event)  # a closed registration says so, on GET too
@@ -115,8 +119,10 @@ def _render_my_registration(event, registration, status: int = 200, submitted=No
                  if choice.status == ChoiceStatus.WAITLISTED}
     in_line = place_on_waitlist(registration) \
         if registration.status == RegistrationStatus.WAITLISTED else None
+    slots = sessions_by_slot(event)
     return render_template("registration/me.html", event=event, registration=registration,
-                           slots=sessions_by_slot(event), choices=choices, positions=positions,
+                           slots=slots, choices=choices, positions=positions,
+                           held_back={slot.id for slot, _sessions in slots if held_back(slot.id)},
                            place_on_waitlist=in_line, rooms=room_links_for(registration.id),
                            choose_form=ChooseBreakoutForm(), leave_form=LeaveBreakoutForm(),
                            cancel_form=cancel_form), status

@@ -247,7 +247,8 @@ def _register_user(event: Event, user: User, attendance_mode: str, public_listin
     db.session.flush()
     if registration.status == RegistrationStatus.CONFIRMED:  # breakouts come with a confirmed place
         for session in sessions:
-            breakouts.choose(registration.id, session)
+            if not breakouts.held_back(session.slot_id):  # ranked choices: on their page
+                breakouts.choose(registration.id, session)
     return RegistrationResult(registration, created=True)
 
 

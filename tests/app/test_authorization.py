@@ -232,6 +232,28 @@ MATRIX = {
     ("webhooks.delete_endpoint", "POST"): organisers_only(NOT_FOUND),
     ("webhooks.resume_endpoint", "POST"): organisers_only(NOT_FOUND),
     ("api_pages.docs", "GET"): everyone(200),
+    # Certificates: only for who was there (the participant was not: 403); the public page
+    # of an unknown code; mailing them refused before the meeting is over (a flash, 303).
+    ("certificates.download", "GET"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    ("certificates.verify", "GET"): everyone(NOT_FOUND),
+    ("certificates.mail_all", "POST"): organisers_only(303),
+    # Ranked breakout choices: the participant's ranking (an empty form); the organiser's
+    # settings (no mode chosen), runs and publishing (refused: first come, first served).
+    ("allocation.ranking", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("allocation.ranking", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
+    ("allocation.organiser", "GET"): organisers_only(200),
+    ("allocation.organiser", "POST"): organisers_only(422),
+    ("allocation.run", "POST"): organisers_only(409),
+    ("allocation.publish", "POST"): organisers_only(409),
+    # Meeting each other: the participant is not on the list (to its form; 403 for requests).
+    ("matchmaking.people", "GET"): signed_in(302, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.profile", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.profile", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),  # no opt-in
+    ("matchmaking.leave", "POST"): signed_in(303, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.ask", "POST"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.answer", "POST"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
+    ("matchmaking.topics", "GET"): organisers_only(200),
+    ("matchmaking.topics", "POST"): organisers_only(303),
 }
 
 
@@ -265,6 +287,9 @@ NEEDS = {
     "organiser.delete_poll": "delete",
     "invitations.guests": "organise", "invitations.send": "organise",
     "invitations.remind": "organise", "invitations.settings": "organise",
+    "certificates.mail_all": "organise", "allocation.organiser": "organise",
+    "allocation.run": "organise", "allocation.publish": "organise",
+    "matchmaking.topics": "organise",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
@@ -400,7 +425,7 @@ def world(app, organiser, two_networks, register):
               "file_format": "csv", "kind": "vote_open", "winner_id": winner.id,
               "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
               "endpoint_id": MISSING,
-              "poll_id": poll.id,
+              "poll_id": poll.id, "registration_id": MISSING, "request_id": MISSING,
               "option_id": poll.candidates[0].id}
     people = {**two_networks["people"], "participant": participant,
               "other_participant": other}

@@ -23,7 +23,7 @@ PUBLIC = ["/", "/hall-of-fame", f"/events/{SLUG}/", f"/events/{SLUG}/register",
           f"/screen/{SLUG}", f"/screen/{SLUG}/stage"]
 MISSING = "/nowhere"  # the error page must be valid HTML too
 PARTICIPANT = ["/me", f"/events/{SLUG}/me", f"/events/{SLUG}/vote", f"/events/{SLUG}/me/ticket",
-               "/me/privacy"]
+               "/me/privacy", f"/events/{SLUG}/me/ranking"]
 ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/",
              f"/organiser/events/{SLUG}/edit", f"/organiser/events/{SLUG}/agenda/new",
              f"/organiser/events/{SLUG}/breakouts/new", f"/organiser/events/{SLUG}/finalists/new",
@@ -33,7 +33,7 @@ ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/
              f"/organiser/events/{SLUG}/copy", f"/organiser/events/{SLUG}/message",
              f"/organiser/events/{SLUG}/badges", f"/organiser/events/{SLUG}/guests",
              "/organiser/hall-of-fame/",
-             "/organiser/hall-of-fame/new"]
+             "/organiser/hall-of-fame/new", f"/organiser/events/{SLUG}/allocation"]
 
 
 

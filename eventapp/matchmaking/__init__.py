@@ -1,0 +1,8 @@
+"""Meeting each other: an opt-in list of a meeting's participants, searchable by topic, and
+requests for a meeting that the other accepts or declines (addresses are never shown)."""
+
+from flask import Blueprint
+
+bp = Blueprint("matchmaking", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,150 @@
+"""Meeting each other: only who opted in is on the list, no address on its pages or mails,
+requests are answered once, opting out removes someone at once, topics filter the list."""
+
+import pytest
+
+from eventapp.extensions import db
+from eventapp.mailing.models import OutgoingMail
+from eventapp.matchmaking import services as matchmaking
+from eventapp.matchmaking.models import MeetingRequest, RequestStatus
+
+from ..helpers import assert_valid_html, count_rows
+
+
+@pytest.fixture
+def meeting(organiser, create_event, register):
+    event = create_event()
+    matchmaking.save_topics(organiser, event, "Wasserstoff\nKI\n\nKI\n")
+    anna = register(event, name="Anna Andersson", organisation="Nordlicht GmbH",
+                    email="anna@example.org")
+    ben = register(event, name="Ben Błażej", organisation="Südwind AG", email="ben@example.org")
+    shy = register(event, name="Scheue Person", email="shy@example.org")
+    matchmaking.opt_in(anna, "Wasserstofftanks", "Partner für Piloten", ["Wasserstoff"])
+    matchmaking.opt_in(ben, "KI-Beratung", "Daten", ["KI"])
+    return {"event": event, "anna": anna, "ben": ben, "shy": shy}
+
+
+def test_topics_are_the_organisers_list(meeting):
+    assert matchmaking.topics_of(meeting["event"]) == ["Wasserstoff", "KI"]
+    with pytest.raises(matchmaking.InvalidInput):
+        matchmaking.opt_in(meeting["shy"], "", "", ["Erfunden"])
+
+
+def test_list_shows_only_who_opted_in_and_no_address(client, auth, meeting):
+    auth.login_participant(meeting["anna"].user)
+    url = f"/events/{meeting['event'].slug}/people"
+    page = client.get(url).get_data(as_text=True)
+    assert_valid_html(page, url)
+    assert "Ben Błażej" in page and "Scheue Person" not in page
+    assert "@example.org" not in page
+    assert "Ben Błażej" not in client.get(f"{url}?topic=Wasserstoff").get_data(as_text=True)
+    assert "Ben Błażej" in client.get(f"{url}?q=beratung").get_data(as_text=True)
+
+
+def test_who_is_not_on_the_list_sees_nobody(client, auth, meeting):
+    auth.login_participant(meeting["shy"].user)
+    url = f"/events/{meeting['event'].slug}/people"
+    response = client.get(url)
+    assert response.status_code == 302 and response.location.endswith("/people/profile")
+    with pytest.raises(matchmaking.NotOnTheList):
+        matchmaking.directory(meeting["shy"])
+
+
+def test_request_accept_and_mails_without_addresses(client, auth, meeting):
+    anna, ben, event = meeting["anna"], meeting["ben"], meeting["event"]
+    auth.login_participant(anna.user)
+    url = f"/events/{event.slug}/people"
+    assert client.post(f"{url}/{ben.id}/request", data={"message": ""}).status_code == 422
+    assert client.post(f"{url}/{ben.id}/request",
+                       data={"message": "Kaffee um zehn?"}).status_code == 303
+    assert client.post(f"{url}/{ben.id}/request",
+                       data={"message": "Noch einmal"}).status_code == 409
+    assert client.post(f"{url}/{meeting['shy'].id}/request",
+                       data={"message": "Hallo"}).status_code == 404  # not on the list
+
+    auth.login_participant(ben.user)
+    page = client.get(url).get_data(as_text=True)
+    assert "Kaffee um zehn?" in page and "anna@example.org" not in page
+    request = db.session.query(MeetingRequest).one()
+    assert client.post(f"{url}/requests/{request.id}", data={"answer": "accept"}).status_code \
+        == 303
+    assert client.post(f"{url}/requests/{request.id}", data={"answer": "decline"}).status_code \
+        == 404  # answered already
+    db.session.refresh(request)
+    assert request.status == RequestStatus.ACCEPTED
+    assert "Anna Andersson" in client.get(url).get_data(as_text=True)  # their meeting
+
+    mails = db.session.query(OutgoingMail).filter(
+        OutgoingMail.kind.in_(["meeting_request", "meeting_answer"])).all()
+    assert sorted(m.kind for m in mails) == ["meeting_answer", "meeting_request"]
+    for mail in mails:
+        body = (mail.body_text or "") + (mail.body_html or "")
+        other = "anna@example.org" if mail.kind == "meeting_request" else "ben@example.org"
+        assert other not in body
+
+
+def test_opt_out_removes_at_once(client, auth, meeting):
+    anna, ben, event = meeting["anna"], meeting["ben"], meeting["event"]
+    matchmaking.request_meeting(anna, ben.id, "Hallo")
+    auth.login_participant(ben.user)
+    assert client.post(f"/events/{event.slug}/people/leave", data={}).status_code == 303
+    assert count_rows(MeetingRequest) == 0
+    names = [name for _profile, name, _org in matchmaking.directory(anna)]
+    assert names == []
+
+
+def test_profile_page_and_organiser_topics(client, auth, orga, meeting):
+    event = meeting["event"]
+    assert client.post(f"/organiser/events/{event.slug}/topics",
+                       data={"topics": "Energie\nMobilität"}).status_code == 303
+    assert matchmaking.topics_of(event) == ["Energie", "Mobilität"]
+    auth.login_participant(meeting["shy"].user)
+    url = f"/events/{event.slug}/people/profile"
+    page = client.get(url).get_data(as_text=True)
+    assert_valid_html(page, url)
+    assert client.post(url, data={"offers": "Ideen", "looks_for": "",
+                                  "topics": ["Energie"]}).status_code == 422  # no opt-in
+    assert matchmaking.profile_of(meeting["shy"]) is None
+    assert client.post(url, data={"offers": "Ideen", "looks_for": "", "consent": "y",
+                                  "topics": ["Energie"]}).status_code == 303
+    assert matchmaking.profile_of(meeting["shy"]).topics == ["Energie"]
+
+
+def test_the_demo_has_people_on_the_list_and_a_meeting(runner):
+    from eventapp.matchmaking.models import ParticipantProfile
+
+    assert runner.invoke(args=["seed", "demo", "--participants", "6"]).exit_code == 0
+    assert count_rows(ParticipantProfile) == 4
+    assert [r.status for r in db.session.query(MeetingRequest)] == [RequestStatus.ACCEPTED]
+    assert db.session.query(OutgoingMail).count() == 0  # made-up addresses: no mail
+
+
+def test_the_data_download_holds_the_line_and_requests(meeting):
+    from eventapp.privacy.services import personal_data
+
+    matchmaking.request_meeting(meeting["anna"], meeting["ben"].id, "Hallo Ben")
+    data = personal_data(meeting["ben"].user)["registrations"][0]["list_of_participants"]
+    assert data["on_the_list"] and data["offers"] == "KI-Beratung"
+    assert data["requests_received"] == [{"from": "Anna Andersson", "message": "Hallo Ben",
+                                          "status": "pending"}]
+    matchmaking.opt_out(meeting["ben"])
+    assert personal_data(meeting["ben"].user)["registrations"][0]["list_of_participants"] is None
+
+
+def test_requests_are_rate_limited(app, meeting):
+    from eventapp import create_app
+
+    from ..helpers import sign_in
+
+    limited = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "TESTING": True, "WTF_CSRF_ENABLED": False,
+                          "MAIL_SUPPRESS_SEND": True, "SECRET_KEY": "test"})
+    client = limited.test_client()
+    try:
+        sign_in(client, meeting["anna"].user)
+        url = f"/events/{meeting['event'].slug}/people/{meeting['ben'].id}/request"
+        statuses = [client.post(url, data={"message": "Hallo"}).status_code for _ in range(6)]
+    finally:
+        with limited.app_context():
+            db.engine.dispose()
+    assert statuses[:5] == [303, 409, 409, 409, 409] and statuses[5] == 429
