@@ -121,3 +121,15 @@ def test_the_readers_choice_wins_over_the_browser_and_is_remembered(client):
     for _visit in range(2):
         page = client.get("/", headers=english).get_data(as_text=True)
         assert '<html lang="de">' in page and "Veranstaltungen" in page
+
+
+# English msgids are the English text; where the English page says something else, it is here.
+ENGLISH_DIFFERS = {"%(time)s o'clock"}
+
+
+def test_the_english_catalogue_says_what_the_code_says():
+    """A merge of two catalogues once gave one msgid another's text: English is the msgid."""
+    catalogue = _catalogue(CATALOGUES / "en" / "LC_MESSAGES" / "messages.po")
+    differs = {m.id for m in catalogue
+               if m.id and isinstance(m.id, str) and m.string != m.id} - ENGLISH_DIFFERS
+    assert differs == set()
