@@ -27,6 +27,8 @@ _PROBLEMS = r"""(options) => {
   };
   const HIDDEN = ".visually-hidden, .visually-hidden-focusable:not(:focus):not(:focus-within)";
   // Text of its own layout (a select's options, a text area's) is not the page's text.
+  // An address or a command is not a word: it may break where the line ends.
+  const ADDRESS = "code, .address";
   const SKIP = "script, style, noscript, template, title, option, select, textarea, " + HIDDEN;
   const visible = (element) => element.checkVisibility({checkOpacity: true,
                                                        checkVisibilityCSS: true});
@@ -101,7 +103,8 @@ _PROBLEMS = r"""(options) => {
       const rects = [...range.getClientRects()].filter((r) => r.width >= 0.5 && r.height >= 0.5);
       if (!rects.length) { continue; }
       const word = match[0];
-      if (lines(rects) > 1 && !brokenSeen.has(word + describe(element))) {
+      const broken = lines(rects) > 1 && !element.closest(ADDRESS);
+      if (broken && !brokenSeen.has(word + describe(element))) {
         brokenSeen.add(word + describe(element));
         problems.push(`word broken across lines: ${JSON.stringify(word)} in ${describe(element)}`);
       }

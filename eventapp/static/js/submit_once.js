@@ -15,6 +15,8 @@
 
   forms.forEach(function (form) {
     form.addEventListener("submit", function (event) {
+      // "Continue" on the ballot only shows the check step on the page (live.js): not sent.
+      if (event.submitter && event.submitter.hasAttribute("data-confirm-ask")) return;
       if (form.dataset.sent) {
         event.preventDefault();
         return;
