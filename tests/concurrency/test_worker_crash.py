@@ -4,12 +4,12 @@ Every vote that returned a receipt is counted, no ballot exists without a partic
 and the app goes on serving.
 """
 
+import http.client
 import os
 import re
 import signal
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -49,7 +49,8 @@ def _vote(base, slug, cookie, finalist_id):
                                        "confirmed": "1"}).encode()
         answer = urllib.request.urlopen(urllib.request.Request(
             f"{base}/events/{slug}/vote", data=body, headers=headers), timeout=20).read()
-    except (OSError, urllib.error.HTTPError, AttributeError):
+    # A killed worker's answer may end anywhere, even in the middle of its body (IncompleteRead).
+    except (OSError, http.client.HTTPException, AttributeError):
         return None
     found = RECEIPT.search(answer.decode())
     return found.group(1) if found else None
