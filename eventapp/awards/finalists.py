@@ -13,6 +13,7 @@ from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..images import reencode_logo
 from .models import Finalist, FinalistTeamMember
+from .signals import finalists_changed
 
 FINALIST_FIELDS = ("organisation", "project_title", "summary", "presenter", "pitch_order",
                    "pitch_seconds")
@@ -70,6 +71,7 @@ def add_finalist(actor, event: Event, logo: bytes | None = None, **values) -> Fi
         db.session.flush()
         record(actor, "finalist.created", event.id, finalist=finalist.id,
                organisation=finalist.organisation)
+        finalists_changed.send(event.id)
     return finalist
 
 
@@ -88,6 +90,8 @@ def update_finalist(actor, finalist: Finalist, logo: bytes | None = None,
         elif remove_logo:
             finalist.logo_png, finalist.has_logo = None, False
         record(actor, "finalist.updated", finalist.event_id, finalist=finalist.id)
+        db.session.flush()
+        finalists_changed.send(finalist.event_id)
     return finalist
 
 
@@ -98,6 +102,8 @@ def delete_finalist(actor, finalist: Finalist) -> None:
             record(actor, "finalist.deleted", finalist.event_id, finalist=finalist.id,
                    organisation=finalist.organisation)
             db.session.delete(finalist)
+            db.session.flush()
+            finalists_changed.send(finalist.event_id)
     except IntegrityError as error:
         raise Conflict(_l("Votes have been cast for this finalist; it cannot be deleted.")) \
             from error

@@ -106,6 +106,9 @@ class Poll(db.Model):
     # False: personal links only, for a strict conflict-of-interest rule (a card's ballot
     # cannot hide the holder's own finalist).
     cards_may_vote: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    # A finalists poll set up without choosing them: its options follow the event's finalists
+    # while it is a draft, so that a phone waiting for the vote already holds its ballot.
+    all_finalists: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # A run-off among the tied finalists of its parent.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
     # Kept by the vote's own UPDATE, which also proves the poll was open when it committed.

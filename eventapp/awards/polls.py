@@ -40,7 +40,7 @@ from .models import (
     ResultSnapshot,
 )
 from .photos import NO_PHOTO, photos_of
-from .signals import poll_revealed, turnout_changed
+from .signals import finalists_changed, poll_revealed, turnout_changed
 from .tally import tally, tied_at_top
 
 # Built once (the ballot page reads it on every request): see eligibility.py. The poll the
@@ -265,8 +265,12 @@ def get_draft_poll(event: Event, poll_id: int) -> Poll:
 
 def _set_options(poll: Poll, finalist_ids: list[int] | None,
                  people: list[Person] | None) -> None:
-    """Write the poll's options for its kind (a finalists poll without a choice gets its
-    finalists when it opens)."""
+    """Write the poll's options for its kind (a finalists poll without a choice: all of them,
+    kept in step with the finalists until it opens)."""
+    poll.all_finalists = poll.kind == PollKind.FINALISTS and not finalist_ids
+    if poll.all_finalists:
+        _follow_finalists(poll)
+        return
     if poll.kind == PollKind.QUESTION:
         rows = [{"answer": answer} for answer in tuple(Answer)]
     elif poll.kind == PollKind.PEOPLE:
@@ -289,8 +293,19 @@ def _write_options(poll: Poll, rows: list[dict]) -> None:
     db.session.expire(poll, ["candidates"])
 
 
-def _all_finalists(poll: Poll) -> None:
-    _write_options(poll, [{"finalist_id": f.id} for f in finalists_of(poll.event)])
+def _follow_finalists(poll: Poll) -> None:
+    """A poll among all finalists takes them as they are now; options that already match
+    stay as they are, so that the ballots waiting phones hold stay valid."""
+    finalist_ids = [f.id for f in finalists_of(poll.event)]
+    if [option.finalist_id for option in poll.candidates] != finalist_ids:
+        _write_options(poll, [{"finalist_id": f} for f in finalist_ids])
+
+
+@finalists_changed.connect
+def _drafts_follow_the_finalists(event_id: int) -> None:
+    for poll in db.session.scalars(select(Poll).where(
+            Poll.event_id == event_id, Poll.all_finalists, Poll.status == PollStatus.DRAFT)):
+        _follow_finalists(poll)
 
 
 def _eligible_count(poll: Poll) -> int:
@@ -336,8 +351,8 @@ def open_poll(actor, poll: Poll) -> None:
     """Open a draft poll and make it the one on screen; a finalists poll without chosen
     finalists takes all of them as they are now."""
     with write_transaction():
-        if poll.kind == PollKind.FINALISTS and not poll.is_runoff and not poll.candidates:
-            _all_finalists(poll)
+        if poll.all_finalists:
+            _follow_finalists(poll)
         if len(poll.candidates) < 2:
             raise InvalidInput(_l("A vote needs at least two finalists.")
                                if poll.kind == PollKind.FINALISTS else

@@ -16,3 +16,7 @@ turnout_changed = _signals.signal("turnout-changed")
 #: sender: the event's id, `polls`: the ids of the polls whose result became public; sent
 #: inside the transaction that revealed them
 poll_revealed = _signals.signal("poll-revealed")
+
+#: sender: the event's id; sent inside the transaction that added, changed or removed one of
+#: its finalists (polls.py keeps the drafts among all finalists in step)
+finalists_changed = _signals.signal("finalists-changed")

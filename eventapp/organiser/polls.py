@@ -22,7 +22,8 @@ def _poll_form(event, poll=None, from_request=True) -> PollForm:
     form.finalists.choices = choices(
         (f.id, f"{f.pitch_order}. {f.organisation}") for f in awards.finalists_of(event))
     if poll is not None and (not form.is_submitted() or not from_request):
-        form.finalists.data = [o.finalist_id for o in poll.candidates if o.finalist_id]
+        form.finalists.data = ([] if poll.all_finalists else
+                               [o.finalist_id for o in poll.candidates if o.finalist_id])
         form.people.data = polls.people_as_lines(poll) if poll.kind == PollKind.PEOPLE else ""
     return form
 

@@ -7,6 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
+from eventapp.awards import finalists as awards
 from eventapp.awards import cards, photos, polls, results, tally, voting
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
@@ -210,6 +211,35 @@ def test_the_live_control_still_opens_a_vote_among_all_finalists_without_set_up(
     poll = polls.current_poll(event)
     assert poll.status == PollStatus.OPEN and poll.kind == PollKind.FINALISTS
     assert [o.finalist_id for o in poll.candidates] == [f.id for f in finalists_of(event)]
+
+
+def test_a_draft_among_all_finalists_brings_its_ballot_to_the_waiting_page_and_keeps_it(
+        organiser, create_event, register):
+    """A waiting phone has the choices before the vote opens (issue 36, item 2): a draft
+    among all finalists has them as options from the start, follows the finalists as they
+    change, and opens with the very options the waiting pages hold."""
+    event = create_event(finalists=2)
+    person = register(event)
+    poll = polls.create_poll(organiser, event, "Publikumspreis")  # no finalist chosen: all
+    assert [o.finalist_id for o in poll.candidates] == [f.id for f in finalists_of(event)]
+    assert [p.id for p, _ in voting.upcoming_sheets([poll], person=person.user)] == [poll.id]
+
+    third = awards.add_finalist(organiser, event, organisation="Netzwerk 3", project_title="",
+                                summary="", presenter="", pitch_order=3, pitch_seconds=180)
+    awards.delete_finalist(organiser, finalists_of(event)[0])
+    poll = reloaded(poll)
+    assert [o.finalist_id for o in poll.candidates] == [f.id for f in finalists_of(event)]
+    assert poll.candidates[-1].finalist_id == third.id
+    waiting = [o.id for o in poll.candidates]
+
+    polls.open_poll(organiser, poll)
+    assert [o.id for o in reloaded(poll).candidates] == waiting
+
+    two = [f.id for f in finalists_of(event)]
+    chosen = polls.create_poll(organiser, event, "Auswahl", finalist_ids=two)
+    awards.add_finalist(organiser, event, organisation="Netzwerk 4", project_title="",
+                        summary="", presenter="", pitch_order=4, pitch_seconds=180)
+    assert [o.finalist_id for o in reloaded(chosen).candidates] == two
 
 
 def _photo(client, event, poll, person, **data):
