@@ -7,8 +7,8 @@ import io
 import pytest
 from sqlalchemy import select
 
-from eventapp.awards import finalists as awards
 from eventapp.awards import cards, photos, polls, results, tally, voting
+from eventapp.awards import finalists as awards
 from eventapp.awards.finalists import finalists_of
 from eventapp.awards.hall_of_fame import hall_of_fame
 from eventapp.awards.models import Poll, PollKind, PollStatus
