@@ -67,12 +67,11 @@ def edit(slug: str, speaker_id: int):
 
 
 def _speaker_form(event, speaker):
-    form = SpeakerForm(obj=speaker)
+    form = SpeakerForm(obj=speaker, agenda_items=[item.id for item in speaker.agenda_items]
+                       if speaker else [])
     form.agenda_items.choices = choices(
         (item.id, f"{time_range(item.starts_at, item.ends_at)}: {item.title}")
         for item in event.agenda_items)
-    if speaker is not None and not form.is_submitted():
-        form.agenda_items.data = [item.id for item in speaker.agenda_items]
     if speaker is None or not speaker.has_photo:
         del form.remove_photo
     status = 200

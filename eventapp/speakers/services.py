@@ -71,9 +71,10 @@ def save_speaker(actor, event: Event, speaker: Speaker | None = None, *,
 
 def delete_speaker(actor, speaker: Speaker) -> None:
     """Remove a speaker's profile (the agenda items stay)."""
+    event_id, speaker_id, name = speaker.event_id, speaker.id, speaker.name
     with write_transaction():
         db.session.delete(speaker)
-        record(actor, "speaker.deleted", speaker.event_id, speaker=speaker.id, name=speaker.name)
+        record(actor, "speaker.deleted", event_id, speaker=speaker_id, name=name)
 
 
 def is_public(speaker: Speaker) -> bool:
