@@ -1,5 +1,7 @@
 """Speakers' profiles: the organiser keeps them, the public reads them."""
 
+from collections.abc import Iterable
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -44,7 +46,7 @@ def _validated(event: Event, values: dict, agenda_item_ids: list[int]) -> tuple[
 
 
 def save_speaker(actor, event: Event, speaker: Speaker | None = None, *,
-                 agenda_item_ids: list[int] = (), photo: bytes | None = None,
+                 agenda_item_ids: Iterable[int] = (), photo: bytes | None = None,
                  remove_photo: bool = False, **values) -> Speaker:
     """Add a speaker to the meeting, or change one: the profile, the agenda items they speak
     in, and a new photo (checked and re-encoded, with a new address) or none."""
@@ -54,6 +56,7 @@ def save_speaker(actor, event: Event, speaker: Speaker | None = None, *,
     with write_transaction():
         action = "speaker.updated"
         if speaker is None:
+            # The version counts up below before the row's default would apply at the flush.
             speaker, action = Speaker(event_id=event.id, photo_version=0), "speaker.created"
             db.session.add(speaker)
         for key, value in values.items():
