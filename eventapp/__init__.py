@@ -196,6 +196,7 @@ def _register_blueprints(app: Flask) -> None:
     from .privacy import bp as privacy_bp
     from .registration import bp as registration_bp
     from .site import bp as site_bp
+    from .speakers import bp as speakers_bp
     from .webhooks import bp as webhooks_bp
 
     app.register_blueprint(events_bp)
@@ -215,6 +216,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
     app.register_blueprint(site_bp)
+    app.register_blueprint(speakers_bp)
     app.register_blueprint(webhooks_bp)
 
 

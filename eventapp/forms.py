@@ -10,10 +10,17 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, PasswordField, SubmitField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    PasswordField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .database import MAX_ID
 
@@ -93,6 +100,13 @@ def _has_control_characters(field) -> bool:
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices (tuples are deprecated since WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (the form macro renders it as a fieldset, as radio buttons)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def read_upload(upload) -> bytes | None:

@@ -25,6 +25,7 @@ KIND_LABELS = {
     "organiser": _l("Organiser"),
     "past_winner": _l("Earlier winners"),
     "poll": _l("Vote"),
+    "speaker": _l("Speakers"),
     "staff": _l("People and roles"),
     "webhook": _l("Webhooks"),
 }
@@ -107,6 +108,9 @@ ACTION_LABELS = {
     "poll.revealed": _l("Result made public"),
     "poll.runoff_created": _l("Run-off set up"),
     "poll.updated": _l("Vote changed"),
+    "speaker.created": _l("Speaker added"),
+    "speaker.deleted": _l("Speaker deleted"),
+    "speaker.updated": _l("Speaker changed"),
     "staff.invitation_withdrawn": _l("Invitation withdrawn"),
     "staff.invited": _l("Invited to a role"),
     "staff.joined": _l("Invitation accepted"),

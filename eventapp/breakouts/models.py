@@ -34,6 +34,8 @@ class BreakoutSession(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     host: Mapped[str] = mapped_column(String(200), default="")
     capacity: Mapped[int]
+    # Where the session takes place in the venue (its slot's room when empty).
+    room: Mapped[str] = mapped_column(String(200), default="")
     # The video room of an online or hybrid session: shown only to who holds a seat in it,
     # from shortly before the slot until its end (services.room_links_for).
     room_url: Mapped[str] = mapped_column(String(500), default="")
@@ -41,6 +43,11 @@ class BreakoutSession(db.Model):
     seats_taken: Mapped[int] = mapped_column(default=0)
 
     slot: Mapped["AgendaItem"] = relationship()  # noqa: F821
+
+    @property
+    def place(self) -> str:
+        """Where the session takes place: its own room, else its slot's."""
+        return self.room or self.slot.room
 
     @property
     def free_seats(self) -> int:

@@ -22,7 +22,7 @@ from ..events.models import AgendaItem, Event
 from ..extensions import db
 from .models import BreakoutChoice, BreakoutSession, ChoiceStatus
 
-SESSION_FIELDS = ("title", "description", "host", "capacity", "room_url")
+SESSION_FIELDS = ("title", "description", "host", "capacity", "room", "room_url")
 # A session's video room opens to its seated participants this long before the slot starts.
 ROOM_OPENS_BEFORE = timedelta(minutes=15)
 
@@ -233,6 +233,7 @@ def _validated(values: dict) -> dict:
     values = {k: values.get(k) for k in SESSION_FIELDS}
     if values["capacity"] is None or values["capacity"] < 1:
         raise InvalidInput(_l("A breakout session needs at least one seat."))
+    values["room"] = (values["room"] or "").strip()
     values["room_url"] = (values["room_url"] or "").strip()
     if values["room_url"] and not values["room_url"].startswith("https://"):
         raise InvalidInput(_l("The video room's address must begin with https://."))
@@ -272,7 +273,7 @@ def update_session(actor, session: BreakoutSession, slot: AgendaItem, **values) 
                 raise Conflict(_l("People have already chosen this session; "
                                   "it cannot move to another slot."))
             session.slot_id = slot.id
-        for key in ("title", "description", "host", "room_url"):
+        for key in ("title", "description", "host", "room", "room_url"):
             setattr(session, key, values[key])
         seated = _fill_from_waitlist(session.id)
         record(actor, "breakout.updated", slot.event_id, session=session.id)

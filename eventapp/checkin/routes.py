@@ -11,6 +11,7 @@ from ..events.services import get_event
 from ..invitations.models import GuestCategory, category_label
 from ..networks.access import Capability
 from ..registration.models import RegistrationStatus
+from ..registration.places import breakout_places
 from ..registration.services import get_registration
 from ..registration.tickets import ticket_svg
 from . import bp, services
@@ -126,7 +127,8 @@ def counts(slug: str):
 @bp.route("/events/<slug>/me/ticket")
 @login_required
 def ticket(slug: str):
-    """The participant's ticket: a QR code to show at the entrance."""
+    """The participant's ticket: a QR code to show at the entrance, with the venue and the
+    day, time and room of each breakout seat."""
     event = get_event(slug)
     registration = get_registration(event, current_user)
     if registration.status != RegistrationStatus.CONFIRMED:
@@ -136,4 +138,4 @@ def ticket(slug: str):
         flash(_("You take part online and need no ticket: follow on the stage page."), "info")
         return redirect(url_for("registration.my_registration", slug=slug), 303)
     return render_template("checkin/ticket.html", event=event, registration=registration,
-                           qr_svg=ticket_svg(registration))
+                           qr_svg=ticket_svg(registration), places=breakout_places(registration))

@@ -2,7 +2,8 @@
 
 - the reference meeting on its historic day, 20 October 2022, over: its award vote is
   revealed (NIRO won), so its result and the hall of fame ("2022 · ClusterERFOLG 2022")
-  have something to show;
+  have something to show; an example second day, rooms and the keynote speakers' profiles
+  show the day-by-day agenda and the speaker pages;
 - the same network's next annual meeting, on the next 20 October (or `--date`), open for
   registration, with the same programme, its people registered, vote cards and its polls
   as drafts to try from the live control;
@@ -26,7 +27,7 @@ from ..breakouts import services as breakouts
 from ..database import utcnow, write_transaction
 from ..errors import NotFound
 from ..events import services as events
-from ..events.models import Event, EventStatus
+from ..events.models import AgendaKind, Event, EventStatus
 from ..invitations import services as invitations
 from ..live import services as live
 from ..matchmaking import services as matchmaking
@@ -34,6 +35,7 @@ from ..networks import roles
 from ..networks import services as networks
 from ..networks.models import DEFAULT_COLOUR, EventRole
 from ..registration import services as registration
+from ..speakers import services as speakers
 
 log = logging.getLogger(__name__)
 
@@ -155,29 +157,31 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
 
 def _annual_meeting(organiser, network, facts: dict, day: date, zone: ZoneInfo, count: int,
                     **values) -> Event:
-    """A go-cluster annual meeting on `day` with the programme of 2022: agenda, breakouts
-    with their video rooms, finalists, and `count` people registered."""
+    """A go-cluster annual meeting from `day` on with the programme of 2022: agenda over two
+    days with its rooms, speakers' profiles, breakouts with their rooms and video rooms,
+    finalists, and `count` people registered."""
 
-    def at(clock: str) -> datetime:
-        return datetime.combine(day, time.fromisoformat(clock), zone)
+    def at(item: dict, clock: str) -> datetime:
+        on = date.fromordinal(day.toordinal() + item.get("day", 1) - 1)
+        return datetime.combine(on, time.fromisoformat(clock), zone)
 
     agenda = facts["agenda"]
     event = events.create_event(
-        organiser, network, **values, starts_at=at(agenda[0]["start"]),
-        ends_at=at(agenda[-1]["end"]), format=facts["event"]["format"], venue="",
+        organiser, network, **values, starts_at=at(agenda[0], agenda[0]["start"]),
+        ends_at=at(agenda[-1], agenda[-1]["end"]), format=facts["event"]["format"], venue="",
         online_link=f"https://meet.example.org/{values['slug']}",
         # Not a provider the stage embeds: the stage page links to it.
         stream_url=f"https://stream.example.org/{values['slug']}",
         registration_opens_at=None, registration_closes_at=None, capacity=None)
-    slots = {}
-    for item in agenda:
-        slots[item["kind"]] = events.add_agenda_item(
-            organiser, event, starts_at=at(item["start"]), ends_at=at(item["end"]),
-            kind=item["kind"], title=item["title"], speaker=item.get("speaker", ""),
-            affiliation=item.get("affiliation", ""))
-    # An online meeting: each breakout has its video room.
-    sessions = [breakouts.add_session(organiser, slots["breakouts"], title=b["title"],
-                                      description="", host="", capacity=b["seats"],
+    items = [events.add_agenda_item(
+        organiser, event, starts_at=at(item, item["start"]), ends_at=at(item, item["end"]),
+        kind=item["kind"], title=item["title"], speaker=item.get("speaker", ""),
+        affiliation=item.get("affiliation", ""), room=item["room"]) for item in agenda]
+    _seed_speakers(organiser, event, facts["speakers"], items)
+    slot = next(item for item in items if item.kind == AgendaKind.BREAKOUTS)
+    # An online meeting: each breakout has its room and its video room.
+    sessions = [breakouts.add_session(organiser, slot, title=b["title"], description="",
+                                      host="", capacity=b["seats"], room=b["room"],
                                       room_url=f"https://meet.example.org/{event.slug}-room-{n}")
                 for n, b in enumerate(facts["breakouts"], start=1)]
     for order, finalist in enumerate(facts["finalists"], start=1):
@@ -189,6 +193,16 @@ def _annual_meeting(organiser, network, facts: dict, day: date, zone: ZoneInfo, 
     events.set_event_status(organiser, event, EventStatus.PUBLISHED)
     _register_participants(event, sessions, count)
     return event
+
+
+def _seed_speakers(organiser, event: Event, profiles: list[dict], items: list) -> None:
+    """The keynote speakers' profiles, each with a photo of their initials, linked to the
+    agenda items that name them."""
+    for order, profile in enumerate(profiles, start=1):
+        initials = "".join(part[0] for part in profile["name"].split()[-2:])
+        speakers.save_speaker(
+            organiser, event, **profile, photo=_demo_logo(initials, order),
+            agenda_item_ids=[item.id for item in items if item.speaker == profile["name"]])
 
 
 def _seed_people_award(organiser, event: Event) -> None:

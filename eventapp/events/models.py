@@ -106,6 +106,8 @@ class AgendaItem(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     speaker: Mapped[str] = mapped_column(String(200), default="")
     affiliation: Mapped[str] = mapped_column(String(300), default="")
+    # Where it takes place (a room, a hall, a place outside): shown beside the time everywhere.
+    room: Mapped[str] = mapped_column(String(200), default="")
 
     event: Mapped["Event"] = relationship(back_populates="agenda_items")
 

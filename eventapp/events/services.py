@@ -23,7 +23,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EVENT_FIELDS = ("slug", "title", "motto", "description", "starts_at", "ends_at", "format",
                 "venue", "online_link", "stream_url", "language", "registration_opens_at",
                 "registration_closes_at", "capacity")
-AGENDA_FIELDS = ("starts_at", "ends_at", "kind", "title", "speaker", "affiliation")
+AGENDA_FIELDS = ("starts_at", "ends_at", "kind", "title", "speaker", "affiliation", "room")
 
 
 class EventNotFound(NotFound):
@@ -226,6 +226,7 @@ def get_agenda_item(event: Event, item_id: int) -> AgendaItem:
 
 
 def _validate_agenda(values: dict) -> None:
+    values["room"] = (values["room"] or "").strip()
     if values["kind"] not in tuple(AgendaKind):
         raise InvalidInput()
     if values["ends_at"] <= values["starts_at"]:

@@ -91,6 +91,11 @@ def _location(event: Event, with_link: bool = False) -> str:
     return event.venue or (event.online_link if with_link else "") or ""
 
 
+def _in_room(room: str, location: str) -> str:
+    """An agenda item's or session's room within the venue: "Saal 1, Kongresshotel"."""
+    return ", ".join(filter(None, [room, location]))
+
+
 def event_calendar(event: Event) -> bytes:
     """The event and its agenda as an iCalendar file."""
     entries = [{"uid": f"event-{event.id}@eventapp", "starts_at": event.starts_at,
@@ -98,6 +103,7 @@ def event_calendar(event: Event) -> bytes:
                 "location": _location(event), "description": event.motto}]
     entries += [{"uid": f"agenda-{item.id}@eventapp", "starts_at": item.starts_at,
                  "ends_at": item.ends_at, "summary": item.title,
+                 "location": _in_room(item.room, _location(event)),
                  "description": ", ".join(filter(None, [item.speaker, item.affiliation]))}
                 for item in event.agenda_items]
     return calendar(event.title, entries)
@@ -120,10 +126,11 @@ def personal_calendar(registration: Registration) -> bytes:
     location = _location(event, with_link=registration.status == RegistrationStatus.CONFIRMED)
     entries = []
     for item in event.agenda_items:
-        title = item.title
+        title, room = item.title, item.room
         if item.id in slots and item.id in chosen:
             title = f"{item.title}: {chosen[item.id].title}"
+            room = chosen[item.id].place
         entries.append({"uid": f"agenda-{item.id}-{registration.id}@eventapp",
                         "starts_at": item.starts_at, "ends_at": item.ends_at, "summary": title,
-                        "location": location})
+                        "location": _in_room(room, location)})
     return calendar(event.title, entries)

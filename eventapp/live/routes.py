@@ -1,5 +1,7 @@
 """Big screen, the JSON state it polls, and the organiser's live control."""
 
+from datetime import datetime
+
 import segno
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +19,7 @@ from ..mailing.compose import external_url
 from ..mailing.jobs import job_progress
 from ..networks.access import Capability
 from ..security_headers import allow_frames_from
+from ..timespans import local_day, time_range
 from . import bp, online, services
 from .forms import AgendaForm, OpenVoteForm, PitchForm, PollForm
 from .models import ScreenMode
@@ -57,12 +60,21 @@ def _stage_context(event, online: bool = False) -> dict:
     qr = None if online else segno.make(vote_url, error="m").svg_inline(
         scale=1, omitsize=True, dark="#000", light="#fff")
     live = services.public_state(event)
-    return {"event": event, "live": live,
+    return {"event": event, "live": live, "agenda_when": _agenda_when(event, live["agenda"]),
             "candidates": services.ballot_on_screen(event),
             "next_poll": services.poll_to_come(event) if live["mode"] == ScreenMode.WELCOME
             else None,
             "tag": services.state_tag(event.slug), "online": online,
             "vote_url": vote_url, "short_url": vote_url.split("://", 1)[-1], "qr_svg": qr}
+
+
+def _agenda_when(event, agenda: dict | None) -> str:
+    """When the item on the screen takes place; with its day when the meeting has several."""
+    if agenda is None:
+        return ""
+    several_days = local_day(event.starts_at) != local_day(event.ends_at)
+    return time_range(datetime.fromisoformat(agenda["starts_at"]),
+                      datetime.fromisoformat(agenda["ends_at"]), with_date=several_days)
 
 
 @bp.route("/screen/<slug>")

@@ -90,7 +90,7 @@ def public_state(event: Event) -> dict:
     if state.mode == ScreenMode.AGENDA and state.agenda_item_id:
         item = db.session.get(AgendaItem, state.agenda_item_id)
         data["agenda"] = {"title": item.title, "speaker": item.speaker,
-                          "affiliation": item.affiliation,
+                          "affiliation": item.affiliation, "room": item.room,
                           "starts_at": item.starts_at.isoformat(),
                           "ends_at": item.ends_at.isoformat()}
     if state.mode == ScreenMode.PITCH and state.finalist_id:

@@ -9,7 +9,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -26,13 +25,12 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..awards.hall_of_fame import FIRST_YEAR, LENGTHS
 from ..awards.models import Eligibility, PollKind
 from ..database import utcnow
 from ..events.models import AgendaKind, EventStatus
-from ..forms import Form, LocalDateTimeField, choices
+from ..forms import Form, LocalDateTimeField, MultiCheckboxField, choices
 
 FORMAT_CHOICES = [("in_person", _l("In person")), ("online", _l("Online")),
                   ("hybrid", _l("Hybrid"))]
@@ -102,6 +100,7 @@ class AgendaItemForm(Form):
     speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=200)])
     affiliation = StringField(_l("Speaker's affiliation"),
                               validators=[Optional(), Length(max=300)])
+    room = StringField(_l("Room or place"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Save"))
 
 
@@ -110,6 +109,8 @@ class BreakoutSessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     host = StringField(_l("Host"), validators=[Optional(), Length(max=200)])
+    room = StringField(_l("Room or place (empty: the slot's)"),
+                       validators=[Optional(), Length(max=200)])
     room_url = URLField(_l("Video room (shown to its seated participants from 15 minutes "
                            "before the slot)"), validators=[Optional(), URL(), Length(max=500)])
     capacity = IntegerField(_l("Seats"), validators=[DataRequired(),
@@ -199,13 +200,6 @@ class PastWinnerForm(Form):
                          validators=[Optional(), Length(max=LENGTHS["note"])])
     network = SelectField(_l("Network"), coerce=int, choices=[])
     submit = SubmitField(_l("Save"))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes (the form macro renders it as a fieldset, as radio buttons)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class PollForm(Form):

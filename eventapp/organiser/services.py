@@ -81,10 +81,10 @@ def copy_meeting(actor, source, title: str, slug: str, starts_at):
             copied = events.add_agenda_item(
                 actor, event, starts_at=item.starts_at + shift, ends_at=item.ends_at + shift,
                 kind=item.kind, title=item.title, speaker=item.speaker,
-                affiliation=item.affiliation)
+                affiliation=item.affiliation, room=item.room)
             for session in sessions.get(item, []):
                 breakouts.add_session(actor, copied, title=session.title,
                                       description=session.description, host=session.host,
-                                      capacity=session.capacity)
+                                      capacity=session.capacity, room=session.room)
         invitations.copy_settings(actor, source, event)
     return event

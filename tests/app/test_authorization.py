@@ -21,6 +21,7 @@ from eventapp.calls import services as calls
 from eventapp.database import utcnow
 from eventapp.events.models import Event, EventStatus
 from eventapp.extensions import db
+from eventapp.speakers.services import save_speaker
 
 from ..helpers import (
     AGENDA_FORM,
@@ -207,6 +208,15 @@ MATRIX = {
     ("organiser.edit_poll", "POST"): organisers_only(409),
     ("organiser.delete_poll", "POST"): organisers_only(NOT_FOUND),
     ("organiser.person_photo", "POST"): organisers_only(409),
+    # Speakers: public pages and photos of a published meeting; the organiser's list and form.
+    ("speakers.speaker", "GET"): everyone(200),
+    ("speakers.photo", "GET"): everyone(200),
+    ("speakers.organiser_list", "GET"): organisers_only(200),
+    ("speakers.new", "GET"): organisers_only(200),
+    ("speakers.new", "POST"): organisers_only(422),  # no name
+    ("speakers.edit", "GET"): organisers_only(200),
+    ("speakers.edit", "POST"): organisers_only(303),  # an empty post keeps the profile
+    ("speakers.delete", "POST"): organisers_only(NOT_FOUND),
     # The API (its tokens' own matrix: tests/api/test_token_matrix.py): cookies open nothing.
     ("api.networks", "GET"): everyone(200),
     ("api.network", "GET"): everyone(200),
@@ -290,6 +300,8 @@ NEEDS = {
     "certificates.mail_all": "organise", "allocation.organiser": "organise",
     "allocation.run": "organise", "allocation.publish": "organise",
     "matchmaking.topics": "organise",
+    "speakers.organiser_list": "organise", "speakers.new": "organise",
+    "speakers.edit": "organise", "speakers.delete": "delete",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
@@ -384,7 +396,7 @@ MISSING = 999_999
 DELETING = {"organiser.delete_agenda_item", "organiser.delete_breakout",
             "organiser.delete_finalist", "organiser.remove_team_member",
             "organiser.delete_past_winner", "organiser.revoke_staff", "networks.revoke",
-            "calls.remove_juror", "organiser.delete_poll"}
+            "calls.remove_juror", "organiser.delete_poll", "speakers.delete"}
 
 
 def _routes(app):
@@ -416,7 +428,10 @@ def world(app, organiser, two_networks, register):
     application = calls.apply(event, organisation="Netz", project_title="Projekt", summary="",
                               contact_name="Ada", contact_email="ada@example.org", answers=[],
                               consent=True, logo=image_bytes())
+    speaker = save_speaker(organiser, event, name="Dr. Ole Janssen",
+                           agenda_item_ids=[session.slot_id], photo=image_bytes())
     values = {"slug": event.slug, "event": event.slug, "item_id": session.slot_id,
+              "speaker_id": speaker.id,
               "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
               "secret": "unknown",
@@ -472,7 +487,8 @@ def test_every_route_answers_the_role_as_expected(app, client, auth, world, role
         values = dict(world["values"])
         if rule.endpoint in DELETING:
             values.update(item_id=MISSING, session_id=MISSING, finalist_id=MISSING,
-                          user_id=MISSING, winner_id=MISSING, poll_id=MISSING)
+                          user_id=MISSING, winner_id=MISSING, poll_id=MISSING,
+                          speaker_id=MISSING)
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         response = client.post(url, data={}) if method == "POST" else client.get(url)
         response.close()  # a file response (the favicon) holds its file open until then

@@ -11,6 +11,7 @@ from eventapp.awards.hall_of_fame import past_winners
 from eventapp.events.services import get_event
 from eventapp.live import services as live
 from eventapp.registration.services import registrations_for_event
+from eventapp.speakers.services import speakers_of
 
 from ..helpers import assert_valid_html
 
@@ -33,7 +34,8 @@ ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/
              f"/organiser/events/{SLUG}/copy", f"/organiser/events/{SLUG}/message",
              f"/organiser/events/{SLUG}/badges", f"/organiser/events/{SLUG}/guests",
              "/organiser/hall-of-fame/",
-             "/organiser/hall-of-fame/new", f"/organiser/events/{SLUG}/allocation"]
+             "/organiser/hall-of-fame/new", f"/organiser/events/{SLUG}/allocation",
+             f"/organiser/events/{SLUG}/speakers", f"/organiser/events/{SLUG}/speakers/new"]
 
 
 
@@ -67,6 +69,9 @@ def test_every_page_is_valid_html(client, auth, demo_after_vote, language):
     pages.append((f"/organiser/events/{SLUG}/finalists/{finalist.id}/team", None))
     winner = past_winners()[0]
     pages.append((f"/organiser/hall-of-fame/{winner.id}/edit", None))
+    speaker = speakers_of(demo_after_vote)[0]
+    pages.append((f"/organiser/events/{SLUG}/speakers/{speaker.id}/edit", None))
+    pages.append((f"/events/{SLUG}/speakers/{speaker.id}", None))
     for url, sign_in in pages:
         if sign_in:
             sign_in()

@@ -24,6 +24,7 @@ from eventapp.invitations.services import guests_of, reserved_places
 from eventapp.mailing.models import OutgoingMail
 from eventapp.networks.access import may
 from eventapp.registration.models import Registration
+from eventapp.speakers.services import speakers_of
 
 from ..helpers import count_rows
 
@@ -69,7 +70,8 @@ def test_the_meeting_is_published_with_its_facts(seeded):
 def test_the_agenda_of_2022_with_its_speakers(seeded):
     items = seeded.agenda_items
     assert [item.kind for item in items] == [
-        "opening", "talk", "breakouts", "talk", "pitches", "vote", "award", "closing"]
+        "opening", "talk", "breakouts", "talk", "pitches", "vote", "award", "closing",
+        "opening", "talk", "closing"]
     speakers = {item.speaker: item.affiliation for item in items if item.speaker}
     assert "BMWK" in speakers["Dr. Ole Janssen"]
     assert speakers["Dr. Friedrich Dornbusch"].startswith("Fraunhofer")
@@ -78,8 +80,26 @@ def test_the_agenda_of_2022_with_its_speakers(seeded):
     opening, impulse = items[0], items[1]
     assert opening.speaker == "Dr. Ole Janssen" and impulse.speaker == "Dr. Friedrich Dornbusch"
     assert items[3].speaker == "Andreas Findeisen"
-    assert "Jonglage" in items[-1].title
+    assert "Jonglage" in items[7].title
     assert all(a.ends_at <= b.starts_at for a, b in zip(items, items[1:], strict=False))
+
+
+def test_a_second_day_with_rooms_and_the_keynote_speakers_profiles(seeded, client):
+    days = {item.starts_at.astimezone(BERLIN).date() for item in seeded.agenda_items}
+    assert days == {date(2022, 10, 20), date(2022, 10, 21)}
+    assert all(item.room for item in seeded.agenda_items if item.kind != "breakouts")
+    assert [s.place for s in db.session.scalars(select(BreakoutSession).where(
+        BreakoutSession.slot_id.in_([i.id for i in seeded.agenda_items]))
+        .order_by(BreakoutSession.id))] == ["Raum 1", "Raum 2", "Raum 3"]
+    profiles = {speaker.name: speaker for speaker in speakers_of(seeded)}
+    assert set(profiles) == {"Dr. Ole Janssen", "Dr. Friedrich Dornbusch", "Andreas Findeisen"}
+    assert all(speaker.has_photo and speaker.agenda_items for speaker in profiles.values())
+    page = client.get(f"/events/{SLUG}/").get_data(as_text=True)
+    assert "Freitag, 21. Oktober 2022" in page and "Werkstattraum" in page
+    findeisen = profiles["Andreas Findeisen"]
+    assert f"/events/{SLUG}/speakers/{findeisen.id}" in page
+    assert "Cluster Dekarbonisierung" in client.get(
+        f"/events/{SLUG}/speakers/{findeisen.id}").get_data(as_text=True)
 
 
 def test_three_parallel_breakouts_in_the_breakout_slot(seeded):
@@ -152,13 +172,14 @@ def test_the_next_meeting_is_on_the_next_20_october_at_10_in_berlin(seeded):
     assert start.year in (today.year, today.year + 1)
     assert start.date() >= today
     assert upcoming.year == start.year and str(start.year) in upcoming.title
-    assert upcoming.ends_at.astimezone(BERLIN).strftime("%H:%M") == "13:10"
+    # Two days: the second one ends at noon.
+    assert upcoming.ends_at.astimezone(BERLIN).strftime("%d %H:%M") == "21 12:00"
     assert upcoming.network_id == seeded.network_id
 
 
 def test_the_2022_meeting_is_on_its_historic_day_with_its_result(seeded, client):
     assert seeded.starts_at == datetime(2022, 10, 20, 8, 0, tzinfo=UTC)  # 10:00 CEST
-    assert seeded.ends_at == datetime(2022, 10, 20, 11, 10, tzinfo=UTC)
+    assert seeded.ends_at == datetime(2022, 10, 21, 10, 0, tzinfo=UTC)  # day 2, 12:00 CEST
     assert seeded.year == 2022
     (award,) = polls_of(seeded)
     assert award.status == PollStatus.REVEALED
@@ -214,7 +235,7 @@ def test_the_next_meeting_on_a_given_day(runner, mailbox):
     assert upcoming.starts_at == datetime(2031, 10, 21, 8, 0, tzinfo=UTC)  # 10:00 CEST
     event = _event()  # 2022 stays on its historic day
     assert {item.starts_at.astimezone(BERLIN).date() for item in event.agenda_items} == {
-        date(2022, 10, 20)}
+        date(2022, 10, 20), date(2022, 10, 21)}
     assert "2022-10-20 08:00" in result.output
     # The 2022 meeting is over, yet its 60 participants are there (added outside the window).
     assert count_rows(Registration) == 120 and mailbox == []
