@@ -1,7 +1,7 @@
 """speakers with profiles, rooms of agenda items and breakout sessions
 
 Revision ID: a7c4e2f9b3d1
-Revises: f8a1d3c5e7b9
+Revises: a4f6c8e0b2d1
 Create Date: 2026-12-07 15:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c4e2f9b3d1'
-down_revision = 'f8a1d3c5e7b9'
+down_revision = 'a4f6c8e0b2d1'
 branch_labels = None
 depends_on = None
 
