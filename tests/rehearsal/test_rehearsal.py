@@ -14,22 +14,11 @@ from eventapp.live import services as live
 from eventapp.rehearsal import services as rehearsals
 from eventapp.rehearsal.models import Advice
 
+from ..helpers import every_row
+
 PHONE_ID = re.compile(r'name="phone" type="hidden" value="([\w-]+)"')
 # Twenty phones: seventeen have the ballot within 5 s, three take 12, 15 and 20 s.
 BALLOT_MS = [800 + 150 * n for n in range(17)] + [12_000, 15_000, 20_000]
-
-
-def _everything() -> dict:
-    """Every row of every table, the audit log's rehearsal steps aside (who started and ended
-    it, and when: no figures)."""
-    db.session.expire_all()
-    tables = {}
-    for table in db.metadata.sorted_tables:
-        query = select(table)
-        if table.name == AuditLog.__tablename__:
-            query = query.where(~table.c.action.startswith("live.rehearsal"))
-        tables[table.name] = sorted((tuple(row) for row in db.session.execute(query)), key=repr)
-    return tables
 
 
 @pytest.fixture
@@ -60,7 +49,7 @@ def _report(client, event, **fields):
 
 
 def test_twenty_phones_give_the_summary_and_the_rehearsal_leaves_no_trace(app, orga, hall):
-    before = _everything()
+    before = every_row("live.rehearsal")
     state_before = app.test_client().get(f"/live/{hall.slug}/state").get_json()
     assert _control(orga, hall, "rehearsal").status_code == 303
 
@@ -108,7 +97,7 @@ def test_twenty_phones_give_the_summary_and_the_rehearsal_leaves_no_trace(app, o
     assert polls.polls_of(hall)[0].votes_cast == 0  # the practice question is no poll
 
     assert _control(orga, hall, "rehearsal_end").status_code == 303
-    assert _everything() == before
+    assert every_row("live.rehearsal") == before
     assert app.test_client().get(f"/live/{hall.slug}/state").get_json() == state_before | {
         "tag": state_before["tag"]}
     actions = db.session.scalars(select(AuditLog).where(AuditLog.action.startswith(
