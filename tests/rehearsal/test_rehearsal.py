@@ -14,7 +14,7 @@ from eventapp.live import services as live
 from eventapp.rehearsal import services as rehearsals
 from eventapp.rehearsal.models import Advice
 
-from ..helpers import every_row
+from ..helpers import assert_valid_html, every_row
 
 PHONE_ID = re.compile(r'name="phone" type="hidden" value="([\w-]+)"')
 # Twenty phones: seventeen have the ballot within 5 s, three take 12, 15 and 20 s.
@@ -180,3 +180,18 @@ def test_without_javascript_the_answer_thanks_on_the_page(app, orga, hall):
                           headers={"Accept-Language": "en"})
     assert missing.status_code == 422 and "Please choose an answer." in missing.get_data(
         as_text=True)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_rehearsal_pages_are_valid_html(app, orga, hall, language):
+    _control(orga, hall, "rehearsal")
+    client, token = _phone(app, hall)
+    _report(client, hall, phone=token, ballot_ms=9000)
+    pages = [f"/events/{hall.slug}/rehearsal", f"/screen/{hall.slug}",
+             f"/organiser/events/{hall.slug}/live"]
+    _control(orga, hall, "rehearsal_open")
+    client.post(f"/events/{hall.slug}/rehearsal/answer", data={"phone": token, "answer": "poorly"})
+    pages += [f"/screen/{hall.slug}/stage", f"/organiser/events/{hall.slug}/live"]
+    for url in pages:
+        html = orga.get(url, headers={"Accept-Language": language}).get_data(as_text=True)
+        assert_valid_html(html, url)
