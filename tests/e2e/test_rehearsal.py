@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 from eventapp.live import services as live
 from eventapp.rehearsal import services as rehearsals
 
-from ..helpers import every_row
+from ..helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, every_row
 from .conftest import PHONE
 from .layout import layout_problems
+from .test_accessibility import serious_violations
 
 pytestmark = pytest.mark.slow
 SCREEN = {"width": 1920, "height": 1080}
@@ -58,6 +59,18 @@ def test_a_phone_and_the_screen_rehearse_and_leave_no_trace(
     assert (summary.phones, summary.in_time, summary.seen, summary.votes, summary.screens,
             summary.poorly) == (1, 1, 1, 1, 1, 1)
     assert summary.screen_in_time and summary.go
+    assert serious_violations(phone) == []
+    control = new_context(viewport=PHONE).new_page()  # the organiser's remote
+    control.goto(f"{live_server}/auth/login")
+    control.fill("#email", ORGANISER_EMAIL)
+    control.fill("#password", ORGANISER_PASSWORD)
+    control.locator("main form [type=submit]").click()
+    control.goto(f"{live_server}/organiser/events/{event.slug}/live")
+    expect(control.locator("#rehearsal-verdict")).to_have_text("Es kann losgehen")
+    expect(control.locator("#rehearsal-figures")).to_contain_text(
+        "1 von 1 Handy hatte den Stimmzettel innerhalb von 5 s.")
+    assert layout_problems(control) == []
+    assert serious_violations(control) == []
 
     live.end_rehearsal(organiser, event)
     expect(phone.get_by_text("Die Probe ist beendet.")).to_be_visible(timeout=15_000)

@@ -10,8 +10,8 @@
   var queue = Promise.resolve();
 
   function post(url, fields) {
-    return fetch(url, { method: "POST", body: new URLSearchParams(fields), credentials: "same-origin",
-                        headers: { "Accept": "application/json" } });
+    return fetch(url, { method: "POST", body: new URLSearchParams(fields),
+                        credentials: "same-origin", headers: { "Accept": "application/json" } });
   }
 
   function report(url, fields) {
@@ -25,7 +25,9 @@
     var base = { csrf_token: form.elements.csrf_token.value, phone: form.elements.phone.value };
     var answered = false;
 
-    function phoneReport(fields) { report(page.dataset.reportUrl, Object.assign({}, base, fields)); }
+    function phoneReport(fields) {
+      report(page.dataset.reportUrl, Object.assign({}, base, fields));
+    }
 
     function show(which) {
       ["waiting", "thanks", "ended"].forEach(function (name) {
@@ -49,12 +51,18 @@
       event.preventDefault();
       if (answered) { return; }
       answered = true;
-      var start = performance.now();
-      post(form.action, new FormData(form)).then(function (response) {
-        if (!response.ok) { throw new Error("answer " + response.status); }
-        phoneReport({ vote_ms: Math.round(performance.now() - start) });
+      var data = new FormData(form);
+      // In the queue: the phone's first report makes its row, the answer may not race it.
+      queue = queue.then(function () {
+        var start = performance.now();
+        return post(form.action, data).then(function (response) {
+          if (!response.ok) { throw new Error("answer " + response.status); }
+          return performance.now() - start;
+        });
+      }).then(function (took) {
         show("thanks");
-      }).catch(function () { form.submit(); });  // the server's page says what went wrong
+        phoneReport({ vote_ms: Math.round(took) });
+      }, function () { form.submit(); });  // the server's page says what went wrong
     });
   }
 
