@@ -195,6 +195,7 @@ def _register_blueprints(app: Flask) -> None:
     from .organiser import bp as organiser_bp
     from .privacy import bp as privacy_bp
     from .registration import bp as registration_bp
+    from .rehearsal import bp as rehearsal_bp
     from .site import bp as site_bp
     from .speakers import bp as speakers_bp
     from .webhooks import bp as webhooks_bp
@@ -208,6 +209,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(allocation_bp)
     app.register_blueprint(matchmaking_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(rehearsal_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(checkin_bp)
@@ -315,13 +317,14 @@ def _register_template_helpers(app: Flask) -> None:
     from .networks.access import Capability
     from .networks.models import EventRole, NetworkRole
     from .registration.models import Attendance, RegistrationStatus
+    from .rehearsal.models import Advice
     from .webhooks.models import DeliveryStatus
 
     app.jinja_env.globals.update({enum.__name__: enum for enum in (
         AccountRole, Answer, Eligibility, PollKind, PollStatus, ChoiceStatus, ApplicationStatus,
         AgendaKind, EventFormat, EventStatus, GuestCategory, InvitationStatus, ScreenMode,
         Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, DeliveryStatus,
-        AllocationMode)})
+        AllocationMode, Advice)})
 
     @app.context_processor
     def inject_locale_and_user():

@@ -18,6 +18,8 @@ class ScreenMode(StrEnum):
     PITCH = "pitch"
     VOTE = "vote"
     RESULTS = "results"
+    # A dress rehearsal runs (rehearsal/): the screen shows it over whatever it showed before.
+    REHEARSAL = "rehearsal"
 
 
 class LiveState(db.Model):

@@ -18,6 +18,7 @@ from ..forms import ActionForm, choices
 from ..mailing.compose import external_url
 from ..mailing.jobs import job_progress
 from ..networks.access import Capability
+from ..rehearsal import services as rehearsals
 from ..security_headers import allow_frames_from
 from ..timespans import local_day, time_range
 from . import bp, online, services
@@ -56,10 +57,12 @@ def _polled_answer(slug: str, content_of):
 def _stage_context(event, online: bool = False) -> dict:
     """What the big screen shows; `online`: for the stage page, with a button to the ballot
     where the screen shows its QR code."""
-    vote_url = external_url("awards.vote", slug=event.slug)
+    live = services.public_state(event)
+    # A rehearsal's QR code leads to its practice question, in the same size and place.
+    vote_url = external_url("rehearsal.phone" if live["mode"] == ScreenMode.REHEARSAL
+                            else "awards.vote", slug=event.slug)
     qr = None if online else segno.make(vote_url, error="m").svg_inline(
         scale=1, omitsize=True, dark="#000", light="#fff")
-    live = services.public_state(event)
     return {"event": event, "live": live, "agenda_when": _agenda_when(event, live["agenda"]),
             "candidates": services.ballot_on_screen(event),
             "next_poll": services.poll_to_come(event) if live["mode"] == ScreenMode.WELCOME
@@ -152,6 +155,7 @@ def _control_page(event, status: int = 200):
         cast=sum(standing.votes for standing in standings),
         agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
         action_form=ActionForm(), tag=services.state_tag(event.slug),
+        rehearsal=rehearsals.summary(event),
         voting_mail=job_progress("vote_open", poll.id) if poll else None,
         loopback_url=vote_url if services.is_loopback_url(vote_url) else None), status
 
@@ -173,6 +177,10 @@ ACTIONS = {
     "announce": (ActionForm, lambda event, form: services.announce(current_user, event)),
     "reveal": (ActionForm, lambda event, form: services.reveal_next(current_user, event)),
     "publish": (ActionForm, lambda event, form: services.publish_results(current_user, event)),
+    "rehearsal": (ActionForm, lambda event, form: services.start_rehearsal(current_user, event)),
+    "rehearsal_open": (ActionForm, lambda event, form: services.open_rehearsal_question(
+        current_user, event)),
+    "rehearsal_end": (ActionForm, lambda event, form: services.end_rehearsal(current_user, event)),
 }
 
 

@@ -22,6 +22,8 @@ from ..errors import Conflict, NotFound
 from ..events.models import AgendaItem, Event, EventStatus
 from ..events.services import get_agenda_item
 from ..extensions import db
+from ..rehearsal import services as rehearsals
+from ..rehearsal.models import Rehearsal
 from . import push
 from .models import LiveState, ScreenMode
 
@@ -33,6 +35,14 @@ class AlreadyAnnounced(Conflict):
 class VoteRunning(Conflict):
     default_message = _l("Another vote is open: close it first. The screen shows one vote "
                          "at a time.")
+
+
+class RehearsalOnScreen(Conflict):
+    default_message = _l("A rehearsal is on the screen: end it first.")
+
+
+class VoteOpen(Conflict):
+    default_message = _l("A vote is open: close it before the rehearsal.")
 
 
 class NothingToReveal(Conflict):
@@ -47,17 +57,21 @@ def state_tag(slug: str) -> str | None:
     """A strong validator of the public state of a published event, or None if unknown.
 
     One query; it changes with every change of the show and of the turnout (a vote counted,
-    someone checked in or present online during the vote).
+    someone checked in or present online during the vote), and when a rehearsal starts, opens
+    its question or ends (`r1`, `r2` after the version: a rehearsal leaves the version alone).
     """
     row = db.session.execute(
-        select(Event.id, LiveState.version, Poll.votes_cast, Poll.eligible_count)
+        select(Event.id, LiveState.version, Poll.votes_cast, Poll.eligible_count,
+               Rehearsal.event_id, Rehearsal.opened_at)
         .outerjoin(LiveState, LiveState.event_id == Event.id)
         .outerjoin(Poll, Poll.id == LiveState.poll_id)
+        .outerjoin(Rehearsal, Rehearsal.event_id == Event.id)
         .where(Event.slug == slug, Event.status == EventStatus.PUBLISHED)).first()
     if row is None:
         return None
-    event_id, version, votes, eligible = row
-    return f"{event_id}-{version or 0}-{votes or 0}.{eligible or 0}"
+    event_id, version, votes, eligible, rehearsing, opened = row
+    rehearsal = "" if rehearsing is None else ("r2" if opened else "r1")
+    return f"{event_id}-{version or 0}{rehearsal}-{votes or 0}.{eligible or 0}"
 
 
 def show_tag(tag: str) -> str:
@@ -72,7 +86,15 @@ def public_show(event: Event) -> dict:
     state = live_state(event)
     poll = polls.current_poll(event)
     return {"mode": state.mode,
-            "poll": {"id": poll.id, "status": poll.status} if poll is not None else None}
+            "poll": {"id": poll.id, "status": poll.status} if poll is not None else None,
+            **_rehearsal_over(event)}
+
+
+def _rehearsal_over(event: Event) -> dict:
+    """A running rehearsal puts its practice question over the show (the mode says so)."""
+    rehearsal = rehearsals.current(event)
+    return {} if rehearsal is None else {
+        "mode": ScreenMode.REHEARSAL, "rehearsal": {"open": rehearsal.opened_at is not None}}
 
 
 def live_state(event: Event) -> LiveState:
@@ -119,7 +141,7 @@ def public_state(event: Event) -> dict:
                                "show_counts": poll.show_counts,
                                "ranking": [_public_entry(entry, poll, snapshot.votes_cast, images)
                                            for entry in shown]}
-    return data
+    return {**data, **_rehearsal_over(event)}
 
 
 def revealed_ranking(ranking: list[dict], revealed: int) -> list[dict]:
@@ -262,6 +284,8 @@ def open_vote(actor, event: Event, title: str = "", eligibility: str = Eligibili
     a second one opened at the same moment is VoteRunning (409)."""
     with write_transaction():
         _one_click_at_a_time(event)
+        if rehearsals.current(event) is not None:
+            raise RehearsalOnScreen()
         poll = polls.get_poll(event, poll_id) if poll_id else polls.poll_in_hand(event)
         if poll is None:
             poll = polls.create_poll(actor, event, title, eligibility, cards_may_vote)
@@ -289,6 +313,8 @@ def show_poll(actor, event: Event, poll_id: int) -> Poll:
         raise Conflict(_l("This poll has not been opened yet: open it to put it on the screen."))
     with write_transaction():
         _one_click_at_a_time(event)
+        if rehearsals.current(event) is not None:
+            raise RehearsalOnScreen()
         if _another_vote_open(event, poll):
             raise VoteRunning()  # its voters' phones follow the screen
         polls.put_on_screen(poll)
@@ -360,6 +386,38 @@ def publish_results(actor, event: Event) -> None:
         if not polls.reveal_results(actor, poll, show=False):
             raise AlreadyPublic()  # another organiser was quicker
         _bump(event)  # screens and phones fetch the whole result now
+
+
+def _rehearsal_changed(actor, event: Event, action: str) -> None:
+    """Audit a step of the rehearsal (no figures) and push the state once committed."""
+    record(actor, f"live.{action}", event.id)
+    after_commit(partial(push.changed, event.id))
+
+
+def start_rehearsal(actor, event: Event) -> None:
+    """Start a dress rehearsal: the screen shows its QR code and the practice question, not
+    open yet. Not while a vote is open: the hall would be asked two questions."""
+    with write_transaction():
+        _one_click_at_a_time(event)
+        if db.session.scalar(select(Poll.id).where(
+                Poll.event_id == event.id, Poll.status == PollStatus.OPEN).limit(1)) is not None:
+            raise VoteOpen()
+        rehearsals.start(event)
+        _rehearsal_changed(actor, event, "rehearsal")
+
+
+def open_rehearsal_question(actor, event: Event) -> None:
+    """Open the practice question on the screen and the phones."""
+    with write_transaction():
+        rehearsals.open_question(event)
+        _rehearsal_changed(actor, event, "rehearsal_open")
+
+
+def end_rehearsal(actor, event: Event) -> None:
+    """End the rehearsal: its data is deleted, and the screen shows what it showed before."""
+    with write_transaction():
+        rehearsals.end(event)
+        _rehearsal_changed(actor, event, "rehearsal_end")
 
 
 def is_loopback_url(url: str) -> bool:

@@ -71,6 +71,10 @@ MATRIX = {
     ("live.show", "GET"): everyone(200),
     ("live.screen", "GET"): everyone(200),
     ("live.stage", "GET"): everyone(200),
+    # The dress rehearsal's phone page: none runs in this world; an empty post is invalid.
+    ("rehearsal.phone", "GET"): everyone(NOT_FOUND),
+    ("rehearsal.answer", "POST"): everyone(422),
+    ("rehearsal.report", "POST"): everyone(422),
     # The stage page: for the event's participants; its staff watch without registering,
     # another network's staff do not (issue 34, item 8).
     ("live.stage_page", "GET"): signed_in(200, FORBIDDEN, 200) | OTHERS_STAFF_FORBIDDEN,

@@ -83,6 +83,8 @@
   function version(tag) { return (tag || "").split("-")[1]; }
 
   function apply(state) {
+    // For the page's own scripts (static/js/rehearsal.js): the state as it arrived.
+    root.dispatchEvent(new CustomEvent("live:state", { detail: state }));
     document.querySelectorAll("[data-turnout-votes]").forEach(function (el) {
       if (state.poll && state.poll.votes !== undefined) {
         el.textContent = state.poll.votes.toLocaleString(document.documentElement.lang);
@@ -119,7 +121,12 @@
     if (stage && version(stage.dataset.tag) === version(state.tag)) { return; }
     fetch(root.dataset.stageUrl, { cache: "no-store", credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) { if (html) { root.innerHTML = html; tick(); } });
+      .then(function (html) {
+        if (!html) { return; }
+        root.innerHTML = html;
+        tick();
+        root.dispatchEvent(new CustomEvent("live:stage", { bubbles: true }));
+      });
   }
 
   // Pitch countdown from the server's start time: the same second on every screen.
