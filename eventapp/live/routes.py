@@ -16,6 +16,7 @@ from ..forms import ActionForm, choices
 from ..mailing.compose import external_url
 from ..mailing.jobs import job_progress
 from ..networks.access import Capability
+from ..registration.attendance import waiting_at_desks
 from ..security_headers import allow_frames_from
 from . import bp, online, services
 from .forms import AgendaForm, OpenVoteForm, PitchForm, PollForm
@@ -141,6 +142,7 @@ def _control_page(event, status: int = 200):
         agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
         action_form=ActionForm(), tag=services.state_tag(event.slug),
         voting_mail=job_progress("vote_open", poll.id) if poll else None,
+        waiting=waiting_at_desks(event.id),
         loopback_url=vote_url if services.is_loopback_url(vote_url) else None), status
 
 
