@@ -102,7 +102,8 @@ def test_a_card_for_someone_who_voted_by_link_meanwhile_is_refused(orga, hall, r
                                                                      organiser):
     lina = register(hall, name="Lina Link")
     poll = live.open_vote(organiser, hall, "ClusterERFOLG")
-    voting.cast_vote(poll, lina.user, poll.candidates[0].id)  # on her phone, while the desk was offline
+    # On her phone, while the desk was offline.
+    voting.cast_vote(poll, lina.user, poll.candidates[0].id)
     card = _card(lina)
 
     results = _sync(orga, hall, _check_in(lina), card).get_json()["results"]
