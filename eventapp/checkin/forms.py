@@ -56,7 +56,7 @@ class QueuedAction:
 @dataclass(frozen=True)
 class DeskBatch:
     desk: str
-    waiting: int  # what the desk still holds besides this batch
+    waiting: int  # check-ins the desk still holds besides this batch
     actions: list[QueuedAction]
 
 

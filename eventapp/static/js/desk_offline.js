@@ -73,7 +73,8 @@
     box.hidden = false;
     connection.textContent = online ? words.online : words.offline;
     connection.className = "badge fs-6 text-wrap text-start " + (online ? "text-bg-success" : "text-bg-dark");
-    waitingCount.textContent = queue.length ? fill(words.waiting, { n: queue.length }) : "";
+    var waiting = checkIns(queue);
+    waitingCount.textContent = waiting ? fill(words.waiting, { n: waiting }) : "";
   }
 
   function showConflict(text) {
@@ -121,6 +122,10 @@
   }
 
   // --- The queue. ---
+  function checkIns(actions) {
+    return actions.filter(function (a) { return a.kind === "check_in"; }).length;
+  }
+
   function applyLocally(action) {
     var found = person(function (p) { return p.id === action.registration; });
     if (!found) { return; }
@@ -153,7 +158,7 @@
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": words.csrf },
       body: JSON.stringify({
-        desk: deskId(), waiting: queue.length - batch.length,
+        desk: deskId(), waiting: checkIns(queue) - checkIns(batch),
         actions: batch.map(function (a) { return { id: a.id, kind: a.kind, registration: a.registration }; })
       })
     }).then(function (response) {
@@ -255,7 +260,7 @@
       if (!p.checked_in) {
         state.append(button(words.checkIn, p.name, "btn-primary", function () { checkIn(p); }));
       } else {
-        state.append(badge(words.checkedIn, "text-bg-success"));
+        state.append(badge(words.checkedInBadge, "text-bg-success"));
         if (p.card) {
           state.append(badge(words.hasCard, "text-bg-secondary"));
         } else if (words.cards) {
