@@ -24,6 +24,10 @@ class DeskOutcome(StrEnum):
     VOTED_BY_LINK = "voted_by_link"  # the card is refused: it would vote a second time
 
 
+# What the server did not do as the desk had done it offline.
+REFUSALS = frozenset({DeskOutcome.HAS_CARD, DeskOutcome.NOT_CHECKED_IN, DeskOutcome.VOTED_BY_LINK})
+
+
 class DeskAction(db.Model):
     """A queued desk action the server has answered, kept so that sending it again (the
     answer got lost) gives the same answer and changes nothing."""
@@ -39,11 +43,6 @@ class DeskAction(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str] = mapped_column(String(30))
     done_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    @property
-    def refused(self) -> bool:
-        return self.outcome in (DeskOutcome.HAS_CARD, DeskOutcome.NOT_CHECKED_IN,
-                                DeskOutcome.VOTED_BY_LINK)
 
     def __repr__(self) -> str:
         return f"<DeskAction {self.id} {self.kind} {self.outcome}>"

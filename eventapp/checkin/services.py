@@ -11,6 +11,7 @@ from flask_babel import format_time, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from ..audit.services import record
 from ..auth.models import User
@@ -24,7 +25,7 @@ from ..registration import attendance
 from ..registration import services as registrations
 from ..registration.models import Attendance, Registration, RegistrationStatus
 from ..registration.tickets import registration_id_of, ticket_code
-from .models import DeskAction, DeskActionKind, DeskOutcome
+from .models import REFUSALS, DeskAction, DeskActionKind, DeskOutcome
 
 
 class UnknownTicket(NotFound):
@@ -161,15 +162,17 @@ def desk_list(event: Event) -> list[dict]:
     the device: name, organisation, ticket code and what happened at the desk so far."""
     registrations = db.session.scalars(
         select(Registration).join(User, User.id == Registration.user_id)
+        .options(contains_eager(Registration.user))
         .where(Registration.event_id == event.id,
-               Registration.status == RegistrationStatus.CONFIRMED)
+               Registration.status == RegistrationStatus.CONFIRMED,
+               Registration.attendance_mode == Attendance.IN_PERSON)
         .order_by(User.name))
     return [{"id": registration.id, "name": registration.user.name,
              "organisation": registration.user.organisation or "",
              "ticket": ticket_code(registration),
              "checked_in": registration.checked_in_at is not None,
              "card": registration.vote_card_received}
-            for registration in registrations if registration.comes_in_person]
+            for registration in registrations]
 
 
 def desk_list_expires(event: Event) -> datetime:
@@ -193,15 +196,14 @@ def _outcome_message(outcome: str, registration: Registration):
             return _l("%(name)s has a vote card already.", name=name)
         case DeskOutcome.NOT_CHECKED_IN:
             return _l("Please check %(name)s in first.", name=name)
+    # DeskOutcome.VOTED_BY_LINK: offline, the desk has handed the card over already.
     return _l("Vote card refused: %(name)s has voted with their personal link in the open vote "
               "meanwhile. Please ask for the card back; it may be handed out once that vote "
               "has closed.", name=name)
 
 
 def _answer(action_id: str, outcome: str, registration: Registration) -> dict:
-    refused = outcome in (DeskOutcome.HAS_CARD, DeskOutcome.NOT_CHECKED_IN,
-                          DeskOutcome.VOTED_BY_LINK)
-    return {"id": action_id, "outcome": outcome, "refused": refused,
+    return {"id": action_id, "outcome": outcome, "refused": outcome in REFUSALS,
             "registration": registration.id,
             "message": str(_outcome_message(outcome, registration))}
 
