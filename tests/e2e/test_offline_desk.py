@@ -29,6 +29,17 @@ ON_DEVICE = """() => new Promise(resolve => {
   };
 })"""
 
+LIST_GONE = """() => indexedDB.databases().then(databases =>
+  !databases.some(d => d.name === "eventapp-desk") || new Promise(resolve => {
+    const opened = indexedDB.open("eventapp-desk");
+    opened.onsuccess = () => {
+      const names = opened.result.objectStoreNames;
+      if (!names.contains("lists")) { resolve(true); return; }
+      const count = opened.result.transaction("lists").objectStore("lists").count();
+      count.onsuccess = () => resolve(count.result === 0);
+    };
+  }))"""
+
 
 @pytest.fixture
 def hall(create_event, register, organiser):
@@ -101,3 +112,9 @@ def test_the_desk_checks_in_offline_and_sends_it_once_the_network_is_back(
     assert reloaded(cem).vote_card_received is False
     assert db.session.scalar(select(func.count()).select_from(AuditLog)
                              .where(AuditLog.action == "checkin")) == 3
+
+    # Signing out deletes the list kept on the device.
+    desk.get_by_role("button", name="Menü").click()
+    desk.get_by_role("button", name="Ausloggen").click()
+    expect(desk.locator(".alert-info")).to_be_visible()
+    assert desk.evaluate(LIST_GONE)

@@ -90,6 +90,14 @@
     counter.querySelector("[data-confirmed]").textContent = counts.confirmed;
   }
 
+  // The session has ended (signed out here or elsewhere): the list goes; what waits stays
+  // until someone signs in again on this device.
+  function signedOut() {
+    online = true;
+    say(words.signedOut, "danger");
+    return forgetList();
+  }
+
   // --- The list kept on the device. ---
   function person(test) {
     return list ? list.people.find(test) : undefined;
@@ -107,7 +115,7 @@
     return fetch(words.people, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.redirected || response.status === 401 || response.status === 403) {
-          return forgetList().then(function () { online = true; });  // signed out
+          return signedOut();
         }
         if (!response.ok) { throw new Error(response.status); }
         return response.json().then(function (fresh) {
@@ -162,9 +170,11 @@
         actions: batch.map(function (a) { return { id: a.id, kind: a.kind, registration: a.registration }; })
       })
     }).then(function (response) {
-      if (!response.ok || response.redirected) { throw new Error(response.status); }
+      if (response.redirected) { return signedOut(); }
+      if (!response.ok) { throw new Error(response.status); }
       return response.json();
     }).then(function (answer) {
+      if (!answer) { return; }
       online = true;
       var done = answer.results.map(function (result) { return result.id; });
       answer.results.forEach(function (result, index) {
