@@ -28,6 +28,7 @@
   var queue = [];        // actions not yet answered by the server, in the order they were done
   var online = navigator.onLine;
   var syncing = false;
+  var over = false;      // the event day has passed
 
   // --- IndexedDB: one store for the lists (by desk), one for the queue (by action id). ---
   var opened = new Promise(function (resolve, reject) {
@@ -104,6 +105,7 @@
   }
 
   function saveList() {
+    if (!list) { return Promise.resolve(); }
     return store("lists", "readwrite", function (lists) { lists.put(list); });
   }
 
@@ -120,6 +122,10 @@
         if (!response.ok) { throw new Error(response.status); }
         return response.json().then(function (fresh) {
           online = true;
+          if (Date.now() > Date.parse(fresh.expires)) {
+            over = true;  // after the event day the device keeps no list
+            return;
+          }
           list = { slug: deskUrl, owner: fresh.owner, expires: fresh.expires,
                    people: fresh.people, fetched: Date.now() };
           // What this desk did and has not sent yet stays done on the device.
@@ -142,7 +148,7 @@
 
   function enqueue(kind, found) {
     var action = { id: crypto.randomUUID(), desk: deskUrl, kind: kind,
-                   registration: found.id, name: found.name, at: Date.now() };
+                   registration: found.id, at: Date.now() };
     queue.push(action);
     applyLocally(action);
     return Promise.all([saveList(), store("queue", "readwrite", function (q) { q.put(action); })])
@@ -197,8 +203,8 @@
 
   function tick() {
     if (list && expired(list)) { forgetList(); }
-    var next = queue.length ? sync() :
-      (!online || !list || Date.now() - list.fetched > LIST_AGE) ? fetchList() : Promise.resolve();
+    var stale = !online || !list || Date.now() - list.fetched > LIST_AGE;
+    var next = queue.length ? sync() : (stale && !over) ? fetchList() : Promise.resolve();
     return next.then(showState);
   }
 
