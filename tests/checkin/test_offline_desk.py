@@ -206,3 +206,14 @@ def test_the_desk_is_an_app_limited_to_the_desk(orga, hall):
 def test_signing_out_clears_what_the_desk_kept_on_the_device(orga):
     answer = orga.post("/auth/logout", data={})
     assert answer.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_desk_speaks_the_staffs_language(orga, hall, register):
+    anna = register(hall, name="Anna Schmidt")
+    desk = f"/organiser/events/{hall.slug}/checkin"
+    assert "Offline: Check-ins bleiben auf diesem Gerät" in orga.get(desk).get_data(as_text=True)
+
+    orga.post("/auth/language", data={"lang": "en", "next": "/"})
+    assert "Offline: check-ins are kept on this device" in orga.get(desk).get_data(as_text=True)
+    result = _sync(orga, hall, _check_in(anna)).get_json()["results"][0]
+    assert result["message"] == "Welcome, Anna Schmidt! Checked in."
