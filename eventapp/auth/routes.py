@@ -104,7 +104,7 @@ def logout():
     flash(_("You are signed out."), "info")
     response = redirect(url_for("events.index"))
     # The browser drops what pages kept on the device: the check-in desk's participant list.
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    response.headers["Clear-Site-Data"] = '"storage"'
     return response
 
 
