@@ -102,7 +102,10 @@ def logout():
     if lang:
         session["lang"] = lang
     flash(_("You are signed out."), "info")
-    return redirect(url_for("events.index"))
+    response = redirect(url_for("events.index"))
+    # The browser drops what pages kept on the device: the check-in desk's participant list.
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @bp.route("/language", methods=["POST"])

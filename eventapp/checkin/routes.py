@@ -1,6 +1,7 @@
 """The check-in desk (organisers, on a phone) and the participant's ticket."""
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +16,7 @@ from ..registration.places import breakout_places
 from ..registration.services import get_registration
 from ..registration.tickets import ticket_svg
 from . import bp, services
-from .forms import CheckInForm, SearchForm, TicketForm, WalkInForm
+from .forms import CheckInForm, SearchForm, TicketForm, WalkInForm, desk_batch
 
 
 def _desk(event, status=200, walk_in=None, ticket=None):
@@ -122,6 +123,59 @@ def walk_in(slug: str):
 def counts(slug: str):
     """Checked in and confirmed, for the desk's live counter."""
     return jsonify(services.counts(get_event(slug, include_unpublished=True)))
+
+
+@bp.route("/organiser/events/<slug>/checkin/people")
+@event_role_required(Capability.CHECKIN)
+def people(slug: str):
+    """The participant list the desk keeps on the device, to go on when the network drops."""
+    event = get_event(slug, include_unpublished=True)
+    response = jsonify(owner=current_user.id,
+                       expires=services.desk_list_expires(event).isoformat(),
+                       people=services.desk_list(event))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/organiser/events/<slug>/checkin/sync", methods=["POST"])
+@event_role_required(Capability.CHECKIN)
+def sync(slug: str):
+    """Check-ins and card hand-outs a desk queued offline (each once), and its queue's length."""
+    event = get_event(slug, include_unpublished=True)
+    batch = desk_batch(request.get_json(silent=True))
+    if batch is None:
+        return jsonify(error=_("The desk sent something unreadable. Please reload the page.")), 422
+    answers = services.sync_desk(current_user, event, batch.desk, batch.waiting, batch.actions)
+    return jsonify(results=answers, counts=services.counts(event))
+
+
+@bp.route("/organiser/events/<slug>/checkin/desk.webmanifest")
+@event_role_required(Capability.CHECKIN)
+def manifest(slug: str):
+    """The desk as an app to install on the phone's home screen."""
+    event = get_event(slug, include_unpublished=True)
+    desk_url = url_for("checkin.desk", slug=slug)
+    response = jsonify(
+        name=_("Check-in") + " · " + event.title, short_name=_("Check-in"),
+        start_url=desk_url, scope=desk_url, display="standalone", lang=str(get_locale()),
+        background_color="#ffffff", theme_color="#ffffff",
+        icons=[{"src": url_for("static", filename="favicon.svg"), "sizes": "any",
+                "type": "image/svg+xml"}])
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.route("/organiser/events/<slug>/checkin/desk-worker.js")
+@event_role_required(Capability.CHECKIN)
+def service_worker(slug: str):
+    """The desk's service worker: the page and its files from the device when offline."""
+    desk_url = url_for("checkin.desk", slug=slug)
+    response = make_response(render_template("checkin/desk-worker.js", desk_url=desk_url))
+    response.mimetype = "text/javascript"
+    # Its scope is the desk page, which lies beside the script, not below it.
+    response.headers["Service-Worker-Allowed"] = desk_url
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/events/<slug>/me/ticket")

@@ -19,6 +19,7 @@ from ..mailing.compose import external_url
 from ..mailing.jobs import job_progress
 from ..networks.access import Capability
 from ..rehearsal import services as rehearsals
+from ..registration.attendance import waiting_at_desks
 from ..security_headers import allow_frames_from
 from ..timespans import local_day, time_range
 from . import bp, online, services
@@ -157,6 +158,7 @@ def _control_page(event, status: int = 200):
         action_form=ActionForm(), tag=services.state_tag(event.slug),
         rehearsal=rehearsals.summary(event),
         voting_mail=job_progress("vote_open", poll.id) if poll else None,
+        waiting=waiting_at_desks(event.id),
         loopback_url=vote_url if services.is_loopback_url(vote_url) else None), status
 
 

@@ -117,3 +117,19 @@ class ReservedPlace(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReservedPlace {self.event_id} {self.category} {self.taken}/{self.places}>"
+
+
+class DeskQueue(db.Model):
+    """How many check-ins a desk (one device, its own random id) had waiting when it last
+    reached the server: the live control adds them up while the network is down."""
+
+    __tablename__ = "desk_queues"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    desk: Mapped[str] = mapped_column(String(36), primary_key=True)
+    waiting: Mapped[int] = mapped_column(default=0)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<DeskQueue {self.event_id} {self.desk} {self.waiting}>"

@@ -35,7 +35,8 @@
       var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
       if (code && code.data) {
         field.value = code.data;
-        form.submit();
+        // As a click would: the offline desk (desk_offline.js) takes the submit when needed.
+        form.requestSubmit();
         return;
       }
     }
