@@ -18,8 +18,8 @@ from ..forms import ActionForm, choices
 from ..mailing.compose import external_url
 from ..mailing.jobs import job_progress
 from ..networks.access import Capability
-from ..rehearsal import services as rehearsals
 from ..registration.attendance import waiting_at_desks
+from ..rehearsal import services as rehearsals
 from ..security_headers import allow_frames_from
 from ..timespans import local_day, time_range
 from . import bp, online, services
