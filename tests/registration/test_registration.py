@@ -1135,8 +1135,9 @@ def test_the_page_and_the_mail_after_confirming_list_sessions_and_waitlist_place
 
     assert "Sie sind Nummer 1 auf der Warteliste von „Klein“." in page
     text = _plain(mailbox[-1])
-    assert "Klein: Warteliste, Platz 1" in text
-    assert "Nachmittag A: Ihr Platz" in text
+    # each session with its day and time (and room, where it has one)
+    assert re.search(r"- Klein \([\d.]+, \d\d:\d\d – \d\d:\d\d Uhr\): Warteliste, Platz 1", text)
+    assert re.search(r"- Nachmittag A \([\d.]+, \d\d:\d\d – \d\d:\d\d Uhr\): Ihr Platz", text)
 
 
 def test_the_page_and_the_mail_tell_a_waitlisted_person_their_place_in_line(
