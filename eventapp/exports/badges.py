@@ -7,7 +7,8 @@ code the check-in desk scans.
 
 from dataclasses import dataclass
 
-from fpdf import FPDF
+import segno
+from fpdf import FPDF, ViewerPreferences
 
 from ..certificates.pdf import FONT, add_fonts
 from ..events.models import Event
@@ -36,7 +37,7 @@ class Badge:
         return [self.name, self.organisation, self.category]
 
 
-def badges_of(event: Event) -> list[tuple[Badge, object]]:
+def badges_of(event: Event) -> list[tuple[Badge, segno.QRCode]]:
     """A badge for everyone with a place, by name, each with its ticket's QR code."""
     people = sorted(confirmed_registrations(event), key=lambda r: r.user.name.casefold())
     return [(Badge(name=registration.user.name, organisation=registration.user.organisation,
@@ -71,7 +72,7 @@ def _text(pdf: FPDF, x: float, y: float, text: str, width: float, style: str,
     return y + len(lines) * height
 
 
-def _qr(pdf: FPDF, qr, x: float, y: float) -> None:
+def _qr(pdf: FPDF, qr: segno.QRCode, x: float, y: float) -> None:
     """The QR code as filled squares (vector: sharp on any printer), a white border around."""
     matrix = qr.matrix
     module = QR_SIZE / (len(matrix) + 4)  # four modules of quiet zone, two each side
@@ -87,7 +88,8 @@ def _qr(pdf: FPDF, qr, x: float, y: float) -> None:
                 start = None
 
 
-def _label(pdf: FPDF, event: Event, badge: Badge, qr, left: float, top: float) -> None:
+def _label(pdf: FPDF, event: Event, badge: Badge, qr: segno.QRCode, left: float,
+           top: float) -> None:
     x, y = left + PADDING, top + PADDING
     pdf.set_text_color(*GREY)
     y = _text(pdf, x, y, event.title, TEXT_WIDTH, "", 8, 6, 1) + 2
@@ -100,12 +102,14 @@ def _label(pdf: FPDF, event: Event, badge: Badge, qr, left: float, top: float) -
     _qr(pdf, qr, left + LABEL_WIDTH - PADDING - QR_SIZE, top + LABEL_HEIGHT - PADDING - QR_SIZE)
 
 
-def badges_pdf(event: Event, badges: list[tuple[Badge, object]]) -> bytes:
+def badges_pdf(event: Event, badges: list[tuple[Badge, segno.QRCode]]) -> bytes:
     """The labels, eight to an A4 page, left to right and top to bottom."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_title(event.title)
+    # Asks the print dialogue for actual size: scaled to fit, the labels would miss the sheet.
+    pdf.viewer_preferences = ViewerPreferences(print_scaling="None")
     add_fonts(pdf)
     per_page = COLUMNS * ROWS
     for number, (badge, qr) in enumerate(badges):

@@ -51,6 +51,7 @@ def test_organiser_prints_eight_labels_a_page_of_who_has_a_place(client, auth, c
         response = client.get(f"/organiser/events/{event.slug}/badges.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF") and _pages(response.data) == 2  # 9 = 8 + 1
+    assert b"/PrintScaling /None" in response.data  # printed at actual size
     assert "private" in response.headers["Cache-Control"]
     entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "export.badges")).one()
     assert entry.event_id == event.id
@@ -73,3 +74,27 @@ def test_a_long_name_shrinks_to_fit_its_label(app):
     assert size < 20 and len(lines) == 2
     pdf.set_font(FONT, "B", size)
     assert all(pdf.get_string_width(line) <= badges.TEXT_WIDTH for line in lines)
+
+
+class _Paper:
+    """Records the squares a QR code is drawn with."""
+
+    def __init__(self):
+        self.rects = []
+
+    def rect(self, x, y, w, h, style):
+        self.rects.append((x, y, w, h))
+
+
+def test_the_printed_squares_are_the_codes_modules():
+    qr = segno.make("a ticket's code", error="m")
+    paper = _Paper()
+    badges._qr(paper, qr, 10, 20)
+    size = len(qr.matrix)
+    module = badges.QR_SIZE / (size + 4)
+    drawn = [[0] * size for _ in range(size)]
+    for x, y, w, _h in paper.rects:
+        row, first = round((y - 20) / module) - 2, round((x - 10) / module) - 2
+        for column in range(first, first + round(w / module)):
+            drawn[row][column] = 1
+    assert drawn == [[int(bool(dark)) for dark in row] for row in qr.matrix]
