@@ -74,6 +74,7 @@ def test_a_long_name_shrinks_to_fit_its_label(app):
     assert size < 20 and len(lines) == 2
     pdf.set_font(FONT, "B", size)
     assert all(pdf.get_string_width(line) <= badges.TEXT_WIDTH for line in lines)
+    pdf.output()  # closes the font files
 
 
 class _Paper:
