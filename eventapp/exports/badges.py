@@ -31,18 +31,19 @@ class Badge:
     organisation: str
     category: str
     ticket: str  # the text inside the QR code, as on the ticket
+    qr: segno.QRCode
 
     def lines(self) -> list[str]:
         """Every line of text on the label but the meeting (the tests read them)."""
         return [self.name, self.organisation, self.category]
 
 
-def badges_of(event: Event) -> list[tuple[Badge, segno.QRCode]]:
-    """A badge for everyone with a place, by name, each with its ticket's QR code."""
+def badges_of(event: Event) -> list[Badge]:
+    """A badge for everyone with a place, by name."""
     people = sorted(confirmed_registrations(event), key=lambda r: r.user.name.casefold())
-    return [(Badge(name=registration.user.name, organisation=registration.user.organisation,
-                   category=category_label(registration.category),
-                   ticket=ticket_code(registration)), ticket_qr(registration))
+    return [Badge(name=registration.user.name, organisation=registration.user.organisation,
+                  category=category_label(registration.category),
+                  ticket=ticket_code(registration), qr=ticket_qr(registration))
             for registration in people]
 
 
@@ -88,8 +89,7 @@ def _qr(pdf: FPDF, qr: segno.QRCode, x: float, y: float) -> None:
                 start = None
 
 
-def _label(pdf: FPDF, event: Event, badge: Badge, qr: segno.QRCode, left: float,
-           top: float) -> None:
+def _label(pdf: FPDF, event: Event, badge: Badge, left: float, top: float) -> None:
     x, y = left + PADDING, top + PADDING
     pdf.set_text_color(*GREY)
     y = _text(pdf, x, y, event.title, TEXT_WIDTH, "", 8, 6, 1) + 2
@@ -99,10 +99,11 @@ def _label(pdf: FPDF, event: Event, badge: Badge, qr: segno.QRCode, left: float,
     _text(pdf, x, y, badge.organisation, SIDE_WIDTH, "", 11, 8, 3)
     _text(pdf, x, top + LABEL_HEIGHT - PADDING - 5, badge.category.upper(), SIDE_WIDTH, "B",
           10, 7, 1)
-    _qr(pdf, qr, left + LABEL_WIDTH - PADDING - QR_SIZE, top + LABEL_HEIGHT - PADDING - QR_SIZE)
+    _qr(pdf, badge.qr, left + LABEL_WIDTH - PADDING - QR_SIZE,
+        top + LABEL_HEIGHT - PADDING - QR_SIZE)
 
 
-def badges_pdf(event: Event, badges: list[tuple[Badge, segno.QRCode]]) -> bytes:
+def badges_pdf(event: Event, badges: list[Badge]) -> bytes:
     """The labels, eight to an A4 page, left to right and top to bottom."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
@@ -112,10 +113,10 @@ def badges_pdf(event: Event, badges: list[tuple[Badge, segno.QRCode]]) -> bytes:
     pdf.viewer_preferences = ViewerPreferences(print_scaling="None")
     add_fonts(pdf)
     per_page = COLUMNS * ROWS
-    for number, (badge, qr) in enumerate(badges):
+    for number, badge in enumerate(badges):
         if number % per_page == 0:
             pdf.add_page()
         place = number % per_page
-        _label(pdf, event, badge, qr, (place % COLUMNS) * LABEL_WIDTH,
+        _label(pdf, event, badge, (place % COLUMNS) * LABEL_WIDTH,
                (place // COLUMNS) * LABEL_HEIGHT)
     return bytes(pdf.output())

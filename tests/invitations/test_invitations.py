@@ -439,7 +439,7 @@ def test_the_category_is_on_badges_the_participant_list_and_the_export(orga, gue
     links = _invited(runner, mailbox, organiser, event, "Paula Presse; paula@example.org; ; press")
     guest.post(f"{links['paula@example.org']}/accept", data={})
 
-    (badge, _qr), = badges_of(event)
+    (badge,) = badges_of(event)
     listing = orga.get(f"/organiser/events/{event.slug}/registrations").get_data(as_text=True)
     export = orga.get(f"/organiser/events/{event.slug}/export/registrations.csv")
 
