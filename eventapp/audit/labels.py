@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "event.created": _l("Event created"),
     "event.status": _l("Status of the event changed"),
     "event.updated": _l("Event changed"),
+    "export.badges": _l("Name badges printed"),
     "export.participants": _l("Participant list exported"),
     "export.registrations": _l("Registrations exported"),
     "finalist.created": _l("Finalist added"),

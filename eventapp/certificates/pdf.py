@@ -92,13 +92,18 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
+def add_fonts(pdf: FPDF) -> None:
+    """DejaVu Sans, regular and bold, as FONT (the name badges use it too)."""
+    folder = Path(current_app.config.get("CERTIFICATE_FONT_DIR", FONT_DIR))
+    pdf.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
+
+
 def _document() -> FPDF:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=20)
     pdf.set_margins(20, 20, 20)
-    folder = Path(current_app.config.get("CERTIFICATE_FONT_DIR", FONT_DIR))
-    pdf.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
+    add_fonts(pdf)
     return pdf
 
 

@@ -6,7 +6,9 @@
   show the day-by-day agenda and the speaker pages;
 - the same network's next annual meeting, on the next 20 October (or `--date`), open for
   registration, with the same programme, its people registered, vote cards and its polls
-  as drafts to try from the live control;
+  as drafts to try from the live control; its breakouts are ranked by a deadline a week
+  before (most people have ranked them, the organiser runs the allocation), and a few of
+  its people are on the list for meeting each other, with accepted meetings;
 - a member network's conference four weeks after it, with a guest list.
 """
 
@@ -19,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..allocation import services as allocation
+from ..allocation.models import AllocationMode
 from ..auth.services import create_organiser, find_user_by_email
 from ..awards import cards, hall_of_fame, photos, polls, voting
 from ..awards import finalists as awards
@@ -138,7 +142,7 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     # would (the award, a question to the audience, an award among people), to be opened
     # from the live control; two sheets of vote cards for the hall's way of voting.
     upcoming = _annual_meeting(
-        organiser, network, facts, on, zone, count, slug=UPCOMING_SLUG,
+        organiser, network, facts, on, zone, count, ranked=True, slug=UPCOMING_SLUG,
         title=f"Jahrestreffen des Programms go-cluster {on.year}",
         motto=facts["event"]["motto"],
         description=f"Das nächste Jahrestreffen des Programms go-cluster, mit dem "
@@ -156,10 +160,11 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
 
 
 def _annual_meeting(organiser, network, facts: dict, day: date, zone: ZoneInfo, count: int,
-                    **values) -> Event:
+                    ranked: bool = False, **values) -> Event:
     """A go-cluster annual meeting from `day` on with the programme of 2022: agenda over two
     days with its rooms, speakers' profiles, breakouts with their rooms and video rooms,
-    finalists, and `count` people registered."""
+    finalists, and `count` people registered; `ranked`: their breakouts ranked by a deadline
+    a week before, first come, first served else."""
 
     def at(item: dict, clock: str) -> datetime:
         on = date.fromordinal(day.toordinal() + item.get("day", 1) - 1)
@@ -191,7 +196,11 @@ def _annual_meeting(organiser, network, facts: dict, day: date, zone: ZoneInfo, 
             summary=finalist["summary"], presenter=finalist["presenter"], pitch_order=order,
             pitch_seconds=finalist["pitch_seconds"])
     events.set_event_status(organiser, event, EventStatus.PUBLISHED)
+    if ranked:  # before the registrations: their choices on the form wait for the ranking
+        allocation.save_settings(organiser, event, AllocationMode.RANKED, None)
     _register_participants(event, sessions, count)
+    if ranked:
+        _rank_breakouts(organiser, event, sessions, deadline=at({}, "00:00") - timedelta(days=7))
     return event
 
 
@@ -203,6 +212,19 @@ def _seed_speakers(organiser, event: Event, profiles: list[dict], items: list) -
         speakers.save_speaker(
             organiser, event, **profile, photo=_demo_logo(initials, order),
             agenda_item_ids=[item.id for item in items if item.speaker == profile["name"]])
+
+
+def _rank_breakouts(organiser, event: Event, sessions, deadline: datetime) -> None:
+    """Five in six have ranked every session, more of them the first one first (so that the
+    allocation has something to decide); then the deadline is set, which may have passed
+    (`--date` soon): ranking is closed then, and the allocation is the organiser's to run."""
+    for number, person in enumerate(registration.confirmed_registrations(event)):
+        if number % 6 == 5:
+            continue
+        first = 0 if number % 2 == 0 else 1 + number % 4 // 2
+        ranking = [sessions[first]] + [s for s in sessions if s is not sessions[first]]
+        allocation.save_ranking(person, sessions[0].slot_id, [s.id for s in ranking])
+    allocation.save_settings(organiser, event, AllocationMode.RANKED, deadline)
 
 
 def _seed_people_award(organiser, event: Event) -> None:
@@ -292,17 +314,24 @@ def _register_participants(event: Event, sessions, count: int) -> None:
 
 
 def _seed_meeting_each_other(organiser, event: Event, people: list) -> None:
-    """Topics, four participants on the list and an accepted meeting (mailed nothing)."""
+    """Topics, four participants on the list, each with an accepted meeting, and a request
+    waiting for its answer (mailed nothing)."""
     matchmaking.save_topics(organiser, event, "\n".join(DEMO_TOPICS))
     on_the_list = people[:4]
     for number, person in enumerate(on_the_list):
         offers, looks_for = DEMO_LINES[number % len(DEMO_LINES)]
         matchmaking.opt_in(person, offers, looks_for,
                            [DEMO_TOPICS[number % len(DEMO_TOPICS)]])
-    if len(on_the_list) >= 2:
-        request = matchmaking.request_meeting(on_the_list[0], on_the_list[1].id,
-                                              "Kaffee in der ersten Pause?", notify=False)
-        matchmaking.answer(on_the_list[1], request.id, accept=True, notify=False)
+    asked = [(0, 1, "Kaffee in der ersten Pause?", True),
+             (2, 3, "Nach den Breakouts am Stand von Cluster Nanotechnologie?", True),
+             (3, 0, "Kurz zu Förderanträgen sprechen?", False)]  # not answered yet
+    for sender, recipient, message, accepted in asked:
+        if max(sender, recipient) < len(on_the_list):
+            request = matchmaking.request_meeting(on_the_list[sender], on_the_list[recipient].id,
+                                                  message, notify=False)
+            if accepted:
+                matchmaking.answer(on_the_list[recipient], request.id, accept=True,
+                                   notify=False)
 
 
 def _demo_logo(initials: str, order: int) -> bytes:

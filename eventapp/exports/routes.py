@@ -1,12 +1,12 @@
 """Download routes: lists for organisers, calendars for everyone, badges to print."""
 
-from flask import Response, abort, render_template
+from flask import Response, abort
 from flask_login import current_user, login_required
 
 from ..events.access import event_role_required
 from ..events.services import get_event
 from ..networks.access import Capability
-from ..registration.services import confirmed_registrations, get_registration
+from ..registration.services import get_registration
 from . import bp, services
 
 
@@ -28,13 +28,13 @@ def table(slug: str, table: str, file_format: str):
     return _download(body, media_type, f"{event.slug}-{table}.{file_format}")
 
 
-@bp.route("/organiser/events/<slug>/badges")
+@bp.route("/organiser/events/<slug>/badges.pdf")
 @event_role_required(Capability.ORGANISE)
 def badges(slug: str):
-    """Name badges of everyone with a place, to print on A4."""
+    """Name badges of everyone with a place, with their tickets' QR codes, for A4 labels."""
     event = get_event(slug, include_unpublished=True)
-    people = confirmed_registrations(event)
-    return render_template("exports/badges.html", event=event, people=people)
+    return _download(services.badge_sheet(current_user, event), "application/pdf",
+                     f"{event.slug}-badges.pdf")
 
 
 @bp.route("/events/<slug>/agenda.ics")

@@ -4,15 +4,18 @@ from datetime import datetime
 
 from flask_babel import format_datetime, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..breakouts.models import ChoiceStatus
 from ..breakouts.services import choices_by_registration, choices_of, sessions_by_slot
 from ..database import write_transaction
+from ..errors import Conflict
 from ..events.models import Event
 from ..invitations.models import category_label
 from ..registration.models import Attendance, Registration, RegistrationStatus
 from ..registration.services import confirmed_registrations, registrations_for_event
+from .badges import badges_of, badges_pdf
 from .calendar import calendar
 from .tables import to_csv, to_xlsx
 
@@ -83,6 +86,21 @@ def export_table(actor, event: Event, table: str, file_format: str) -> tuple[byt
     with write_transaction():
         record(actor, "export." + table, event.id, format=file_format, rows=len(rows))
     return body, media_type
+
+
+class NoBadges(Conflict):
+    default_message = _l("Nobody has a place yet, so there are no badges to print.")
+
+
+def badge_sheet(actor, event: Event) -> bytes:
+    """Name badges of everyone with a place, as a PDF for A4 label sheets (see badges.py)."""
+    badges = badges_of(event)
+    if not badges:
+        raise NoBadges()
+    body = badges_pdf(event, badges)
+    with write_transaction():
+        record(actor, "export.badges", event.id, rows=len(badges))
+    return body
 
 
 def _location(event: Event, with_link: bool = False) -> str:

@@ -30,14 +30,19 @@ def registration_id_of(code: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def ticket_qr(registration: Registration) -> segno.QRCode:
+    """The ticket's QR code, as the desk scans it (on the ticket, in the mail, on the badge)."""
+    return segno.make(ticket_code(registration), error="m")
+
+
 def ticket_svg(registration: Registration) -> str:
     """The ticket's QR code as inline SVG for a page."""
-    return segno.make(ticket_code(registration), error="m").svg_inline(
+    return ticket_qr(registration).svg_inline(
         scale=1, omitsize=True, dark="#000", light="#fff")
 
 
 def ticket_png(registration: Registration) -> bytes:
     """The ticket's QR code as PNG, for the confirmation mail."""
     out = io.BytesIO()
-    segno.make(ticket_code(registration), error="m").save(out, kind="png", scale=8, border=2)
+    ticket_qr(registration).save(out, kind="png", scale=8, border=2)
     return out.getvalue()

@@ -32,7 +32,7 @@ ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/
              f"/organiser/events/{SLUG}/checkin", f"/organiser/events/{SLUG}/checkin?q=a",
              f"/organiser/events/{SLUG}/dashboard", f"/organiser/events/{SLUG}/audit",
              f"/organiser/events/{SLUG}/copy", f"/organiser/events/{SLUG}/message",
-             f"/organiser/events/{SLUG}/badges", f"/organiser/events/{SLUG}/guests",
+             f"/organiser/events/{SLUG}/guests",
              "/organiser/hall-of-fame/",
              "/organiser/hall-of-fame/new", f"/organiser/events/{SLUG}/allocation",
              f"/organiser/events/{SLUG}/speakers", f"/organiser/events/{SLUG}/speakers/new"]

@@ -17,6 +17,7 @@ from eventapp.mailing.jobs import run_jobs
 from eventapp.mailing.send import deliver_queued
 from eventapp.networks import roles
 from eventapp.registration.attendance import mark_checked_in, mark_present_online
+from eventapp.registration.models import RegistrationStatus
 
 from ..helpers import STAFF_PASSWORD, assert_valid_html, count_rows, image_bytes, sessions_of
 
@@ -162,3 +163,25 @@ def test_the_networks_logo_and_colour_are_drawn(past_event, register, organiser)
     person = _checked_in(register(past_event, attendance_mode="in_person"))
     with_logo = certificates.pdf_for(person)
     assert with_logo.startswith(b"%PDF") and b"/Image" in with_logo
+
+
+def test_only_who_was_there_downloads_one(client, auth, past_event, register):
+    """Checked in at the venue or present on the stage page: a certificate; registered but
+    never come, or cancelled after the check-in: none, not even a code."""
+    there = _checked_in(register(past_event, attendance_mode="in_person"))
+    online = _online(register(past_event, attendance_mode="online"))
+    absent_online = register(past_event, attendance_mode="online")
+    absent = register(past_event, attendance_mode="in_person")
+    cancelled = _checked_in(register(past_event, attendance_mode="in_person"))
+    with write_transaction():  # cancelled (set here: the meeting is over, no one may cancel)
+        cancelled.status = RegistrationStatus.CANCELLED
+    url = f"/events/{past_event.slug}/me/certificate.pdf"
+    answers = {}
+    for name, person in (("there", there), ("online", online), ("absent online", absent_online),
+                         ("absent", absent), ("cancelled", cancelled)):
+        auth.login_participant(person.user)
+        answers[name] = client.get(url).status_code
+    assert answers == {"there": 200, "online": 200, "absent online": 403, "absent": 403,
+                       "cancelled": 403}
+    assert {person.id for person in certificates.attendees(past_event)} == {there.id, online.id}
+    assert count_rows(Certificate) == 2

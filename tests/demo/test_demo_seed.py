@@ -4,19 +4,22 @@ the network's next meeting on the next 20 October (or a given day), open for reg
 with its polls as drafts; built once, without mail."""
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
+from eventapp.allocation import services as allocation
+from eventapp.allocation.models import AllocationMode
 from eventapp.audit.models import AuditLog
 from eventapp.auth.models import User
 from eventapp.auth.services import find_user_by_email
 from eventapp.awards.models import Finalist, PastWinner, PollStatus
 from eventapp.awards.polls import polls_of
 from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
+from eventapp.demo.seed import DEMO_ORGANISER_EMAIL
 from eventapp.events.models import Event
 from eventapp.events.services import get_event
 from eventapp.extensions import db
@@ -24,6 +27,7 @@ from eventapp.invitations.services import guests_of, reserved_places
 from eventapp.mailing.models import OutgoingMail
 from eventapp.networks.access import may
 from eventapp.registration.models import Registration
+from eventapp.registration.services import confirmed_registrations
 from eventapp.speakers.services import speakers_of
 
 from ..helpers import count_rows
@@ -124,9 +128,8 @@ def test_three_finalists_with_niro_and_logos(seeded, client):
     assert logo.status_code == 200 and logo.data.startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("slug", [SLUG, UPCOMING])
-def test_sixty_registrations_with_breakout_choices(seeded, slug):
-    event = _event(slug)
+def test_sixty_registrations_with_breakout_choices(seeded):
+    event = _event(SLUG)
     registrations = list(db.session.scalars(select(Registration)
                                             .where(Registration.event_id == event.id)))
     assert len(registrations) == 60 == event.registered_count
@@ -142,6 +145,24 @@ def test_sixty_registrations_with_breakout_choices(seeded, slug):
     assert sum(s.seats_taken for s in sessions) == 60
     assert all(0 < s.seats_taken <= s.capacity for s in sessions)
     assert len({u.email for u in db.session.scalars(select(User))}) == count_rows(User)
+
+
+def test_the_next_meetings_breakouts_are_ranked_by_a_deadline(seeded):
+    event = _event(UPCOMING)
+    settings = allocation.settings_of(event)
+    assert settings.mode == AllocationMode.RANKED and settings.published_at is None
+    assert settings.deadline == event.starts_at.astimezone(BERLIN).replace(
+        hour=0, minute=0) - timedelta(days=7)
+    people = confirmed_registrations(event)
+    assert len(people) == 60 and count_rows(BreakoutChoice) == 60  # 2022's seats only
+    rankings = [allocation.rankings_of(person.id) for person in people]
+    ranked = [next(iter(r.values())) for r in rankings if r]
+    assert len(ranked) == 50 and all(len(ranking) == 3 for ranking in ranked)
+    firsts = {ranking[0] for ranking in ranked}
+    assert len(firsts) == 3  # not all want the same, but more the first one
+    # The organiser's run: seats suffice, every one who ranked gets one, many their first.
+    preview = allocation.run(find_user_by_email(DEMO_ORGANISER_EMAIL), event, seed=1)
+    assert preview.counts["none"] == 0 and preview.counts["1"] >= 40
 
 
 def test_no_mail_is_sent_to_the_made_up_people(seeded, runner, mailbox, tmp_path):
@@ -244,7 +265,8 @@ def test_the_next_meeting_on_a_given_day(runner, mailbox):
 def test_fewer_participants_on_request(runner):
     result = runner.invoke(args=["seed", "demo", "--participants", "5"])
     assert result.exit_code == 0, result.output
-    assert count_rows(Registration) == 10 and count_rows(BreakoutChoice) == 10
+    # Seats in 2022; the next meeting's wait for its ranking (test above).
+    assert count_rows(Registration) == 10 and count_rows(BreakoutChoice) == 5
 
 
 def test_a_bad_date_is_refused(runner):

@@ -82,13 +82,6 @@ def test_calendars_of_the_event_and_of_the_participant(client, auth, create_even
     assert all(len(line.encode()) <= 75 for line in mine.split("\r\n"))
 
 
-def test_badges_page_lists_everyone_with_a_place(client, auth, create_event, register):
-    event = _world(create_event, register)
-    auth.login_organiser()
-    page = client.get(f"/organiser/events/{event.slug}/badges").get_data(as_text=True)
-    assert "Björn Öztürk" in page and "Ölmühle" in page
-
-
 def test_control_characters_already_stored_do_not_break_the_exports(client, auth, create_event,
                                                                    register):
     event = create_event()

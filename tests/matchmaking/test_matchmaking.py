@@ -1,6 +1,8 @@
 """Meeting each other: only who opted in is on the list, no address on its pages or mails,
 requests are answered once, opting out removes someone at once, topics filter the list."""
 
+import re
+
 import pytest
 
 from eventapp.extensions import db
@@ -110,12 +112,13 @@ def test_profile_page_and_organiser_topics(client, auth, orga, meeting):
     assert matchmaking.profile_of(meeting["shy"]).topics == ["Energie"]
 
 
-def test_the_demo_has_people_on_the_list_and_a_meeting(runner):
+def test_the_demo_has_people_on_the_list_with_meetings(runner):
     from eventapp.matchmaking.models import ParticipantProfile
 
     assert runner.invoke(args=["seed", "demo", "--participants", "6"]).exit_code == 0
     assert count_rows(ParticipantProfile) == 4
-    assert [r.status for r in db.session.query(MeetingRequest)] == [RequestStatus.ACCEPTED]
+    assert sorted(r.status for r in db.session.query(MeetingRequest)) == [
+        RequestStatus.ACCEPTED, RequestStatus.ACCEPTED, RequestStatus.PENDING]
     assert db.session.query(OutgoingMail).count() == 0  # made-up addresses: no mail
 
 
@@ -148,3 +151,45 @@ def test_requests_are_rate_limited(app, meeting):
         with limited.app_context():
             db.engine.dispose()
     assert statuses[:5] == [303, 409, 409, 409, 409] and statuses[5] == 429
+
+
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def test_no_address_on_any_of_its_pages_or_mails(client, auth, meeting):
+    """Every page of the list, seen by the asker and the asked, and every mail it sends, in
+    German and English: no mail address at all, not even the reader's own."""
+    anna, ben, event = meeting["anna"], meeting["ben"], meeting["event"]
+    url = f"/events/{event.slug}/people"
+
+    def as_(person, language):
+        auth.login_participant(person.user)
+        client.post("/auth/language", data={"lang": language})
+
+    pages = {}
+    for language, heading in (("de", "Andere Teilnehmende treffen"),
+                              ("en", "Meet other participants")):
+        as_(anna, language)
+        seen = [client.get(url), client.get(f"{url}/profile"), client.get(f"{url}?q=KI")]
+        client.post(f"{url}/{ben.id}/request", data={"message": f"Kaffee ({language})?"})
+        as_(ben, language)
+        seen.append(client.get(url))
+        request = db.session.query(MeetingRequest).filter_by(status=RequestStatus.PENDING).one()
+        client.post(f"{url}/requests/{request.id}", data={"answer": "accept"})
+        seen += [client.get(url), client.get(f"{url}/profile")]
+        as_(anna, language)
+        seen.append(client.get(url))
+        assert heading in seen[-1].get_data(as_text=True)
+        pages[language] = seen
+        client.post(f"{url}/leave", data={})  # and back on the list, for the next language
+        matchmaking.opt_in(anna, "Wasserstofftanks", "Partner für Piloten", ["Wasserstoff"])
+    seen = [page for language in pages.values() for page in language]
+    assert {page.status_code for page in seen} == {200}
+    found = [ADDRESS.search(page.get_data(as_text=True)) for page in seen]
+    assert [match.group(0) for match in found if match] == []
+
+    mails = db.session.query(OutgoingMail).filter(
+        OutgoingMail.kind.in_(["meeting_request", "meeting_answer"])).all()
+    assert len(mails) == 4
+    for mail in mails:
+        assert not ADDRESS.search(f"{mail.subject}\n{mail.body_text}\n{mail.body_html or ''}")
