@@ -197,6 +197,7 @@ def _register_blueprints(app: Flask) -> None:
     from .registration import bp as registration_bp
     from .site import bp as site_bp
     from .webhooks import bp as webhooks_bp
+    from .wordcloud import bp as wordcloud_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -216,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organiser_bp, url_prefix="/organiser")
     app.register_blueprint(site_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(wordcloud_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -314,12 +316,13 @@ def _register_template_helpers(app: Flask) -> None:
     from .networks.models import EventRole, NetworkRole
     from .registration.models import Attendance, RegistrationStatus
     from .webhooks.models import DeliveryStatus
+    from .wordcloud.models import CloudStatus
 
     app.jinja_env.globals.update({enum.__name__: enum for enum in (
         AccountRole, Answer, Eligibility, PollKind, PollStatus, ChoiceStatus, ApplicationStatus,
         AgendaKind, EventFormat, EventStatus, GuestCategory, InvitationStatus, ScreenMode,
         Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, DeliveryStatus,
-        AllocationMode)})
+        AllocationMode, CloudStatus)})
 
     @app.context_processor
     def inject_locale_and_user():

@@ -21,6 +21,7 @@ from eventapp.calls import services as calls
 from eventapp.database import utcnow
 from eventapp.events.models import Event, EventStatus
 from eventapp.extensions import db
+from eventapp.wordcloud import services as clouds
 
 from ..helpers import (
     AGENDA_FORM,
@@ -254,6 +255,15 @@ MATRIX = {
     ("matchmaking.answer", "POST"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
     ("matchmaking.topics", "GET"): organisers_only(200),
     ("matchmaking.topics", "POST"): organisers_only(303),
+    # Word clouds: the participant's page (an empty form: 422); the organiser's clouds and a
+    # new one (empty: 422); the moderation, opening and closing, hiding (empty forms: 422).
+    ("wordcloud.answer", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("wordcloud.answer", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
+    ("wordcloud.clouds_page", "GET"): organisers_only(200),
+    ("wordcloud.clouds_page", "POST"): organisers_only(422),
+    ("wordcloud.moderate", "GET"): organisers_only(200),
+    ("wordcloud.step", "POST"): organisers_only(422),
+    ("wordcloud.hide", "POST"): organisers_only(422),
 }
 
 
@@ -290,6 +300,8 @@ NEEDS = {
     "certificates.mail_all": "organise", "allocation.organiser": "organise",
     "allocation.run": "organise", "allocation.publish": "organise",
     "matchmaking.topics": "organise",
+    "wordcloud.clouds_page": "organise", "wordcloud.moderate": "live", "wordcloud.step": "live",
+    "wordcloud.hide": "live",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
@@ -416,6 +428,7 @@ def world(app, organiser, two_networks, register):
     application = calls.apply(event, organisation="Netz", project_title="Projekt", summary="",
                               contact_name="Ada", contact_email="ada@example.org", answers=[],
                               consent=True, logo=image_bytes())
+    cloud = clouds.create_cloud(organiser, event, "Ein Wort?", 3)
     values = {"slug": event.slug, "event": event.slug, "item_id": session.slot_id,
               "session_id": session.id,
               "finalist_id": finalist.id, "user_id": participant.id, "token": "unknown",
@@ -426,7 +439,7 @@ def world(app, organiser, two_networks, register):
               "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
               "endpoint_id": MISSING,
               "poll_id": poll.id, "registration_id": MISSING, "request_id": MISSING,
-              "option_id": poll.candidates[0].id}
+              "option_id": poll.candidates[0].id, "cloud_id": cloud.id, "answer_id": "unknown"}
     people = {**two_networks["people"], "participant": participant,
               "other_participant": other}
     return {"values": values, "people": people, "event": event}
