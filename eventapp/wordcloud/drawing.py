@@ -13,6 +13,7 @@ MAX_WORDS_DRAWN = 60
 SMALLEST, BIGGEST = 28, 120  # font sizes in the picture's units
 CHAR_WIDTH = 0.6  # of the font size, a wide average: narrow fonts stretch a little
 PADDING = 10
+FILL = 0.4
 SPIRAL_STEP = 0.1
 SPIRAL_TURNS = 1600  # steps before a word that finds no room is left out
 
@@ -33,11 +34,16 @@ def layout(counts: list[tuple[str, int]]) -> list[PlacedWord]:
     if not counts:
         return []
     most, least = counts[0][1], counts[-1][1]
+    sizes = [SMALLEST + (BIGGEST - SMALLEST) * math.sqrt(
+        (count - least) / (most - least) if most > least else 1.0) for _text, count in counts]
+    # Many words: all smaller, so that their boxes take at most FILL of the picture.
+    area = sum(CHAR_WIDTH * size * len(text) * size * 1.2
+               for (text, _count), size in zip(counts, sizes, strict=True))
+    scale = min(1.0, math.sqrt(FILL * WIDTH * HEIGHT / area))
     placed: list[PlacedWord] = []
     boxes: list[tuple[float, float, float, float]] = []
-    for text, count in counts:
-        share = (count - least) / (most - least) if most > least else 1.0
-        size = SMALLEST + (BIGGEST - SMALLEST) * math.sqrt(share)
+    for (text, count), size in zip(counts, sizes, strict=True):
+        size *= scale
         width = CHAR_WIDTH * size * len(text)
         if width > WIDTH - 2 * PADDING:  # a long phrase: smaller until it fits
             size *= (WIDTH - 2 * PADDING) / width

@@ -105,7 +105,7 @@ def close_cloud(actor, cloud: WordCloud) -> None:
     """
     with write_transaction():
         _step(actor, cloud, CloudStatus.OPEN, CloudStatus.CLOSED)
-        _mix(cloud.id, minimum=0)
+        _mix(cloud.id, minimum=0, at_close=True)
         after_commit(partial(erase_traces, "cloud_inbox, cloud_answers"))
 
 
@@ -180,23 +180,28 @@ def _mix_after_answer(cloud_id: int) -> None:
         log.exception("Mixing the answers of word cloud %s failed; they wait", cloud_id)
 
 
-def _mix(cloud_id: int, minimum: int) -> None:
+def _mix(cloud_id: int, minimum: int, at_close: bool = False) -> None:
     """Move the waiting answers (if at least `minimum` wait) into cloud_answers, shuffled,
-    under new random ids, in the caller's transaction."""
-    inbox = CloudInboxAnswer.__table__
+    under new random ids, in the caller's transaction. At the close the earlier batches are
+    taken in too and all written anew in one random order, so nothing tells them apart."""
+    inbox, answers = CloudInboxAnswer.__table__, CloudAnswer.__table__
     waiting = db.session.scalar(select(func.count()).select_from(inbox)
                                 .where(inbox.c.cloud_id == cloud_id))
-    if not waiting or waiting < minimum:
+    if not at_close and waiting < minimum:
         return
     # On PostgreSQL a concurrent mixer's DELETE waits for this one and then finds nothing.
-    moving = [words for (words,) in db.session.execute(
+    moving = [(words, False) for (words,) in db.session.execute(
         delete(inbox).where(inbox.c.cloud_id == cloud_id).returning(inbox.c.words))]
+    if at_close:
+        moving += [tuple(row) for row in db.session.execute(
+            delete(answers).where(answers.c.cloud_id == cloud_id)
+            .returning(answers.c.words, answers.c.hidden))]
     if not moving:
         return
     random.SystemRandom().shuffle(moving)
-    db.session.execute(insert(CloudAnswer), [
-        {"id": secrets.token_hex(16), "cloud_id": cloud_id, "words": words}
-        for words in moving])
+    db.session.execute(insert(answers), [
+        {"id": secrets.token_hex(16), "cloud_id": cloud_id, "words": words, "hidden": hidden}
+        for words, hidden in moving])
     db.session.execute(update(WordCloud).where(WordCloud.id == cloud_id)
                        .values(version=WordCloud.version + 1)
                        .execution_options(synchronize_session=False))
