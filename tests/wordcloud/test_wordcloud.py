@@ -158,7 +158,7 @@ def test_the_layout_places_words_without_overlap():
     boxes = [(w.x - w.width / 2, w.y - w.size * .6, w.x + w.width / 2, w.y + w.size * .6)
              for w in placed]
     for i, a in enumerate(boxes):
-        assert 0 <= a[0] and a[2] <= drawing.WIDTH and 0 <= a[1] and a[3] <= drawing.HEIGHT
+        assert min(a[0], a[1]) >= 0 and a[2] <= drawing.WIDTH and a[3] <= drawing.HEIGHT
         for b in boxes[i + 1:]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
 
