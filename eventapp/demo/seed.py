@@ -2,7 +2,7 @@
 
 - the reference meeting on its historic day, 20 October 2022, over: its award vote is
   revealed (NIRO won), so its result and the hall of fame ("2022 · ClusterERFOLG 2022")
-  have something to show;
+  have something to show, and its word cloud on transformation has its answers;
 - the same network's next annual meeting, on the next 20 October (or `--date`), open for
   registration, with the same programme, its people registered, vote cards and its polls
   as drafts to try from the live control;
@@ -34,6 +34,7 @@ from ..networks import roles
 from ..networks import services as networks
 from ..networks.models import DEFAULT_COLOUR, EventRole
 from ..registration import services as registration
+from ..wordcloud import services as clouds
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
         hall_of_fame.add_past_winner(organiser, network, **winner)
     polls.create_poll(organiser, past, facts["award"]["name"])
     _vote_2022(organiser, past, facts)
+    _word_cloud_2022(organiser, past, facts["word_cloud"])
     # The next one: open for registration, its polls set up beforehand as an organiser
     # would (the award, a question to the audience, an award among people), to be opened
     # from the live control; two sheets of vote cards for the hall's way of voting.
@@ -149,6 +151,8 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     polls.create_poll(organiser, upcoming, f"ClusterERFOLG {on.year}")
     polls.create_poll(organiser, upcoming, DEMO_QUESTION, kind=PollKind.QUESTION)
     _seed_people_award(organiser, upcoming)
+    clouds.create_cloud(organiser, upcoming, facts["word_cloud"]["question"],
+                        facts["word_cloud"]["max_words"])
     _seed_meeting_each_other(organiser, upcoming, registration.confirmed_registrations(upcoming))
     return past, True
 
@@ -256,6 +260,16 @@ def _vote_2022(organiser, event: Event, facts: dict) -> None:
     live.announce(organiser, event)
     for _place in poll.candidates:  # as many steps as places at most: the winner comes last
         live.reveal_next(organiser, event)
+
+
+def _word_cloud_2022(organiser, event: Event, facts: dict) -> None:
+    """The word cloud of 2022: participants answered (example words), and it was closed."""
+    cloud = clouds.create_cloud(organiser, event, facts["question"], facts["max_words"])
+    clouds.open_cloud(organiser, cloud)
+    people = registration.confirmed_registrations(event)
+    for person, words in zip(people, facts["answers"], strict=False):
+        clouds.answer(person, cloud.id, words)
+    clouds.close_cloud(organiser, cloud)
 
 
 def _register_participants(event: Event, sessions, count: int) -> None:
