@@ -187,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
     from .checkin import bp as checkin_bp
     from .events import bp as events_bp
     from .exports import bp as exports_bp
+    from .feedback import bp as feedback_bp
     from .invitations import bp as invitations_bp
     from .live import bp as live_bp
     from .matchmaking import bp as matchmaking_bp
@@ -218,6 +219,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(site_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(wordcloud_bp)
+    app.register_blueprint(feedback_bp)
 
 
 def _register_cli(app: Flask) -> None:

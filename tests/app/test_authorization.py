@@ -264,6 +264,16 @@ MATRIX = {
     ("wordcloud.moderate", "GET"): organisers_only(200),
     ("wordcloud.step", "POST"): organisers_only(422),
     ("wordcloud.hide", "POST"): organisers_only(422),
+    # Feedback: the survey (an empty form takes the defaults: saved, 303), mailing it (the
+    # meeting is not over: a flash, 303),
+    # its export; the presenters' ratings (not shared: 403); an unknown single-use link.
+    ("feedback.survey", "GET"): organisers_only(200),
+    ("feedback.survey", "POST"): organisers_only(303),
+    ("feedback.send", "POST"): organisers_only(303),
+    ("feedback.export", "GET"): organisers_only(200),
+    ("feedback.ratings", "GET"): organisers_only(FORBIDDEN),
+    ("feedback.answer", "GET"): everyone(NOT_FOUND),
+    ("feedback.answer", "POST"): everyone(NOT_FOUND),
 }
 
 
@@ -302,6 +312,8 @@ NEEDS = {
     "matchmaking.topics": "organise",
     "wordcloud.clouds_page": "organise", "wordcloud.moderate": "live", "wordcloud.step": "live",
     "wordcloud.hide": "live",
+    "feedback.survey": "organise", "feedback.send": "organise", "feedback.export": "organise",
+    "feedback.ratings": "live",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
