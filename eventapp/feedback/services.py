@@ -126,19 +126,27 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def issue_links(event: Event, count: int) -> list[str]:
+    """`count` new single-use tokens for the survey, stored (hashed) in a random order, so
+    that the rows' order tells nothing of the order of the mails that carry them."""
+    tokens = [secrets.token_urlsafe(32) for _ in range(count)]
+    hashes = [_hash(token) for token in tokens]
+    random.SystemRandom().shuffle(hashes)
+    if hashes:
+        with write_transaction(expire_on_commit=False):
+            db.session.execute(insert(FeedbackToken), [
+                {"token_hash": token_hash, "event_id": event.id} for token_hash in hashes])
+    return tokens
+
+
 @jobs.maker(MAIL_KIND)
 def _make_survey_mails(job: MailJob) -> list[dict]:
     event = db.session.get(Event, job.event_id)
     if event is None:
         return []
     people = [registration.user for registration in attendees(event)]
-    tokens = {user.id: secrets.token_urlsafe(32) for user in people}
-    hashes = [_hash(token) for token in tokens.values()]
-    random.SystemRandom().shuffle(hashes)  # the rows' order tells nothing of the mails'
-    with write_transaction(expire_on_commit=False):
-        if hashes:
-            db.session.execute(insert(FeedbackToken), [
-                {"token_hash": token_hash, "event_id": event.id} for token_hash in hashes])
+    tokens = dict(zip([user.id for user in people], issue_links(event, len(people)),
+                      strict=True))
     return compose_rows(
         event, MAIL_KIND, people, _l("Your feedback on %(title)s", title=event.title),
         "feedback",

@@ -20,6 +20,7 @@ from eventapp.breakouts.models import BreakoutChoice, BreakoutSession
 from eventapp.events.models import Event
 from eventapp.events.services import get_event
 from eventapp.extensions import db
+from eventapp.feedback import services as feedback
 from eventapp.invitations.services import guests_of, reserved_places
 from eventapp.mailing.models import OutgoingMail
 from eventapp.networks.access import may
@@ -307,3 +308,11 @@ def test_the_2022_meeting_has_its_word_cloud_and_the_next_one_a_draft(seeded):
     assert clouds.word_counts(cloud)[0] == ("Digitalisierung", 4)
     (upcoming,) = clouds.clouds_of(_event(UPCOMING))
     assert upcoming.status == CloudStatus.DRAFT
+
+
+def test_the_2022_meeting_has_its_feedback(seeded):
+    ratings, open_answers = feedback.results(seeded)
+    assert ratings[0].count == 20 and 4 <= ratings[0].average < 4.5
+    assert all(rating.count == 20 for rating in ratings)
+    assert open_answers
+    assert feedback.survey_of(seeded).closes_at < datetime.now(UTC)
