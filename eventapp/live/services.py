@@ -5,7 +5,6 @@ version; screens and phones poll `state_tag` (one small query) and fetch the ful
 only when the tag changed.
 """
 
-from dataclasses import asdict
 from functools import partial
 from ipaddress import ip_address
 from urllib.parse import urlsplit
@@ -23,7 +22,6 @@ from ..errors import Conflict, NotFound
 from ..events.models import AgendaItem, Event, EventStatus
 from ..events.services import get_agenda_item
 from ..extensions import db
-from ..wordcloud import drawing
 from ..wordcloud import services as clouds
 from ..wordcloud.models import WordCloud
 from . import push
@@ -110,8 +108,7 @@ def public_state(event: Event) -> dict:
     if state.mode == ScreenMode.WORDCLOUD and state.word_cloud_id:
         cloud = db.session.get(WordCloud, state.word_cloud_id)
         data["cloud"] = {"question": cloud.question, "status": cloud.status,
-                         "words": [asdict(word) for word in
-                                   drawing.layout(clouds.word_counts(cloud))]}
+                         "words": clouds.drawn_words(cloud)}
     if poll is not None:
         data["poll"] = {"id": poll.id, "title": poll.title, "status": poll.status,
                         "kind": poll.kind, "votes": poll.votes_cast,

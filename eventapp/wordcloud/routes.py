@@ -11,7 +11,7 @@ from ..extensions import limiter
 from ..forms import ActionForm
 from ..networks.access import Capability
 from ..registration.services import get_registration
-from . import bp, drawing
+from . import bp
 from . import services as clouds
 from .forms import AnswerForm, CloudForm, HideForm, StepForm
 
@@ -63,7 +63,7 @@ def clouds_page(slug: str):
 def _moderation_page(event, cloud, status: int = 200):
     return render_template(
         "wordcloud/moderate.html", event=event, cloud=cloud, answers=clouds.answers_of(cloud),
-        words=drawing.layout(clouds.word_counts(cloud)), form=ActionForm()), status
+        words=clouds.drawn_words(cloud), form=ActionForm()), status
 
 
 @bp.route("/organiser/events/<slug>/clouds/<int:cloud_id>")

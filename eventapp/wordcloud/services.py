@@ -14,6 +14,7 @@ import logging
 import random
 import secrets
 from collections import Counter
+from dataclasses import asdict
 from functools import partial
 
 from flask import current_app
@@ -28,6 +29,7 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..registration.models import Registration, RegistrationStatus
+from . import drawing
 from .models import CloudAnswer, CloudInboxAnswer, CloudParticipation, CloudStatus, WordCloud
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 MAX_WORDS = 3
 WORD_LENGTH = 30
 QUESTION_LENGTH = 200
+DRAWN_KEPT = 64  # clouds kept drawn per process
 
 
 class AlreadyAnswered(Conflict):
@@ -228,6 +231,19 @@ def set_hidden(actor, cloud: WordCloud, answer_id: str, hidden: bool) -> None:
                            .execution_options(synchronize_session=False))
         record(actor, "wordcloud.hide" if hidden else "wordcloud.show", cloud.event_id,
                cloud=cloud.id)
+
+
+def drawn_words(cloud: WordCloud) -> list[dict]:
+    """The cloud as the screen draws it (placed words as dicts), laid out once per version
+    and process: every screen and stage page asks for the same, and counting the answers
+    anew for each would make a request's cost grow with them."""
+    drawn = current_app.extensions.setdefault("word_clouds_drawn", {})
+    key = (cloud.id, cloud.version)
+    if key not in drawn:
+        if len(drawn) >= DRAWN_KEPT:
+            drawn.clear()
+        drawn[key] = [asdict(word) for word in drawing.layout(word_counts(cloud))]
+    return drawn[key]
 
 
 def word_counts(cloud: WordCloud) -> list[tuple[str, int]]:
