@@ -1,12 +1,15 @@
-"""Issue 37, item 2 in a browser: participants answer on a phone (360 × 740) and the word
-cloud appears on the big screen (1920 × 1080), in German and in English, with the layout
-checks of the live moments (tests/e2e/layout.py)."""
+"""Issue 37 in a browser: participants answer a word cloud on a phone (360 × 740) and it
+appears on the big screen (1920 × 1080), in German and in English; the feedback survey on a
+phone; with the layout checks of the live moments (tests/e2e/layout.py)."""
+
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from eventapp.auth.services import issue_sign_in_token
-from eventapp.database import write_transaction
+from eventapp.database import utcnow, write_transaction
+from eventapp.feedback import services as feedback
 from eventapp.live import services as live
 from eventapp.wordcloud import services as clouds
 
@@ -63,3 +66,20 @@ def test_answers_from_a_phone_appear_in_the_cloud_on_the_screen(
     save_screenshot(screen, f"cloud-screen-1920-{language}", full_page=False)
     assert layout_problems(screen) == []
     phone.context.close()
+
+
+def test_the_feedback_survey_on_a_phone(live_server, new_context, create_event, organiser):
+    """Issue 37, item 3: the survey behind a mailed link, answered at 360 px (German)."""
+    event = create_event(starts_at=utcnow() - timedelta(days=1))
+    feedback.save_survey(organiser, event, "Was war gut?", "Was sollten wir besser machen?",
+                         14, False)
+    feedback.send_survey(organiser, event)
+    (link,) = feedback.issue_links(event, 1)
+    phone = new_context(viewport=PHONE).new_page()
+    phone.goto(f"{live_server}/feedback/{link}")
+    phone.get_by_role("group", name="Das Treffen insgesamt").get_by_label("4").check()
+    phone.get_by_label("Was war gut?").fill("Die Breakouts")
+    assert layout_problems(phone) == []
+    save_screenshot(phone, "feedback-answer-360-de")
+    phone.get_by_role("button", name="Feedback senden").click()
+    expect(phone.get_by_text("Ihr Feedback ist gespeichert")).to_be_visible()
