@@ -69,6 +69,7 @@ class Rating:
 
 
 def survey_of(event: Event) -> FeedbackSurvey | None:
+    """The meeting's survey, if the organiser set one up."""
     return db.session.get(FeedbackSurvey, event.id)
 
 
@@ -97,11 +98,6 @@ def rated_items(event: Event) -> list[tuple[str, str]]:
     for _slot, sessions in sessions_by_slot(event):
         items += [(f"s{session.id}", session.title) for session in sessions]
     return items
-
-
-def _mail_job(event: Event) -> MailJob | None:
-    return db.session.scalar(select(MailJob).where(MailJob.event_id == event.id,
-                                                   MailJob.kind == MAIL_KIND))
 
 
 def send_survey(actor, event: Event) -> None:

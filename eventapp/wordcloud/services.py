@@ -59,6 +59,7 @@ def clouds_of(event: Event) -> list[WordCloud]:
 
 
 def get_cloud(event: Event, cloud_id: int) -> WordCloud:
+    """The event's word cloud with this id; NotFound for another event's."""
     cloud = db.session.get(WordCloud, cloud_id)
     if cloud is None or cloud.event_id != event.id:
         raise NotFound()
@@ -66,7 +67,7 @@ def get_cloud(event: Event, cloud_id: int) -> WordCloud:
 
 
 def open_cloud_of(event: Event) -> WordCloud | None:
-    """The question participants answer now: the open one opened last."""
+    """The question participants answer now: the newest open one."""
     return db.session.scalar(select(WordCloud).where(
         WordCloud.event_id == event.id, WordCloud.status == CloudStatus.OPEN)
         .order_by(WordCloud.id.desc()).limit(1))
@@ -121,6 +122,7 @@ def voter_key(cloud_id: int, user_id: int) -> str:
 
 
 def has_answered(cloud: WordCloud, registration: Registration) -> bool:
+    """Whether the person answered (the app computes their hash; nothing else tells)."""
     return db.session.get(CloudParticipation,
                           (cloud.id, voter_key(cloud.id, registration.user_id))) is not None
 
