@@ -65,6 +65,11 @@ def test_answers_from_a_phone_appear_in_the_cloud_on_the_screen(
     expect(screen.locator("svg.word-cloud text")).to_have_count(5)
     save_screenshot(screen, f"cloud-screen-1920-{language}", full_page=False)
     assert layout_problems(screen) == []
+    # Online, the stage page shows the same cloud, laid out for the phone.
+    phone.goto(f"{live_server}/events/{event.slug}/stage")
+    expect(phone.locator("svg.word-cloud text")).to_have_count(5)
+    save_screenshot(phone, f"cloud-stage-360-{language}")
+    assert layout_problems(phone) == []
     phone.context.close()
 
 
