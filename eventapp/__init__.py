@@ -187,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
     from .checkin import bp as checkin_bp
     from .events import bp as events_bp
     from .exports import bp as exports_bp
+    from .feedback import bp as feedback_bp
     from .invitations import bp as invitations_bp
     from .live import bp as live_bp
     from .matchmaking import bp as matchmaking_bp
@@ -199,6 +200,7 @@ def _register_blueprints(app: Flask) -> None:
     from .site import bp as site_bp
     from .speakers import bp as speakers_bp
     from .webhooks import bp as webhooks_bp
+    from .wordcloud import bp as wordcloud_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -220,6 +222,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(site_bp)
     app.register_blueprint(speakers_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(wordcloud_bp)
+    app.register_blueprint(feedback_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -319,12 +323,13 @@ def _register_template_helpers(app: Flask) -> None:
     from .registration.models import Attendance, RegistrationStatus
     from .rehearsal.models import Advice
     from .webhooks.models import DeliveryStatus
+    from .wordcloud.models import CloudStatus
 
     app.jinja_env.globals.update({enum.__name__: enum for enum in (
         AccountRole, Answer, Eligibility, PollKind, PollStatus, ChoiceStatus, ApplicationStatus,
         AgendaKind, EventFormat, EventStatus, GuestCategory, InvitationStatus, ScreenMode,
         Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, DeliveryStatus,
-        AllocationMode, Advice)})
+        AllocationMode, Advice, CloudStatus)})
 
     @app.context_processor
     def inject_locale_and_user():

@@ -16,6 +16,7 @@ during the vote is in docs/security.md.
 import logging
 import random
 import secrets
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import Integer, String, bindparam, delete, func, insert, select
@@ -93,7 +94,7 @@ def mix_at_close(poll_id: int) -> None:
         # Waits for a vote's mixer at work (on SQLite the write transaction is the lock).
         db.session.execute(select(func.pg_advisory_xact_lock(MIXING_LOCK, poll_id)))
     _move_batch(poll_id, at_close=True)
-    after_commit(_erase_traces)
+    after_commit(partial(erase_traces, "ballot_inbox, ballots"))
 
 
 def _move_batch(poll_id: int, at_close: bool) -> None:
@@ -114,8 +115,9 @@ def _move_batch(poll_id: int, at_close: bool) -> None:
              "receipt": receipt} for option_id, receipt in moving])
 
 
-def _erase_traces() -> None:
-    """Remove what the deleted rows of the poll's ballots left behind, after the close.
+def erase_traces(tables: str) -> None:
+    """Remove what the deleted rows of these tables left behind after a close: the ballots
+    of a poll, the answers of a word cloud (wordcloud/services.py).
 
     PostgreSQL keeps deleted rows (with their xmin) until VACUUM, and old bytes in a page's
     free space after it: VACUUM FULL writes both tables anew. SQLite overwrites deleted
@@ -129,13 +131,13 @@ def _erase_traces() -> None:
                 # It waits for the tables' readers and everybody waits for it: not for long.
                 sql.exec_driver_sql(f"SET lock_timeout = {ERASING_WAIT_MS}")
                 try:
-                    sql.exec_driver_sql("VACUUM FULL ballot_inbox, ballots")
+                    sql.exec_driver_sql(f"VACUUM FULL {tables}")
                 finally:
                     sql.exec_driver_sql("RESET lock_timeout")
         else:
             _truncate_sqlite_wal()
     except Exception:
-        log.exception("Erasing the traces of mixed ballots failed")
+        log.exception("Erasing the traces of mixed rows in %s failed", tables)
 
 
 def _truncate_sqlite_wal() -> None:
@@ -150,4 +152,4 @@ def _truncate_sqlite_wal() -> None:
         sqlite.execute(f"PRAGMA busy_timeout = {current_app.config['SQLITE_BUSY_TIMEOUT_MS']}")
         connection.close()
     if busy:
-        log.warning("SQLite's WAL still holds earlier pages of the ballots: a reader was busy")
+        log.warning("SQLite's WAL still holds earlier pages of mixed rows: a reader was busy")

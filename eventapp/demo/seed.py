@@ -3,7 +3,8 @@
 - the reference meeting on its historic day, 20 October 2022, over: its award vote is
   revealed (NIRO won), so its result and the hall of fame ("2022 · ClusterERFOLG 2022")
   have something to show; an example second day, rooms and the keynote speakers' profiles
-  show the day-by-day agenda and the speaker pages;
+  show the day-by-day agenda and the speaker pages, and its word cloud on transformation and
+  its feedback survey have their answers;
 - the same network's next annual meeting, on the next 20 October (or `--date`), open for
   registration, with the same programme, its people registered, vote cards and its polls
   as drafts to try from the live control; its breakouts are ranked by a deadline a week
@@ -32,6 +33,7 @@ from ..database import utcnow, write_transaction
 from ..errors import NotFound
 from ..events import services as events
 from ..events.models import AgendaKind, Event, EventStatus
+from ..feedback import services as feedback
 from ..invitations import services as invitations
 from ..live import services as live
 from ..matchmaking import services as matchmaking
@@ -40,6 +42,7 @@ from ..networks import services as networks
 from ..networks.models import DEFAULT_COLOUR, EventRole
 from ..registration import services as registration
 from ..speakers import services as speakers
+from ..wordcloud import services as clouds
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +141,8 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
         hall_of_fame.add_past_winner(organiser, network, **winner)
     polls.create_poll(organiser, past, facts["award"]["name"])
     _vote_2022(organiser, past, facts)
+    _word_cloud_2022(organiser, past, facts["word_cloud"])
+    _feedback_2022(organiser, past, facts["feedback"])
     # The next one: open for registration, its polls set up beforehand as an organiser
     # would (the award, a question to the audience, an award among people), to be opened
     # from the live control; two sheets of vote cards for the hall's way of voting.
@@ -155,6 +160,8 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     polls.create_poll(organiser, upcoming, f"ClusterERFOLG {on.year}")
     polls.create_poll(organiser, upcoming, DEMO_QUESTION, kind=PollKind.QUESTION)
     _seed_people_award(organiser, upcoming)
+    clouds.create_cloud(organiser, upcoming, facts["word_cloud"]["question"],
+                        facts["word_cloud"]["max_words"])
     _seed_meeting_each_other(organiser, upcoming, registration.confirmed_registrations(upcoming))
     return past, True
 
@@ -292,6 +299,35 @@ def _vote_2022(organiser, event: Event, facts: dict) -> None:
     live.announce(organiser, event)
     for _place in poll.candidates:  # as many steps as places at most: the winner comes last
         live.reveal_next(organiser, event)
+
+
+def _word_cloud_2022(organiser, event: Event, facts: dict) -> None:
+    """The word cloud of 2022: participants answered (example words), and it was closed."""
+    cloud = clouds.create_cloud(organiser, event, facts["question"], facts["max_words"])
+    clouds.open_cloud(organiser, cloud)
+    people = registration.confirmed_registrations(event)
+    for person, words in zip(people, facts["answers"], strict=False):
+        clouds.answer(person, cloud.id, words)
+    clouds.close_cloud(organiser, cloud)
+
+
+def _feedback_2022(organiser, event: Event, facts: dict) -> None:
+    """The 2022 survey and its answers (examples); each item rated near the meeting's mark.
+    The demo mails no one: it opens the survey for its answers, then closes it as it was
+    closed 14 days after the meeting."""
+    feedback.save_survey(organiser, event, facts["question_1"], facts["question_2"], 14, True)
+    with write_transaction():
+        feedback.survey_of(event).closes_at = utcnow() + timedelta(hours=1)
+    items = [key for key, _label in feedback.rated_items(event)]
+    links = feedback.issue_links(event, len(facts["meeting"]))
+    for number, (link, mark) in enumerate(zip(links, facts["meeting"], strict=True)):
+        feedback.answer(link, mark, {key: min(5, max(1, mark + (number + place) % 3 - 1))
+                                     for place, key in enumerate(items)},
+                        facts["liked"][number % len(facts["liked"])] if number % 2 else "",
+                        facts["better"][number % len(facts["better"])] if number % 3 == 0
+                        else "")
+    with write_transaction():
+        feedback.survey_of(event).closes_at = event.ends_at + timedelta(days=14)
 
 
 def _register_participants(event: Event, sessions, count: int) -> None:

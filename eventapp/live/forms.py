@@ -22,6 +22,12 @@ class PitchForm(Form):
     submit = SubmitField(_l("Start pitch"))
 
 
+class WordCloudForm(Form):
+    cloud = SelectField(_l("Word cloud"), coerce=int, validate_choice=False,
+                        validators=[DATABASE_ID])
+    submit = SubmitField(_l("Show on screen"))
+
+
 class PollForm(Form):
     """Brings a poll opened earlier back to the screen."""
 

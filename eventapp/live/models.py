@@ -20,6 +20,7 @@ class ScreenMode(StrEnum):
     RESULTS = "results"
     # A dress rehearsal runs (rehearsal/): the screen shows it over whatever it showed before.
     REHEARSAL = "rehearsal"
+    WORDCLOUD = "wordcloud"
 
 
 class LiveState(db.Model):
@@ -39,6 +40,8 @@ class LiveState(db.Model):
         ForeignKey("finalists.id", ondelete="SET NULL"))
     pitch_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="SET NULL"))
+    word_cloud_id: Mapped[int | None] = mapped_column(
+        ForeignKey("word_clouds.id", ondelete="SET NULL"))
     # How many places of the result the screen reveals (third, then second, then the winner).
     revealed: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)

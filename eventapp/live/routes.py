@@ -22,8 +22,9 @@ from ..registration.attendance import waiting_at_desks
 from ..rehearsal import services as rehearsals
 from ..security_headers import allow_frames_from
 from ..timespans import local_day, time_range
+from ..wordcloud import services as clouds
 from . import bp, online, services
-from .forms import AgendaForm, OpenVoteForm, PitchForm, PollForm
+from .forms import AgendaForm, OpenVoteForm, PitchForm, PollForm, WordCloudForm
 from .models import ScreenMode
 from .state_cache import POLLED_ENDPOINTS, state_headers, state_tags
 
@@ -55,6 +56,11 @@ def _polled_answer(slug: str, content_of):
     return response
 
 
+def _qr(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=1, omitsize=True, dark="#000",
+                                                 light="#fff")
+
+
 def _stage_context(event, online: bool = False) -> dict:
     """What the big screen shows; `online`: for the stage page, with a button to the ballot
     where the screen shows its QR code."""
@@ -62,9 +68,11 @@ def _stage_context(event, online: bool = False) -> dict:
     # A rehearsal's QR code leads to its practice question, in the same size and place.
     vote_url = external_url("rehearsal.phone" if live["mode"] == ScreenMode.REHEARSAL
                             else "awards.vote", slug=event.slug)
-    qr = None if online else segno.make(vote_url, error="m").svg_inline(
-        scale=1, omitsize=True, dark="#000", light="#fff")
+    qr = None if online else _qr(vote_url)
+    cloud_url = external_url("wordcloud.answer", slug=event.slug)
     return {"event": event, "live": live, "agenda_when": _agenda_when(event, live["agenda"]),
+            "cloud_qr_svg": _qr(cloud_url) if live["cloud"] and not online else None,
+            "cloud_short_url": cloud_url.split("://", 1)[-1],
             "candidates": services.ballot_on_screen(event),
             "next_poll": services.poll_to_come(event) if live["mode"] == ScreenMode.WELCOME
             else None,
@@ -142,7 +150,9 @@ def _control_page(event, status: int = 200):
     question = poll is not None and poll.kind == PollKind.QUESTION
     if question:  # its answers with their shares, no places and no run-off
         standings = tally.in_ballot_order(poll, standings)
-    agenda_form, pitch_form = AgendaForm(), PitchForm()
+    agenda_form, pitch_form, cloud_form = AgendaForm(), PitchForm(), WordCloudForm()
+    word_clouds = clouds.clouds_of(event)
+    cloud_form.cloud.choices = choices((cloud.id, cloud.question) for cloud in word_clouds)
     agenda_form.item.choices = choices((item.id, item.title) for item in event.agenda_items)
     pitch_form.finalist.choices = choices((f.id, f.organisation) for f in finalists_of(event))
     open_form = OpenVoteForm(title=poll.title if poll else _("ClusterERFOLG %(year)s",
@@ -154,7 +164,9 @@ def _control_page(event, status: int = 200):
         live=services.public_state(event),
         standings=standings, tied=[] if question else tally.tied_at_top(standings),
         cast=sum(standing.votes for standing in standings),
-        agenda_form=agenda_form, pitch_form=pitch_form, open_form=open_form,
+        agenda_form=agenda_form, pitch_form=pitch_form, cloud_form=cloud_form,
+        word_clouds=word_clouds,
+        open_form=open_form,
         action_form=ActionForm(), tag=services.state_tag(event.slug),
         rehearsal=rehearsals.summary(event),
         voting_mail=job_progress("vote_open", poll.id) if poll else None,
@@ -169,6 +181,8 @@ ACTIONS = {
         current_user, event, form.item.data)),
     "pitch": (PitchForm, lambda event, form: services.start_pitch(
         current_user, event, form.finalist.data)),
+    "wordcloud": (WordCloudForm, lambda event, form: services.show_word_cloud(
+        current_user, event, form.cloud.data)),
     "open": (OpenVoteForm, lambda event, form: services.open_vote(
         current_user, event, form.title.data, form.eligibility.data,
         form.cards_may_vote.data, poll_id=form.poll.data)),

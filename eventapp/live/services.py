@@ -24,6 +24,8 @@ from ..events.services import get_agenda_item
 from ..extensions import db
 from ..rehearsal import services as rehearsals
 from ..rehearsal.models import Rehearsal
+from ..wordcloud import services as clouds
+from ..wordcloud.models import WordCloud
 from . import push
 from .models import LiveState, ScreenMode
 
@@ -56,27 +58,30 @@ class AlreadyPublic(Conflict):
 def state_tag(slug: str) -> str | None:
     """A strong validator of the public state of a published event, or None if unknown.
 
-    One query; it changes with every change of the show and of the turnout (a vote counted,
-    someone checked in or present online during the vote), and when a rehearsal starts, opens
-    its question or ends (`r1`, `r2` after the version: a rehearsal leaves the version alone).
+    One query; it changes with every change of the show, of the turnout (a vote counted,
+    someone checked in or present online during the vote) and of the words of the word
+    cloud on the screen (a batch of answers mixed, an answer hidden), and when a rehearsal
+    starts, opens its question or ends (`r1`, `r2` after the version: a rehearsal leaves the
+    version alone).
     """
     row = db.session.execute(
-        select(Event.id, LiveState.version, Poll.votes_cast, Poll.eligible_count,
-               Rehearsal.event_id, Rehearsal.opened_at)
+        select(Event.id, LiveState.version, WordCloud.version, Poll.votes_cast,
+               Poll.eligible_count, Rehearsal.event_id, Rehearsal.opened_at)
         .outerjoin(LiveState, LiveState.event_id == Event.id)
         .outerjoin(Poll, Poll.id == LiveState.poll_id)
+        .outerjoin(WordCloud, WordCloud.id == LiveState.word_cloud_id)
         .outerjoin(Rehearsal, Rehearsal.event_id == Event.id)
         .where(Event.slug == slug, Event.status == EventStatus.PUBLISHED)).first()
     if row is None:
         return None
-    event_id, version, votes, eligible, rehearsing, opened = row
+    event_id, version, words, votes, eligible, rehearsing, opened = row
     rehearsal = "" if rehearsing is None else ("r2" if opened else "r1")
-    return f"{event_id}-{version or 0}{rehearsal}-{votes or 0}.{eligible or 0}"
+    return f"{event_id}-{version or 0}{rehearsal}-{votes or 0}.{eligible or 0}.{words or 0}"
 
 
 def show_tag(tag: str) -> str:
-    """The tag of what phones follow (`public_show`): the state's tag without the turnout, so
-    that it stays the same while the votes come in."""
+    """The tag of what phones follow (`public_show`): the state's tag without the turnout and
+    the word cloud's words, so that it stays the same while the votes come in."""
     return tag.rsplit("-", 1)[0]
 
 
@@ -108,7 +113,8 @@ def public_state(event: Event) -> dict:
     """What screens and phones may know: the show, the turnout, never a running count."""
     state = live_state(event)
     poll = polls.current_poll(event)  # the ballot's, the phones' and the event page's
-    data = {"mode": state.mode, "agenda": None, "pitch": None, "poll": None, "results": None}
+    data = {"mode": state.mode, "agenda": None, "pitch": None, "poll": None, "results": None,
+            "cloud": None}
     if state.mode == ScreenMode.AGENDA and state.agenda_item_id:
         item = db.session.get(AgendaItem, state.agenda_item_id)
         data["agenda"] = {"title": item.title, "speaker": item.speaker,
@@ -121,6 +127,10 @@ def public_state(event: Event) -> dict:
                          "started_at": state.pitch_started_at.isoformat()
                          if state.pitch_started_at else None,
                          "seconds": finalist.pitch_seconds}
+    if state.mode == ScreenMode.WORDCLOUD and state.word_cloud_id:
+        cloud = db.session.get(WordCloud, state.word_cloud_id)
+        data["cloud"] = {"question": cloud.question, "status": cloud.status,
+                         "words": clouds.drawn_words(cloud)}
     if poll is not None:
         data["poll"] = {"id": poll.id, "title": poll.title, "status": poll.status,
                         "kind": poll.kind, "votes": poll.votes_cast,
@@ -250,6 +260,13 @@ def show_agenda_item(actor, event: Event, item_id: int) -> None:
     item = get_agenda_item(event, item_id)
     with write_transaction():
         _change(actor, event, "agenda", mode=ScreenMode.AGENDA, agenda_item_id=item.id)
+
+
+def show_word_cloud(actor, event: Event, cloud_id: int) -> None:
+    """Show a word cloud: its question and the words of its visible answers."""
+    cloud = clouds.get_cloud(event, cloud_id)
+    with write_transaction():
+        _change(actor, event, "wordcloud", mode=ScreenMode.WORDCLOUD, word_cloud_id=cloud.id)
 
 
 def start_pitch(actor, event: Event, finalist_id: int) -> None:

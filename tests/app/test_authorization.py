@@ -22,6 +22,7 @@ from eventapp.database import utcnow
 from eventapp.events.models import Event, EventStatus
 from eventapp.extensions import db
 from eventapp.speakers.services import save_speaker
+from eventapp.wordcloud import services as clouds
 
 from ..helpers import (
     AGENDA_FORM,
@@ -273,6 +274,25 @@ MATRIX = {
     ("matchmaking.answer", "POST"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
     ("matchmaking.topics", "GET"): organisers_only(200),
     ("matchmaking.topics", "POST"): organisers_only(303),
+    # Word clouds: the participant's page (an empty form: 422); the organiser's clouds and a
+    # new one (empty: 422); the moderation, opening and closing, hiding (empty forms: 422).
+    ("wordcloud.answer", "GET"): signed_in(200, NOT_FOUND, NOT_FOUND),
+    ("wordcloud.answer", "POST"): signed_in(422, NOT_FOUND, NOT_FOUND),
+    ("wordcloud.clouds_page", "GET"): organisers_only(200),
+    ("wordcloud.clouds_page", "POST"): organisers_only(422),
+    ("wordcloud.moderate", "GET"): organisers_only(200),
+    ("wordcloud.step", "POST"): organisers_only(422),
+    ("wordcloud.hide", "POST"): organisers_only(422),
+    # Feedback: the survey (an empty form takes the defaults: saved, 303), mailing it (the
+    # meeting is not over: a flash, 303),
+    # its export; the presenters' ratings (not shared: 403); an unknown single-use link.
+    ("feedback.survey", "GET"): organisers_only(200),
+    ("feedback.survey", "POST"): organisers_only(303),
+    ("feedback.send", "POST"): organisers_only(303),
+    ("feedback.export", "GET"): organisers_only(200),
+    ("feedback.ratings", "GET"): organisers_only(FORBIDDEN),
+    ("feedback.answer", "GET"): everyone(NOT_FOUND),
+    ("feedback.answer", "POST"): everyone(NOT_FOUND),
 }
 
 
@@ -313,6 +333,10 @@ NEEDS = {
     "matchmaking.topics": "organise",
     "speakers.organiser_list": "organise", "speakers.new": "organise",
     "speakers.edit": "organise", "speakers.delete": "delete",
+    "wordcloud.clouds_page": "organise", "wordcloud.moderate": "live", "wordcloud.step": "live",
+    "wordcloud.hide": "live",
+    "feedback.survey": "organise", "feedback.send": "organise", "feedback.export": "organise",
+    "feedback.ratings": "live",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
@@ -441,6 +465,7 @@ def world(app, organiser, two_networks, register):
                               consent=True, logo=image_bytes())
     speaker = save_speaker(organiser, event, name="Dr. Ole Janssen",
                            agenda_item_ids=[session.slot_id], photo=image_bytes())
+    cloud = clouds.create_cloud(organiser, event, "Ein Wort?", 3)
     values = {"slug": event.slug, "event": event.slug, "item_id": session.slot_id,
               "speaker_id": speaker.id,
               "session_id": session.id,
@@ -452,7 +477,7 @@ def world(app, organiser, two_networks, register):
               "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
               "endpoint_id": MISSING,
               "poll_id": poll.id, "registration_id": MISSING, "request_id": MISSING,
-              "option_id": poll.candidates[0].id}
+              "option_id": poll.candidates[0].id, "cloud_id": cloud.id, "answer_id": "unknown"}
     people = {**two_networks["people"], "participant": participant,
               "other_participant": other}
     return {"values": values, "people": people, "event": event}

@@ -23,12 +23,15 @@ from eventapp.demo.seed import DEMO_ORGANISER_EMAIL
 from eventapp.events.models import Event
 from eventapp.events.services import get_event
 from eventapp.extensions import db
+from eventapp.feedback import services as feedback
 from eventapp.invitations.services import guests_of, reserved_places
 from eventapp.mailing.models import OutgoingMail
 from eventapp.networks.access import may
 from eventapp.registration.models import Registration
 from eventapp.registration.services import confirmed_registrations
 from eventapp.speakers.services import speakers_of
+from eventapp.wordcloud import services as clouds
+from eventapp.wordcloud.models import CloudStatus
 
 from ..helpers import count_rows
 
@@ -339,3 +342,20 @@ def test_two_networks_each_with_its_meeting_and_people_in_roles(seeded, client):
     assert len(guests) == 6 and {g.category for g in guests} >= {"vip", "press", "member"}
     assert {category: r.places for category, r in reserved_places(conference).items()} == {
         "vip": 5, "press": 5}
+
+
+def test_the_2022_meeting_has_its_word_cloud_and_the_next_one_a_draft(seeded):
+    (cloud,) = clouds.clouds_of(seeded)
+    assert cloud.question == "Was bedeutet Transformation für Ihr Cluster?"
+    assert cloud.status == CloudStatus.CLOSED
+    assert clouds.word_counts(cloud)[0] == ("Digitalisierung", 4)
+    (upcoming,) = clouds.clouds_of(_event(UPCOMING))
+    assert upcoming.status == CloudStatus.DRAFT
+
+
+def test_the_2022_meeting_has_its_feedback(seeded):
+    ratings, open_answers = feedback.results(seeded)
+    assert ratings[0].count == 20 and 4 <= ratings[0].average < 4.5
+    assert all(rating.count == 20 for rating in ratings)
+    assert open_answers
+    assert feedback.survey_of(seeded).closes_at < datetime.now(UTC)

@@ -81,6 +81,8 @@
   }
 
   function version(tag) { return (tag || "").split("-")[1]; }
+  // What the stage draws: the show, and the words of a word cloud on it (the tag's end).
+  function stageVersion(tag) { return version(tag) + "/" + (tag || "").split(".").pop(); }
 
   function apply(state) {
     // For the page's own scripts (static/js/rehearsal.js): the state as it arrived.
@@ -115,10 +117,11 @@
     window.setTimeout(function () { window.location.reload(); }, Math.random() * 2000);
   }
 
-  // Big screen: swap in the new stage when the show changed (not for a mere new vote).
+  // Big screen: swap in the new stage when the show or the cloud's words changed (not for a
+  // mere new vote).
   function followStage(state) {
     var stage = document.getElementById("stage");
-    if (stage && version(stage.dataset.tag) === version(state.tag)) { return; }
+    if (stage && stageVersion(stage.dataset.tag) === stageVersion(state.tag)) { return; }
     fetch(root.dataset.stageUrl, { cache: "no-store", credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
