@@ -18,6 +18,7 @@ class ScreenMode(StrEnum):
     PITCH = "pitch"
     VOTE = "vote"
     RESULTS = "results"
+    QUESTIONS = "questions"  # the audience's questions (eventapp/questions)
 
 
 class LiveState(db.Model):

@@ -22,7 +22,7 @@ from ..errors import Conflict, NotFound
 from ..events.models import AgendaItem, Event, EventStatus
 from ..events.services import get_agenda_item
 from ..extensions import db
-from . import push
+from . import hooks, push
 from .models import LiveState, ScreenMode
 
 
@@ -119,6 +119,7 @@ def public_state(event: Event) -> dict:
                                "show_counts": poll.show_counts,
                                "ranking": [_public_entry(entry, poll, snapshot.votes_cast, images)
                                            for entry in shown]}
+    data.update(hooks.parts_of(event, state))
     return data
 
 
@@ -228,6 +229,20 @@ def show_agenda_item(actor, event: Event, item_id: int) -> None:
     item = get_agenda_item(event, item_id)
     with write_transaction():
         _change(actor, event, "agenda", mode=ScreenMode.AGENDA, agenda_item_id=item.id)
+
+
+def show_questions(actor, event: Event, item_id: int | None = None) -> None:
+    """Show the audience's questions: those of an agenda item, or of the whole meeting."""
+    item = get_agenda_item(event, item_id) if item_id else None
+    with write_transaction():
+        _change(actor, event, "questions", mode=ScreenMode.QUESTIONS,
+                agenda_item_id=item.id if item else None)
+
+
+def touch(event: Event) -> None:
+    """Count the version up without changing the show, in the caller's transaction: what a
+    higher feature adds to the state changed (screens and phones fetch it again)."""
+    _bump(event)
 
 
 def start_pitch(actor, event: Event, finalist_id: int) -> None:

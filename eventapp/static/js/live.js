@@ -113,9 +113,10 @@
     window.setTimeout(function () { window.location.reload(); }, Math.random() * 2000);
   }
 
-  // Big screen: swap in the new stage when the show changed (not for a mere new vote).
+  // Big screen (and the audience's questions on a phone): swap in the new content when the
+  // show changed (not for a mere new vote).
   function followStage(state) {
-    var stage = document.getElementById("stage");
+    var stage = root.querySelector("[data-tag]");
     if (stage && version(stage.dataset.tag) === version(state.tag)) { return; }
     fetch(root.dataset.stageUrl, { cache: "no-store", credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
