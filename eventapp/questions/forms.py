@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import DATABASE_ID, Form
+from ..forms import DATABASE_ID, Form, choices
 from .models import MAX_NAME_LENGTH, MAX_QUESTION_LENGTH, Naming
 
 
@@ -30,8 +30,8 @@ class ScreenForm(Form):
 class SettingsForm(Form):
     open = BooleanField(_l("Participants can ask questions"))
     moderated = BooleanField(_l("Show questions only once a moderator approved them"))
-    naming = RadioField(_l("Names"), choices=[
+    naming = RadioField(_l("Askers give their name"), choices=choices([
         (Naming.NAMED_OR_ANONYMOUS, _l("With their name or anonymously, as each asker chooses")),
         (Naming.NAMED, _l("Only with their name")),
-        (Naming.ANONYMOUS, _l("Only anonymously"))], validators=[DataRequired()])
+        (Naming.ANONYMOUS, _l("Only anonymously"))]), validators=[DataRequired()])
     submit = SubmitField(_l("Save"))

@@ -8,6 +8,7 @@ alone can neither tell whose upvote it is nor link two upvotes of the same perso
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +28,11 @@ class QuestionStatus(StrEnum):
     HIDDEN = "hidden"        # never shown
     MERGED = "merged"        # a duplicate, its upvotes moved to `merged_into`
 
+
+STATUS_LABELS = {QuestionStatus.PENDING: _l("New"), QuestionStatus.APPROVED: _l("Shown"),
+                 QuestionStatus.ANSWERING: _l("Being answered"),
+                 QuestionStatus.ANSWERED: _l("Answered"), QuestionStatus.HIDDEN: _l("Hidden"),
+                 QuestionStatus.MERGED: _l("Merged")}
 
 #: the statuses the public sees (screen, phones, stage page)
 PUBLIC_STATUSES = (QuestionStatus.ANSWERING, QuestionStatus.APPROVED, QuestionStatus.ANSWERED)

@@ -15,7 +15,7 @@ from ..live.services import state_tag
 from ..networks.access import Capability
 from . import bp, services
 from .forms import AskForm, MergeForm, ScreenForm, SettingsForm
-from .models import MAX_QUESTION_LENGTH, QuestionStatus
+from .models import MAX_QUESTION_LENGTH, STATUS_LABELS, QuestionStatus
 
 
 def _list_context(event) -> dict:
@@ -81,9 +81,6 @@ def upvote(slug: str, question_id: int):
 
 STEP_LABELS = (("approve", _l("Approve")), ("answer", _l("Answer now")),
                ("answered", _l("Mark answered")), ("hide", _l("Hide")))
-STATUS_LABELS = {QuestionStatus.PENDING: _l("New"), QuestionStatus.APPROVED: _l("Shown"),
-                 QuestionStatus.ANSWERING: _l("Being answered"),
-                 QuestionStatus.ANSWERED: _l("Answered"), QuestionStatus.HIDDEN: _l("Hidden")}
 
 
 def _control_event(slug: str):

@@ -27,6 +27,7 @@ from ..live.models import ScreenMode
 from ..registration.models import Registration, RegistrationStatus
 from .models import (
     PUBLIC_STATUSES,
+    STATUS_LABELS,
     Naming,
     Question,
     QuestionSettings,
@@ -267,7 +268,7 @@ def export_rows(event: Event) -> list[dict]:
     """Every question but hidden and merged ones, with its upvotes, for the export."""
     return [{"agenda_item": question.agenda_item.title if question.agenda_item else "",
              "question": question.text, "name": question.author_name or "",
-             "status": question.status, "upvotes": question.upvotes}
+             "status": str(STATUS_LABELS[question.status]), "upvotes": question.upvotes}
             for question in db.session.scalars(
                 select(Question).where(Question.event_id == event.id,
                                        Question.status.in_(PUBLIC_STATUSES))
