@@ -150,8 +150,9 @@ def upvote(event: Event, asker: Asker | None, question_id: int) -> bool:
         raise NotPublic()
     with write_transaction(expire_on_commit=False):
         inserted = db.session.execute(
-            _insert_upvote().values(token=_token(question.id, asker), question_id=question.id))
-        if inserted.rowcount != 1:
+            _insert_upvote().values(token=_token(question.id, asker), question_id=question.id)
+            .returning(QuestionUpvote.question_id)).scalar()
+        if inserted is None:
             return False
         db.session.execute(update(Question).where(Question.id == question.id)
                            .values(upvotes=Question.upvotes + 1)
