@@ -21,6 +21,7 @@ from eventapp.calls import services as calls
 from eventapp.database import utcnow
 from eventapp.events.models import Event, EventStatus
 from eventapp.extensions import db
+from eventapp.questions import services as questions
 
 from ..helpers import (
     AGENDA_FORM,
@@ -254,6 +255,18 @@ MATRIX = {
     ("matchmaking.answer", "POST"): signed_in(FORBIDDEN, NOT_FOUND, NOT_FOUND),
     ("matchmaking.topics", "GET"): organisers_only(200),
     ("matchmaking.topics", "POST"): organisers_only(303),
+    # Audience questions: the list for everyone; asking and upvoting for the event's
+    # participants (an empty question: 422; a question not approved yet: 404; anyone else
+    # 403); moderation for the live control, its settings for organisers (empty forms: 422).
+    ("questions.ask", "GET"): everyone(200),
+    ("questions.ask", "POST"): everyone(422),
+    ("questions.question_list", "GET"): everyone(200),
+    ("questions.upvote", "POST"): {**everyone(FORBIDDEN), "participant": NOT_FOUND},
+    ("questions.moderate", "GET"): organisers_only(200),
+    ("questions.moderate_step", "POST"): organisers_only(303),
+    ("questions.merge", "POST"): organisers_only(422),
+    ("questions.show_on_screen", "POST"): organisers_only(303),
+    ("questions.settings", "POST"): organisers_only(422),
 }
 
 
@@ -290,6 +303,8 @@ NEEDS = {
     "certificates.mail_all": "organise", "allocation.organiser": "organise",
     "allocation.run": "organise", "allocation.publish": "organise",
     "matchmaking.topics": "organise",
+    "questions.moderate": "live", "questions.moderate_step": "live", "questions.merge": "live",
+    "questions.show_on_screen": "live", "questions.settings": "organise",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
@@ -409,6 +424,7 @@ def world(app, organiser, two_networks, register):
     update_finalist(organiser, finalist, logo=image_bytes(), organisation=finalist.organisation,
                     project_title=finalist.project_title, summary="", presenter="",
                     pitch_order=1, pitch_seconds=180)
+    question = questions.ask(event, questions.Asker(f"user:{participant.id}"), "Wer zahlt?")
     winner = add_past_winner(organiser, year=2019, award="ClusterERFOLG 2019",
                              organisation="Altnetz", project="Anfang", note="")
     calls.save_call(organiser, event, opens_at=utcnow(), deadline=soon(days=7), intro="",
@@ -426,7 +442,7 @@ def world(app, organiser, two_networks, register):
               "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
               "endpoint_id": MISSING,
               "poll_id": poll.id, "registration_id": MISSING, "request_id": MISSING,
-              "option_id": poll.candidates[0].id}
+              "option_id": poll.candidates[0].id, "question_id": question.id, "step": "approve"}
     people = {**two_networks["people"], "participant": participant,
               "other_participant": other}
     return {"values": values, "people": people, "event": event}
