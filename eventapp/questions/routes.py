@@ -79,8 +79,9 @@ def upvote(slug: str, question_id: int):
 # --- moderation -------------------------------------------------------------------------------
 
 
-STEP_LABELS = (("approve", _l("Approve")), ("answer", _l("Answer now")),
-               ("answered", _l("Mark answered")), ("hide", _l("Hide")))
+# step -> its button's label and colour
+STEP_BUTTONS = (("approve", _l("Approve"), "primary"), ("answer", _l("Answer now"), "primary"),
+                ("answered", _l("Mark answered"), "primary"), ("hide", _l("Hide"), "danger"))
 
 
 def _control_event(slug: str):
@@ -93,7 +94,7 @@ def _moderation_page(event, status: int = 200, merge_form: MergeForm | None = No
         "questions/moderate.html", event=event, questions=services.moderation_list(event),
         settings_form=SettingsForm(obj=settings), merge_form=merge_form or MergeForm(),
         action_form=ActionForm(), agenda=event.agenda_items, tag=state_tag(event.slug),
-        steps=STEP_LABELS, status_labels=STATUS_LABELS,
+        steps=STEP_BUTTONS, status_labels=STATUS_LABELS,
         step_statuses={step: before for step, (before, _after) in services.STEPS.items()}), status
 
 
