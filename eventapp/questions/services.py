@@ -120,6 +120,7 @@ def ask(event: Event, asker: Asker | None, text: str, name: str = "",
                             text=text.strip(), author_name=name or None, status=status,
                             upvotes=0)
         db.session.add(question)
+        db.session.flush()  # its id, also inside a caller's transaction (the demo's)
         if status == QuestionStatus.APPROVED:
             live.touch(event)
     return question
@@ -155,8 +156,7 @@ def upvote(event: Event, asker: Asker | None, question_id: int) -> bool:
         if inserted is None:
             return False
         db.session.execute(update(Question).where(Question.id == question.id)
-                           .values(upvotes=Question.upvotes + 1)
-                           .execution_options(synchronize_session=False))
+                           .values(upvotes=Question.upvotes + 1))
         live.touch(event)
     return True
 
@@ -224,11 +224,10 @@ def moderate(actor, event: Event, question_id: int, step: str) -> None:
             db.session.execute(
                 update(Question).where(Question.event_id == event.id,
                                        Question.status == QuestionStatus.ANSWERING)
-                .values(status=QuestionStatus.ANSWERED)
-                .execution_options(synchronize_session=False))
+                .values(status=QuestionStatus.ANSWERED))
         changed = db.session.execute(
             update(Question).where(Question.id == question.id, Question.status.in_(before))
-            .values(status=after).execution_options(synchronize_session=False)).rowcount
+            .values(status=after)).rowcount
         if not changed:
             raise Conflict()
         record(actor, f"questions.{step}", event.id, question=question.id)
@@ -254,8 +253,7 @@ def merge(actor, event: Event, question_id: int, into_id: int) -> None:
         if moved is None:
             raise Conflict()
         db.session.execute(update(Question).where(Question.id == target.id)
-                           .values(upvotes=Question.upvotes + moved)
-                           .execution_options(synchronize_session=False))
+                           .values(upvotes=Question.upvotes + moved))
         record(actor, "questions.merge", event.id, question=question.id, into=target.id)
         live.touch(event)
 

@@ -296,3 +296,17 @@ def test_two_networks_each_with_its_meeting_and_people_in_roles(seeded, client):
     assert len(guests) == 6 and {g.category for g in guests} >= {"vip", "press", "member"}
     assert {category: r.places for category, r in reserved_places(conference).items()} == {
         "vip": 5, "press": 5}
+
+
+def test_the_keynote_of_2022_has_questions_some_upvoted_one_answered(seeded, client):
+    from eventapp.questions.models import QuestionStatus
+    from eventapp.questions.services import public_questions
+
+    shown = public_questions(seeded)
+    assert len(shown) == 5
+    assert {q.agenda_item.speaker for q in shown} == {"Dr. Friedrich Dornbusch"}
+    assert [q.status for q in shown].count(QuestionStatus.ANSWERED) == 1
+    assert sorted(q.upvotes for q in shown) == [0, 2, 5, 9, 14]
+    assert any(q.author_name is None for q in shown)
+    page = client.get(f"/events/{SLUG}/questions").get_data(as_text=True)
+    assert "Wie halten Cluster ihr Wissen" in page and "Beantwortet" in page
