@@ -11,7 +11,7 @@ from .models import MAX_NAME_LENGTH, MAX_QUESTION_LENGTH, Naming
 class AskForm(Form):
     text = TextAreaField(_l("Your question"),
                          validators=[DataRequired(), Length(max=MAX_QUESTION_LENGTH)])
-    name = StringField(_l("Your name (leave it empty to ask anonymously)"),
+    name = StringField(_l("Your name"),
                        validators=[Length(max=MAX_NAME_LENGTH)])
     item = IntegerField(validators=[Optional(), DATABASE_ID])
     submit = SubmitField(_l("Ask"))

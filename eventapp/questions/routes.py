@@ -88,11 +88,11 @@ def _control_event(slug: str):
     return get_event(slug, include_unpublished=True)
 
 
-def _moderation_page(event, status: int = 200, merge_form: MergeForm | None = None):
+def _moderation_page(event, status: int = 200):
     settings = services.settings_of(event)
     return render_template(
         "questions/moderate.html", event=event, questions=services.moderation_list(event),
-        settings_form=SettingsForm(obj=settings), merge_form=merge_form or MergeForm(),
+        settings_form=SettingsForm(obj=settings), merge_form=MergeForm(),
         action_form=ActionForm(), agenda=event.agenda_items, tag=state_tag(event.slug),
         steps=STEP_BUTTONS, status_labels=STATUS_LABELS,
         step_statuses={step: before for step, (before, _after) in services.STEPS.items()}), status

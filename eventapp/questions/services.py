@@ -65,7 +65,6 @@ class Asker:
     """Who asks or upvotes: `key` names a person or a card, and never leaves the process."""
 
     key: str
-    name: str = ""
 
 
 def settings_of(event: Event) -> QuestionSettings:
@@ -92,12 +91,11 @@ def asker_in(event: Event, user) -> Asker | None:
     card = card_in_session(event)
     if card is not None and card.voided_at is None:
         return Asker(f"card:{card.id}")
-    if user is not None and user.is_authenticated:
-        registration = db.session.scalar(select(Registration).where(
-            Registration.event_id == event.id, Registration.user_id == user.id,
-            Registration.status == RegistrationStatus.CONFIRMED))
-        if registration is not None:
-            return Asker(f"user:{user.id}", registration.user.name)
+    if user is not None and user.is_authenticated and db.session.scalar(
+            select(Registration.id).where(
+                Registration.event_id == event.id, Registration.user_id == user.id,
+                Registration.status == RegistrationStatus.CONFIRMED)) is not None:
+        return Asker(f"user:{user.id}")
     return None
 
 

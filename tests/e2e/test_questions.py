@@ -30,7 +30,7 @@ def test_a_phone_asks_and_upvotes_and_the_big_screen_shows_it(
     phone = _signed_in_phone(new_context, live_server, anna.user)
     phone.goto(f"{live_server}/events/{event.slug}/questions")
     phone.get_by_label("Ihre Frage").fill(QUESTION)
-    phone.get_by_label("Ihr Name").fill("Anna Andersson")
+    phone.get_by_label("Ihr Name", exact=True).fill("Anna Andersson")
     phone.get_by_role("button", name="Fragen", exact=True).click()
     expect(phone.get_by_text("Danke: Ihre Frage wird gezeigt.")).to_be_visible()
     phone.get_by_role("button", name="Unterstützen, bisher 0").click()

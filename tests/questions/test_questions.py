@@ -22,7 +22,7 @@ def meeting(organiser, create_event, register):
     return {"event": event, "anna": anna.user, "ben": ben.user}
 
 
-def _asker(_event, user):
+def _asker(user):
     """Who asks, as asker_in finds them in a request."""
     return questions.Asker(f"user:{user.id}")
 
@@ -38,8 +38,8 @@ def _public_texts(client, event) -> str:
 def test_a_question_is_shown_once_approved_and_a_hidden_one_never(
         client, organiser, meeting):
     event = meeting["event"]
-    asked = questions.ask(event, _asker(event, meeting["anna"]), "Wie finanziert ihr das?")
-    hidden = questions.ask(event, _asker(event, meeting["ben"]), "Geheime Werbung hier")
+    asked = questions.ask(event, _asker(meeting["anna"]), "Wie finanziert ihr das?")
+    hidden = questions.ask(event, _asker(meeting["ben"]), "Geheime Werbung hier")
     assert asked.status == QuestionStatus.PENDING
     assert "Wie finanziert" not in _public_texts(client, event)
 
@@ -50,7 +50,7 @@ def test_a_question_is_shown_once_approved_and_a_hidden_one_never(
     state = json.loads(client.get(f"/live/{event.slug}/state").get_data(as_text=True))
     assert [q["text"] for q in state["questions"]["list"]] == ["Wie finanziert ihr das?"]
     with pytest.raises(questions.NotPublic):
-        questions.upvote(event, _asker(event, meeting["anna"]), hidden.id)
+        questions.upvote(event, _asker(meeting["anna"]), hidden.id)
 
     # Approved, then hidden again: gone from every public place.
     questions.moderate(organiser, event, asked.id, "hide")
@@ -62,7 +62,7 @@ def test_without_moderation_a_question_is_shown_at_once(organiser, meeting):
     questions.save_settings(organiser, event, open=True, moderated=False,
                             naming=Naming.NAMED_OR_ANONYMOUS)
     version = live.live_state(event).version
-    question = questions.ask(event, _asker(event, meeting["anna"]), "Sofort sichtbar?")
+    question = questions.ask(event, _asker(meeting["anna"]), "Sofort sichtbar?")
     assert question.status == QuestionStatus.APPROVED
     db.session.expire_all()
     assert live.live_state(event).version > version  # screens and phones fetch it
@@ -71,7 +71,7 @@ def test_without_moderation_a_question_is_shown_at_once(organiser, meeting):
 
 def test_one_upvote_per_person_and_the_answered_one_first(organiser, meeting):
     event = meeting["event"]
-    anna, ben = _asker(event, meeting["anna"]), _asker(event, meeting["ben"])
+    anna, ben = _asker(meeting["anna"]), _asker(meeting["ben"])
     first = questions.ask(event, anna, "Erste Frage")
     second = questions.ask(event, ben, "Zweite Frage")
     for question in (first, second):
@@ -93,7 +93,7 @@ def test_one_upvote_per_person_and_the_answered_one_first(organiser, meeting):
 
 def test_merging_a_duplicate_moves_its_upvotes(organiser, meeting):
     event = meeting["event"]
-    anna, ben = _asker(event, meeting["anna"]), _asker(event, meeting["ben"])
+    anna, ben = _asker(meeting["anna"]), _asker(meeting["ben"])
     original = questions.ask(event, anna, "Wer zahlt?")
     duplicate = questions.ask(event, ben, "Wer bezahlt das?")
     for question in (original, duplicate):
@@ -108,7 +108,7 @@ def test_merging_a_duplicate_moves_its_upvotes(organiser, meeting):
 
 def test_names_as_the_event_allows(organiser, meeting):
     event = meeting["event"]
-    anna = _asker(event, meeting["anna"])
+    anna = _asker(meeting["anna"])
     questions.save_settings(organiser, event, open=True, moderated=True, naming=Naming.NAMED)
     with pytest.raises(questions.NameNeeded):
         questions.ask(event, anna, "Ohne Namen?")
@@ -141,7 +141,7 @@ def test_asking_on_the_phone_and_bad_input(client, auth, meeting, register):
 
 def test_a_participant_cannot_moderate(client, auth, organiser, meeting):
     event = meeting["event"]
-    question = questions.ask(event, _asker(event, meeting["anna"]), "Bitte freigeben")
+    question = questions.ask(event, _asker(meeting["anna"]), "Bitte freigeben")
     auth.login_participant(meeting["anna"])
     base = f"/organiser/events/{event.slug}/questions"
     for url, data in ((f"{base}/{question.id}/approve", {}), (f"{base}/{question.id}/merge",
@@ -155,7 +155,7 @@ def test_a_participant_cannot_moderate(client, auth, organiser, meeting):
 def test_the_moderator_approves_on_the_page_and_shows_the_questions(
         orga, organiser, meeting):
     event = meeting["event"]
-    question = questions.ask(event, _asker(event, meeting["anna"]), "Frage an das Podium")
+    question = questions.ask(event, _asker(meeting["anna"]), "Frage an das Podium")
     base = f"/organiser/events/{event.slug}/questions"
     page = orga.get(base).get_data(as_text=True)
     assert_valid_html(page, base)
@@ -180,12 +180,12 @@ def _written_with(question_id: int) -> list[str]:
 def test_a_database_reader_cannot_join_an_anonymous_question_to_a_person(
         organiser, meeting):
     event = meeting["event"]
-    question = questions.ask(event, _asker(event, meeting["anna"]), "Anonyme Frage")
+    question = questions.ask(event, _asker(meeting["anna"]), "Anonyme Frage")
     if db.engine.dialect.name == "postgresql":
         # Asking wrote no row in any other table (no xmin join to a person).
         assert _written_with(question.id) == []
     questions.moderate(organiser, event, question.id, "approve")
-    questions.upvote(event, _asker(event, meeting["ben"]), question.id)
+    questions.upvote(event, _asker(meeting["ben"]), question.id)
     if db.engine.dialect.name == "postgresql":
         # The upvote wrote its token and counted the version up: nothing that names Ben.
         assert _written_with(question.id) == ["live_states", "question_upvotes"]
@@ -219,7 +219,7 @@ def test_card_holders_ask_and_upvote_once(client, organiser, meeting):
 
 def test_the_export_gives_the_questions_with_their_upvotes(orga, organiser, meeting):
     event = meeting["event"]
-    anna = _asker(event, meeting["anna"])
+    anna = _asker(meeting["anna"])
     shown = questions.ask(event, anna, "=Formel?", name="Anna")
     hidden = questions.ask(event, anna, "Versteckt")
     questions.moderate(organiser, event, shown.id, "approve")
