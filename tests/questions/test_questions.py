@@ -1,5 +1,5 @@
 """Audience questions: who may ask, moderation, what reaches the screen and the phones, one
-upvote per person, no asker behind an anonymous question, the export."""
+upvote per person, no asker behind an anonymous question, the export, the rate limits."""
 
 import json
 
@@ -229,3 +229,22 @@ def test_the_export_gives_the_questions_with_their_upvotes(orga, organiser, meet
     body = orga.get(f"/organiser/events/{event.slug}/export/questions.csv").get_data(
         as_text=True)
     assert "'=Formel?;Anna;" in body and ";1\r\n" in body and "Versteckt" not in body
+
+
+def test_asking_and_upvoting_are_rate_limited(app, meeting):
+    from eventapp import create_app
+
+    limited = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "TESTING": True, "WTF_CSRF_ENABLED": False, "MAIL_SUPPRESS_SEND": True,
+                          "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
+    client = limited.test_client()
+    url = f"/events/{meeting['event'].slug}/questions"
+    try:
+        asked = [client.post(url, data={"text": "Noch eine Frage?"}).status_code
+                 for _ in range(6)]
+        upvoted = [client.post(f"{url}/1/upvote", data={}).status_code for _ in range(61)]
+    finally:
+        with limited.app_context():
+            db.engine.dispose()
+    assert asked == [403] * 5 + [429]  # not a participant, and then too often
+    assert upvoted == [403] * 60 + [429]
