@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit.services import record
@@ -188,6 +188,12 @@ def public_questions(event: Event, item_id: int | None = None) -> list[Question]
     if item_id is not None:
         query = query.where(Question.agenda_item_id == item_id)
     return list(db.session.scalars(query.order_by(*_ORDER).limit(SHOWN)))
+
+
+def count_public(event: Event) -> int:
+    """How many questions of the event the public sees."""
+    return db.session.scalar(select(func.count()).select_from(Question).where(
+        Question.event_id == event.id, Question.status.in_(PUBLIC_STATUSES)))
 
 
 def moderation_list(event: Event) -> list[Question]:

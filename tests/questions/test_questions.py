@@ -248,3 +248,13 @@ def test_asking_and_upvoting_are_rate_limited(app, meeting):
             db.engine.dispose()
     assert asked == [403] * 5 + [429]  # not a participant, and then too often
     assert upvoted == [403] * 60 + [429]
+
+
+def test_the_event_page_leads_to_the_questions(client, organiser, meeting):
+    event = meeting["event"]
+    page = client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    assert f"/events/{event.slug}/questions" in page
+    questions.save_settings(organiser, event, open=False, moderated=True,
+                            naming=Naming.NAMED_OR_ANONYMOUS)
+    page = client.get(f"/events/{event.slug}/").get_data(as_text=True)
+    assert f"/events/{event.slug}/questions" not in page  # closed, and nothing shown
