@@ -20,7 +20,6 @@ class AskForm(Form):
 class MergeForm(Form):
     into = IntegerField(_l("Number of the question to merge it into"),
                         validators=[DataRequired(), DATABASE_ID])
-    submit = SubmitField(_l("Merge"))
 
 
 class ScreenForm(Form):
