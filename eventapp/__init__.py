@@ -195,6 +195,7 @@ def _register_blueprints(app: Flask) -> None:
     from .networks import bp as networks_bp
     from .organiser import bp as organiser_bp
     from .privacy import bp as privacy_bp
+    from .questions import bp as questions_bp
     from .registration import bp as registration_bp
     from .rehearsal import bp as rehearsal_bp
     from .site import bp as site_bp
@@ -212,6 +213,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(matchmaking_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(rehearsal_bp)
+    app.register_blueprint(questions_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(checkin_bp)
@@ -320,6 +322,7 @@ def _register_template_helpers(app: Flask) -> None:
     from .live.models import ScreenMode
     from .networks.access import Capability
     from .networks.models import EventRole, NetworkRole
+    from .questions.models import Naming, QuestionStatus
     from .registration.models import Attendance, RegistrationStatus
     from .rehearsal.models import Advice
     from .webhooks.models import DeliveryStatus
@@ -329,7 +332,7 @@ def _register_template_helpers(app: Flask) -> None:
         AccountRole, Answer, Eligibility, PollKind, PollStatus, ChoiceStatus, ApplicationStatus,
         AgendaKind, EventFormat, EventStatus, GuestCategory, InvitationStatus, ScreenMode,
         Capability, EventRole, NetworkRole, Attendance, RegistrationStatus, DeliveryStatus,
-        AllocationMode, Advice, CloudStatus)})
+        AllocationMode, Advice, CloudStatus, Naming, QuestionStatus)})
 
     @app.context_processor
     def inject_locale_and_user():

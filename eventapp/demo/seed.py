@@ -5,6 +5,7 @@
   have something to show; an example second day, rooms and the keynote speakers' profiles
   show the day-by-day agenda and the speaker pages, and its word cloud on transformation and
   its feedback survey have their answers;
+  the audience's questions to its first impulse talk (examples), some upvoted, one answered;
 - the same network's next annual meeting, on the next 20 October (or `--date`), open for
   registration, with the same programme, its people registered, vote cards and its polls
   as drafts to try from the live control; its breakouts are ranked by a deadline a week
@@ -40,6 +41,7 @@ from ..matchmaking import services as matchmaking
 from ..networks import roles
 from ..networks import services as networks
 from ..networks.models import DEFAULT_COLOUR, EventRole
+from ..questions import services as questions
 from ..registration import services as registration
 from ..speakers import services as speakers
 from ..wordcloud import services as clouds
@@ -78,6 +80,17 @@ DEMO_PEOPLE_AWARD = "Clustermanager:in des Jahres (Beispiel)"
 DEMO_PEOPLE = [("Anna Beispiel", "Clustermanagerin, Beispielcluster Nord"),
                ("Ben Muster", "Clustermanager, Musternetz Süd"),
                ("Clara Probe", "Geschäftsführerin, Probecluster West")]
+# The audience's questions to the first impulse talk of 2022 (examples: the report has none):
+# the text, whether the asker gave their name, how many upvoted it, whether it was answered.
+DEMO_KEYNOTE_QUESTIONS = [
+    ("Wie halten Cluster ihr Wissen, wenn erfahrene Fachkräfte in Rente gehen?", True, 14, True),
+    ("Welche Rolle spielen Hochschulen beim Wissenstransfer in kleine Unternehmen?", False, 9,
+     False),
+    ("Gibt es Cluster, die ihren Wissenstransfer messbar machen?", True, 5, False),
+    ("Wie gelingt Transformation, wenn Mitglieder kaum Zeit für Weiterbildung haben?", False, 2,
+     False),
+    ("Werden die Folien nach dem Treffen geteilt?", False, 0, False),
+]
 # Meeting each other (data of the demo, in the meeting's language).
 DEMO_TOPICS = ["Wasserstoff", "Künstliche Intelligenz", "Fachkräfte", "Internationalisierung"]
 DEMO_LINES = [("Erfahrung mit EU-Förderanträgen", "Partner für ein Wasserstoff-Pilotprojekt"),
@@ -143,6 +156,7 @@ def _seed_demo(on: date | None, participants: int | None) -> tuple[Event, bool]:
     _vote_2022(organiser, past, facts)
     _word_cloud_2022(organiser, past, facts["word_cloud"])
     _feedback_2022(organiser, past, facts["feedback"])
+    _keynote_questions(organiser, past)
     # The next one: open for registration, its polls set up beforehand as an organiser
     # would (the award, a question to the audience, an award among people), to be opened
     # from the live control; two sheets of vote cards for the hall's way of voting.
@@ -328,6 +342,25 @@ def _feedback_2022(organiser, event: Event, facts: dict) -> None:
                         else "")
     with write_transaction():
         feedback.survey_of(event).closes_at = event.ends_at + timedelta(days=14)
+
+
+def _keynote_questions(organiser, event: Event) -> None:
+    """The questions to the first impulse talk, approved, upvoted by different people, the
+    first one answered (no question without people)."""
+    people = registration.confirmed_registrations(event)
+    if not people:
+        return
+    keynote = next(item for item in event.agenda_items if item.kind == AgendaKind.TALK)
+    for number, (text, named, upvotes, answered) in enumerate(DEMO_KEYNOTE_QUESTIONS):
+        asker = people[number % len(people)]
+        question = questions.ask(event, questions.Asker(f"user:{asker.user_id}"), text,
+                                 name=asker.user.name if named else "", item_id=keynote.id)
+        questions.moderate(organiser, event, question.id, "approve")
+        for voter in people[:upvotes]:
+            questions.upvote(event, questions.Asker(f"user:{voter.user_id}"), question.id)
+        if answered:
+            questions.moderate(organiser, event, question.id, "answer")
+            questions.moderate(organiser, event, question.id, "answered")
 
 
 def _register_participants(event: Event, sessions, count: int) -> None:

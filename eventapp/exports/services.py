@@ -13,6 +13,7 @@ from ..database import write_transaction
 from ..errors import Conflict
 from ..events.models import Event
 from ..invitations.models import category_label
+from ..questions.services import export_rows
 from ..registration.models import Attendance, Registration, RegistrationStatus
 from ..registration.services import confirmed_registrations, registrations_for_event
 from .badges import badges_of, badges_pdf
@@ -74,7 +75,16 @@ def participant_table(event: Event) -> tuple[list[str], list[list]]:
     return header, sorted(rows)
 
 
-TABLES = {"registrations": registration_table, "participants": participant_table}
+def question_table(event: Event) -> tuple[list[str], list[list]]:
+    """The audience's questions that were shown, with their upvotes (the most upvoted first)."""
+    header = [_("Agenda item"), _("Question"), _("Name"), _("Status"), _("Upvotes")]
+    return header, [[row["agenda_item"] or _("The whole meeting"), row["question"],
+                     row["name"] or _("Anonymous"), row["status"], row["upvotes"]]
+                    for row in export_rows(event)]
+
+
+TABLES = {"registrations": registration_table, "participants": participant_table,
+          "questions": question_table}
 
 
 def export_table(actor, event: Event, table: str, file_format: str) -> tuple[bytes, str]:

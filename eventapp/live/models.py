@@ -21,6 +21,7 @@ class ScreenMode(StrEnum):
     # A dress rehearsal runs (rehearsal/): the screen shows it over whatever it showed before.
     REHEARSAL = "rehearsal"
     WORDCLOUD = "wordcloud"
+    QUESTIONS = "questions"  # the audience's questions (eventapp/questions)
 
 
 class LiveState(db.Model):

@@ -26,7 +26,7 @@ from ..rehearsal import services as rehearsals
 from ..rehearsal.models import Rehearsal
 from ..wordcloud import services as clouds
 from ..wordcloud.models import WordCloud
-from . import push
+from . import hooks, push
 from .models import LiveState, ScreenMode
 
 
@@ -151,6 +151,7 @@ def public_state(event: Event) -> dict:
                                "show_counts": poll.show_counts,
                                "ranking": [_public_entry(entry, poll, snapshot.votes_cast, images)
                                            for entry in shown]}
+    data.update(hooks.parts_of(event, state))
     return {**data, **_rehearsal_over(event)}
 
 
@@ -267,6 +268,20 @@ def show_word_cloud(actor, event: Event, cloud_id: int) -> None:
     cloud = clouds.get_cloud(event, cloud_id)
     with write_transaction():
         _change(actor, event, "wordcloud", mode=ScreenMode.WORDCLOUD, word_cloud_id=cloud.id)
+
+
+def show_questions(actor, event: Event, item_id: int | None = None) -> None:
+    """Show the audience's questions: those of an agenda item, or of the whole meeting."""
+    item = get_agenda_item(event, item_id) if item_id else None
+    with write_transaction():
+        _change(actor, event, "questions", mode=ScreenMode.QUESTIONS,
+                agenda_item_id=item.id if item else None)
+
+
+def touch(event: Event) -> None:
+    """Count the version up without changing the show, in the caller's transaction: what a
+    higher feature adds to the state changed (screens and phones fetch it again)."""
+    _bump(event)
 
 
 def start_pitch(actor, event: Event, finalist_id: int) -> None:

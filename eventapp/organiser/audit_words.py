@@ -21,7 +21,8 @@ _VALUE_LABELS = {
              PollKind.QUESTION: _l("A question: yes, no or abstain")},
     "mode": {ScreenMode.WELCOME: _l("Welcome"), ScreenMode.AGENDA: _l("Agenda"),
              ScreenMode.PITCH: _l("Pitch"), ScreenMode.VOTE: _l("Vote"),
-             ScreenMode.RESULTS: _l("Result")},
+             ScreenMode.RESULTS: _l("Result"),
+             ScreenMode.QUESTIONS: _l("Questions")},
 }
 
 

@@ -23,6 +23,7 @@ from eventapp.events.models import Event, EventStatus
 from eventapp.extensions import db
 from eventapp.speakers.services import save_speaker
 from eventapp.wordcloud import services as clouds
+from eventapp.questions import services as questions
 
 from ..helpers import (
     AGENDA_FORM,
@@ -293,6 +294,18 @@ MATRIX = {
     ("feedback.ratings", "GET"): organisers_only(FORBIDDEN),
     ("feedback.answer", "GET"): everyone(NOT_FOUND),
     ("feedback.answer", "POST"): everyone(NOT_FOUND),
+    # Audience questions: the list for everyone; asking and upvoting for the event's
+    # participants (an empty question: 422; a question not approved yet: 404; anyone else
+    # 403); moderation for the live control, its settings for organisers (empty forms: 422).
+    ("questions.ask", "GET"): everyone(200),
+    ("questions.ask", "POST"): everyone(422),
+    ("questions.question_list", "GET"): everyone(200),
+    ("questions.upvote", "POST"): {**everyone(FORBIDDEN), "participant": NOT_FOUND},
+    ("questions.moderate", "GET"): organisers_only(200),
+    ("questions.moderate_step", "POST"): organisers_only(303),
+    ("questions.merge", "POST"): organisers_only(422),
+    ("questions.show_on_screen", "POST"): organisers_only(303),
+    ("questions.settings", "POST"): organisers_only(422),
 }
 
 
@@ -337,6 +350,8 @@ NEEDS = {
     "wordcloud.hide": "live",
     "feedback.survey": "organise", "feedback.send": "organise", "feedback.export": "organise",
     "feedback.ratings": "live",
+    "questions.moderate": "live", "questions.moderate_step": "live", "questions.merge": "live",
+    "questions.show_on_screen": "live", "questions.settings": "organise",
     # Not about one event: the person's networks.
     "organiser.index": "staff", "organiser.new_event": "network_organise",
     "organiser.past_winners": "network_organise", "organiser.new_past_winner": "network_organise",
@@ -456,6 +471,7 @@ def world(app, organiser, two_networks, register):
     update_finalist(organiser, finalist, logo=image_bytes(), organisation=finalist.organisation,
                     project_title=finalist.project_title, summary="", presenter="",
                     pitch_order=1, pitch_seconds=180)
+    question = questions.ask(event, questions.Asker(f"user:{participant.id}"), "Wer zahlt?")
     winner = add_past_winner(organiser, year=2019, award="ClusterERFOLG 2019",
                              organisation="Altnetz", project="Anfang", note="")
     calls.save_call(organiser, event, opens_at=utcnow(), deadline=soon(days=7), intro="",
@@ -477,7 +493,8 @@ def world(app, organiser, two_networks, register):
               "network": event.network.slug, "invitation_id": MISSING, "token_id": MISSING,
               "endpoint_id": MISSING,
               "poll_id": poll.id, "registration_id": MISSING, "request_id": MISSING,
-              "option_id": poll.candidates[0].id, "cloud_id": cloud.id, "answer_id": "unknown"}
+              "option_id": poll.candidates[0].id, "cloud_id": cloud.id, "answer_id": "unknown",
+              "question_id": question.id, "step": "approve"}
     people = {**two_networks["people"], "participant": participant,
               "other_participant": other}
     return {"values": values, "people": people, "event": event}

@@ -359,3 +359,17 @@ def test_the_2022_meeting_has_its_feedback(seeded):
     assert all(rating.count == 20 for rating in ratings)
     assert open_answers
     assert feedback.survey_of(seeded).closes_at < datetime.now(UTC)
+
+
+def test_the_keynote_of_2022_has_questions_some_upvoted_one_answered(seeded, client):
+    from eventapp.questions.models import QuestionStatus
+    from eventapp.questions.services import public_questions
+
+    shown = public_questions(seeded)
+    assert len(shown) == 5
+    assert {q.agenda_item.speaker for q in shown} == {"Dr. Friedrich Dornbusch"}
+    assert [q.status for q in shown].count(QuestionStatus.ANSWERED) == 1
+    assert sorted(q.upvotes for q in shown) == [0, 2, 5, 9, 14]
+    assert any(q.author_name is None for q in shown)
+    page = client.get(f"/events/{SLUG}/questions").get_data(as_text=True)
+    assert "Wie halten Cluster ihr Wissen" in page and "Beantwortet" in page

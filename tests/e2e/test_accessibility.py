@@ -28,9 +28,9 @@ SLUG = "jahrestreffen-go-cluster"  # the demo's next meeting, open for registrat
 PUBLIC = ["/", "/hall-of-fame", f"/events/{SLUG}/", f"/events/{SLUG}/register",
           f"/events/{PAST}/", f"/events/{PAST}/results",
           "/auth/sign-in", "/auth/login", f"/events/{SLUG}/register/done", "/nowhere",
-          "/networks/niro/", "/events/niro-netzwerkkonferenz/"]
+          "/networks/niro/", "/events/niro-netzwerkkonferenz/", f"/events/{PAST}/questions"]
 PARTICIPANT = [f"/events/{SLUG}/me", f"/events/{SLUG}/vote", f"/events/{SLUG}/stage",
-               f"/events/{SLUG}/me/ticket",
+               f"/events/{SLUG}/me/ticket", f"/events/{SLUG}/questions",
                "/me/privacy"]
 ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/",
              f"/organiser/events/{SLUG}/agenda/new", f"/organiser/events/{SLUG}/breakouts/new",
@@ -40,7 +40,8 @@ ORGANISER = ["/organiser/", "/organiser/events/new", f"/organiser/events/{SLUG}/
              f"/organiser/events/{SLUG}/message", f"/organiser/events/{SLUG}/guests",
              "/organiser/hall-of-fame/", "/organiser/hall-of-fame/new",
              f"/organiser/events/{SLUG}/polls/new", f"/organiser/events/{SLUG}/staff",
-             "/organiser/networks/", "/organiser/networks/go-cluster/"]
+             "/organiser/networks/", "/organiser/networks/go-cluster/",
+             f"/organiser/events/{PAST}/questions"]
 axe = Axe()
 
 
@@ -118,7 +119,8 @@ def test_big_screen_fills_the_wall_without_scrolling(live_server, new_context, d
     page = new_context(viewport={"width": size[0], "height": size[1]}).new_page()
     for show in (lambda: live.show_welcome(organiser, demo),
                  lambda: live.start_pitch(organiser, demo, finalists_of(demo)[0].id),
-                 lambda: None):  # the vote, opened by the fixture, comes last
+                 lambda: None,  # the vote, opened by the fixture
+                 lambda: live.show_questions(organiser, demo)):
         show()
         page.goto(f"{live_server}/screen/{SLUG}")
         assert serious_violations(page) == []

@@ -15,6 +15,7 @@ from eventapp.awards import polls, voting
 from eventapp.database import utcnow, write_transaction
 from eventapp.exports.services import TABLES
 from eventapp.extensions import db
+from eventapp.questions.services import STEPS
 from eventapp.registration.models import Registration
 
 from ..helpers import sessions_of
@@ -96,6 +97,7 @@ def _recorded_actions() -> set[str]:
     keys |= {f"mail.{kind}" for kind in re.findall(r'queue_job\(\s*\w+, \w+, "([a-z_]+)"',
                                                    source)}
     keys |= {f"export.{table}" for table in TABLES}
+    keys |= {f"questions.{step}" for step in STEPS}
     keys |= {"finalist.team_member_added", "finalist.team_member_removed"}
     return keys
 

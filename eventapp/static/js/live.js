@@ -117,10 +117,10 @@
     window.setTimeout(function () { window.location.reload(); }, Math.random() * 2000);
   }
 
-  // Big screen: swap in the new stage when the show or the cloud's words changed (not for a
-  // mere new vote).
+  // Big screen (and the audience's questions on a phone): swap in the new content when the
+  // show or the cloud's words changed (not for a mere new vote).
   function followStage(state) {
-    var stage = document.getElementById("stage");
+    var stage = root.querySelector("[data-tag]");
     if (stage && stageVersion(stage.dataset.tag) === stageVersion(state.tag)) { return; }
     fetch(root.dataset.stageUrl, { cache: "no-store", credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
