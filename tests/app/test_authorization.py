@@ -21,9 +21,9 @@ from eventapp.calls import services as calls
 from eventapp.database import utcnow
 from eventapp.events.models import Event, EventStatus
 from eventapp.extensions import db
+from eventapp.questions import services as questions
 from eventapp.speakers.services import save_speaker
 from eventapp.wordcloud import services as clouds
-from eventapp.questions import services as questions
 
 from ..helpers import (
     AGENDA_FORM,
