@@ -1,7 +1,7 @@
 """What every feature's forms share: the base form and choice lists."""
 
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -148,9 +148,14 @@ class LocalDateTimeField(DateTimeLocalField):
                                 first=MIN_YEAR, last=MAX_YEAR))
         self.data = self.data.replace(tzinfo=self._zone()).astimezone(UTC)
 
+    @classmethod
+    def local_value(cls, moment: datetime) -> str:
+        """The input's value for a moment (an input's min and max, say)."""
+        return moment.astimezone(cls._zone()).strftime("%Y-%m-%dT%H:%M")
+
     def _value(self):
         if self.raw_data:
             return " ".join(self.raw_data)
         if self.data is None:
             return ""
-        return self.data.astimezone(self._zone()).strftime("%Y-%m-%dT%H:%M")
+        return self.local_value(self.data)

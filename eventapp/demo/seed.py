@@ -391,13 +391,16 @@ def _seed_meeting_each_other(organiser, event: Event, people: list) -> None:
         offers, looks_for = DEMO_LINES[number % len(DEMO_LINES)]
         matchmaking.opt_in(person, offers, looks_for,
                            [DEMO_TOPICS[number % len(DEMO_TOPICS)]])
-    asked = [(0, 1, "Kaffee in der ersten Pause?", True),
-             (2, 3, "Nach den Breakouts am Stand von Cluster Nanotechnologie?", True),
-             (3, 0, "Kurz zu Förderanträgen sprechen?", False)]  # not answered yet
-    for sender, recipient, message, accepted in asked:
+    breakouts_end = next(item.ends_at for item in event.agenda_items
+                         if item.kind == AgendaKind.BREAKOUTS)
+    asked = [(0, 1, "Kaffee in der ersten Pause?", None, True),
+             (2, 3, "Nach den Breakouts am Stand von Cluster Nanotechnologie?", breakouts_end,
+              True),
+             (3, 0, "Kurz zu Förderanträgen sprechen?", None, False)]  # not answered yet
+    for sender, recipient, message, meets_at, accepted in asked:
         if max(sender, recipient) < len(on_the_list):
             request = matchmaking.request_meeting(on_the_list[sender], on_the_list[recipient].id,
-                                                  message, notify=False)
+                                                  message, meets_at, notify=False)
             if accepted:
                 matchmaking.answer(on_the_list[recipient], request.id, accept=True,
                                    notify=False)

@@ -19,6 +19,8 @@ _signals = Namespace()
 event_page = _signals.signal("event-page")
 #: sender: None; receivers return a Section or None
 index_page = _signals.signal("index-page")
+#: sender: the participant's Registration (their own page); receivers return a Section or None
+participant_page = _signals.signal("participant-page")
 
 
 @dataclass(order=True)

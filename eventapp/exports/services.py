@@ -13,6 +13,7 @@ from ..database import write_transaction
 from ..errors import Conflict
 from ..events.models import Event
 from ..invitations.models import category_label
+from ..matchmaking.services import MEETING_LENGTH, accepted_meetings
 from ..questions.services import export_rows
 from ..registration.models import Attendance, Registration, RegistrationStatus
 from ..registration.services import confirmed_registrations, registrations_for_event
@@ -161,4 +162,11 @@ def personal_calendar(registration: Registration) -> bytes:
         entries.append({"uid": f"agenda-{item.id}-{registration.id}@eventapp",
                         "starts_at": item.starts_at, "ends_at": item.ends_at, "summary": title,
                         "location": _in_room(room, location)})
+    for request, other in accepted_meetings(registration):
+        if request.meets_at is not None:
+            entries.append({
+                "uid": f"meeting-{request.id}-{registration.id}@eventapp",
+                "starts_at": request.meets_at, "ends_at": request.meets_at + MEETING_LENGTH,
+                "summary": _("Meeting with %(name)s", name=other.user.name),
+                "description": request.message})
     return calendar(event.title, entries)

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("matchmaking", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import page_hooks, routes  # noqa: E402,F401

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form
+from ..forms import Form, LocalDateTimeField
 
 
 class ProfileForm(Form):
@@ -21,6 +21,7 @@ class ProfileForm(Form):
 
 class RequestForm(Form):
     message = TextAreaField(_l("A short message"), validators=[DataRequired(), Length(max=500)])
+    meets_at = LocalDateTimeField(_l("When (optional)"), validators=[Optional()])
     submit = SubmitField(_l("Ask for a meeting"))
 
 

@@ -56,6 +56,9 @@ class MeetingRequest(db.Model):
     recipient_id: Mapped[int] = mapped_column(
         ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(String(500), default="")
+    # When they meet, as the sender proposed it (optional, within the meeting): once
+    # accepted, both have it in their calendar file.
+    meets_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=RequestStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,11 +4,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import DomainError
+from ..errors import DomainError, InvalidInput
 from ..events.access import event_role_required
 from ..events.services import get_event
 from ..extensions import limiter
-from ..forms import ActionForm, choices
+from ..forms import ActionForm, LocalDateTimeField, choices
 from ..networks.access import Capability
 from ..registration.services import get_registration
 from . import bp
@@ -37,7 +37,10 @@ def _people_page(event, registration, status: int = 200):
         "matchmaking/people.html", event=event, registration=registration, query=query,
         topic=topic, topics=matchmaking.topics_of(event),
         people=matchmaking.directory(registration, query, topic),
-        requests=matchmaking.requests_of(registration)), status
+        requests=matchmaking.requests_of(registration),
+        meetings=matchmaking.accepted_meetings(registration),
+        meeting_span=[LocalDateTimeField.local_value(moment)
+                      for moment in (event.starts_at, event.ends_at)]), status
 
 
 @bp.route("/events/<slug>/people/profile", methods=["GET", "POST"])
@@ -84,9 +87,15 @@ def ask(slug: str, registration_id: int):
     event, registration = _mine(slug)
     form = RequestForm()
     if not form.validate_on_submit():
-        flash(_("Please write a short message."), "danger")
+        flash(form.meets_at.errors[0] if form.meets_at.errors
+              else _("Please write a short message."), "danger")
         return _people_page(event, registration, 422)
-    matchmaking.request_meeting(registration, registration_id, form.message.data.strip())
+    try:
+        matchmaking.request_meeting(registration, registration_id, form.message.data.strip(),
+                                    form.meets_at.data)
+    except InvalidInput as error:
+        flash(error.message, "danger")
+        return _people_page(event, registration, 422)
     flash(_("Your request is sent."), "success")
     return redirect(url_for("matchmaking.people", slug=slug), 303)
 

@@ -5,6 +5,8 @@ Nobody who has not opted in is shown; no page or mail shows an address: a reques
 goes to the recipient alone and names the sender; opting out deletes the profile and every
 request of the person at once."""
 
+from datetime import datetime, timedelta
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +30,13 @@ class NotOnTheList(Forbidden):
 
 class AskedAlready(Conflict):
     default_message = _l("You have asked this person already.")
+
+
+class NotDuringTheMeeting(InvalidInput):
+    default_message = _l("Please propose a time during the meeting, or leave it empty.")
+
+#: how long a meeting stands in the calendar file
+MEETING_LENGTH = timedelta(minutes=30)
 
 
 def topics_of(event: Event) -> list[str]:
@@ -106,10 +115,14 @@ def directory(viewer: Registration, query: str = "", topic: str = "") -> list[tu
 
 
 def request_meeting(sender: Registration, recipient_id: int, message: str,
-                    notify: bool = True) -> MeetingRequest:
-    """Ask another on the list for a meeting; they are mailed (the sender's name only) unless
-    `notify` is False (the demo's made-up addresses)."""
+                    meets_at: datetime | None = None, notify: bool = True) -> MeetingRequest:
+    """Ask another on the list for a meeting, at a time during the meeting if the sender
+    proposes one; they are mailed (the sender's name only) unless `notify` is False (the
+    demo's made-up addresses)."""
     _on_the_list(sender)
+    event = sender.event
+    if meets_at is not None and not event.starts_at <= meets_at < event.ends_at:
+        raise NotDuringTheMeeting()
     recipient = db.session.get(Registration, recipient_id)
     if recipient is None or recipient.event_id != sender.event_id or recipient.id == sender.id \
             or profile_of(recipient) is None:
@@ -117,19 +130,19 @@ def request_meeting(sender: Registration, recipient_id: int, message: str,
     try:
         with write_transaction():
             request = MeetingRequest(event_id=sender.event_id, sender_id=sender.id,
-                                     recipient_id=recipient.id, message=message)
+                                     recipient_id=recipient.id, message=message,
+                                     meets_at=meets_at)
             db.session.add(request)
             db.session.flush()
     except IntegrityError as exc:
         raise AskedAlready() from exc
     if not notify:
         return request
-    event = sender.event
     queue_mail("meeting_request", recipient.user,
                _l("%(name)s would like to meet you at %(title)s", name=sender.user.name,
                   title=event.title),
                "meeting_request", event=event, sender_name=sender.user.name,
-               sender_organisation=sender.user.organisation, message=message,
+               sender_organisation=sender.user.organisation, message=message, meets_at=meets_at,
                people_url=external_url("matchmaking.people", slug=event.slug))
     return request
 
@@ -171,6 +184,14 @@ def requests_of(registration: Registration) -> dict[str, list[MeetingRequest]]:
         "outgoing": [r for r in rows if r.sender_id == registration.id],
         "accepted": [r for r in rows if r.status == RequestStatus.ACCEPTED],
     }
+
+
+def accepted_meetings(registration: Registration) -> list[tuple[MeetingRequest, Registration]]:
+    """Their accepted meetings with the other person, those with a time first, by time."""
+    meetings = [(r, r.recipient if r.sender_id == registration.id else r.sender)
+                for r in requests_of(registration)["accepted"]]
+    return sorted(meetings, key=lambda pair: (pair[0].meets_at is None,
+                                              pair[0].meets_at or pair[0].created_at))
 
 
 def data_of(registration: Registration) -> dict | None:

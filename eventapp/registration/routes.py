@@ -15,6 +15,7 @@ from ..breakouts.services import (
     waitlist_position,
 )
 from ..errors import DomainError
+from ..events.page_hooks import collect, participant_page
 from ..events.services import RegistrationClosed, ensure_registration_open, get_event
 from ..extensions import MAILS_TO_ONE_ADDRESS, limiter, mail_queued, mail_recipient
 from . import bp
@@ -125,7 +126,8 @@ def _render_my_registration(event, registration, status: int = 200, submitted=No
                            held_back={slot.id for slot, _sessions in slots if held_back(slot.id)},
                            place_on_waitlist=in_line, rooms=room_links_for(registration.id),
                            choose_form=ChooseBreakoutForm(), leave_form=LeaveBreakoutForm(),
-                           cancel_form=cancel_form), status
+                           cancel_form=cancel_form,
+                           sections=collect(participant_page, registration)), status
 
 
 def _registration_action(slug: str, form, action, success_message: str):

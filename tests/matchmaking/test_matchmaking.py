@@ -2,10 +2,12 @@
 requests are answered once, opting out removes someone at once, topics filter the list."""
 
 import re
+from datetime import UTC, timedelta
 
 import pytest
 
 from eventapp.extensions import db
+from eventapp.forms import LocalDateTimeField
 from eventapp.mailing.models import OutgoingMail
 from eventapp.matchmaking import services as matchmaking
 from eventapp.matchmaking.models import MeetingRequest, RequestStatus
@@ -83,6 +85,37 @@ def test_request_accept_and_mails_without_addresses(client, auth, meeting):
         body = (mail.body_text or "") + (mail.body_html or "")
         other = "anna@example.org" if mail.kind == "meeting_request" else "ben@example.org"
         assert other not in body
+
+
+def test_an_accepted_meeting_is_in_both_days_and_calendars_at_its_time(client, auth, meeting,
+                                                                       mailbox):
+    """Both see their accepted meeting on their own page, and, with the time the sender
+    proposed (during the meeting, else refused), in their calendar file."""
+    anna, ben, event = meeting["anna"], meeting["ben"], meeting["event"]
+    auth.login_participant(anna.user)
+    url = f"/events/{event.slug}/people"
+    local = LocalDateTimeField.local_value
+    too_late = client.post(f"{url}/{ben.id}/request", data={
+        "message": "Kaffee?", "meets_at": local(event.ends_at + timedelta(hours=1))})
+    assert too_late.status_code == 422
+    assert "eine Zeit während der Veranstaltung" in too_late.get_data(as_text=True)
+    assert client.post(f"{url}/{ben.id}/request", data={
+        "message": "Kaffee?", "meets_at": local(event.starts_at + timedelta(minutes=90))}
+    ).status_code == 303
+    request = db.session.query(MeetingRequest).one()
+    assert request.meets_at == event.starts_at + timedelta(minutes=90)
+    assert "Vorgeschlagene Zeit" in mailbox[-1].get_body(preferencelist=("plain",)).get_content()
+    matchmaking.answer(ben, request.id, accept=True, notify=False)
+
+    start = (event.starts_at + timedelta(minutes=90)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for person, other, address in ((anna, "Ben Błażej", "ben@example.org"),
+                                   (ben, "Anna Andersson", "anna@example.org")):
+        auth.login_participant(person.user)
+        page = client.get(f"/events/{event.slug}/me").get_data(as_text=True)
+        assert "Ihre Treffen" in page and other in page and address not in page
+        ics = client.get(f"/events/{event.slug}/me/agenda.ics").get_data(as_text=True)
+        entry = ics[ics.index("UID:meeting-"):].split("END:VEVENT")[0]
+        assert f"DTSTART:{start}" in entry and f"SUMMARY:Treffen mit {other}" in entry
 
 
 def test_opt_out_removes_at_once(client, auth, meeting):
