@@ -17,8 +17,9 @@ class SurveyForm(Form):
                              default=_l("What should we do better next time?"))
     days_open = IntegerField(_l("Days the survey stays open after it is mailed"), default=14,
                              validators=[DataRequired(), NumberRange(min=1, max=90)])
-    presenters_see_ratings = BooleanField(_l("Presenters see the ratings (not the open "
-                                             "answers)"))
+    presenters_see_ratings = BooleanField(_l("Presenters and speakers see the ratings (not "
+                                             "the open answers), speakers those of their own "
+                                             "items"))
     submit = SubmitField(_l("Save"))
 
 

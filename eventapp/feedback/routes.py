@@ -10,7 +10,9 @@ from ..events.access import event_role_required
 from ..events.services import get_event
 from ..extensions import limiter
 from ..forms import ActionForm
+from ..mailing.compose import external_url
 from ..networks.access import Capability
+from ..speakers import services as speakers
 from . import bp
 from . import services as feedback
 from .forms import SurveyForm, answer_form
@@ -36,8 +38,13 @@ def survey(slug: str):
     if form.errors:
         status = 422
     ratings, open_answers = feedback.results(event)
+    speaker_links = [(speaker, external_url("feedback.speaker_ratings", slug=slug,
+                                            speaker_id=speaker.id,
+                                            token=feedback.speaker_token(speaker)))
+                     for speaker in speakers.speakers_of(event)]
     return render_template("feedback/survey.html", event=event, survey=current, form=form,
                            ratings=ratings, open_answers=open_answers,
+                           speaker_links=speaker_links,
                            action_form=ActionForm()), status
 
 
@@ -79,6 +86,16 @@ def ratings(slug: str):
         raise Forbidden(_("The organisers have not shared the ratings."))
     return render_template("feedback/ratings.html", event=event,
                            ratings=feedback.results(event)[0])
+
+
+@bp.route("/events/<slug>/feedback/speakers/<int:speaker_id>/<token>")
+@limiter.limit("30 per minute")
+def speaker_ratings(slug: str, speaker_id: int, token: str):
+    """A speaker's own items' ratings, behind the secret link the organiser gave them."""
+    event = get_event(slug, include_unpublished=True)
+    speaker = speakers.get_speaker(event, speaker_id)
+    return render_template("feedback/ratings.html", event=event, speaker=speaker,
+                           ratings=feedback.speaker_ratings(event, speaker, token))
 
 
 @bp.route("/feedback/<token>", methods=["GET", "POST"])

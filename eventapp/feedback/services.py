@@ -9,11 +9,13 @@ itself is readable in the mail's body until the worker has sent it, as every mai
 """
 
 import hashlib
+import hmac
 import random
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select, update
 
@@ -29,6 +31,7 @@ from ..mailing import jobs
 from ..mailing.compose import external_url
 from ..mailing.models import MailJob
 from ..mailing.queue import compose_rows
+from ..speakers.models import Speaker
 from .models import FeedbackAnswer, FeedbackSurvey, FeedbackToken
 
 MAIL_KIND = "feedback"
@@ -195,6 +198,24 @@ def results(event: Event) -> tuple[list[Rating], list[tuple[str, str]]]:
     ratings += [_rating(key, label, [a.ratings[key] for a in answers if key in a.ratings])
                 for key, label in rated_items(event)]
     return ratings, [(a.answer_1, a.answer_2) for a in answers if a.answer_1 or a.answer_2]
+
+
+def speaker_token(speaker: Speaker) -> str:
+    """The secret of a speaker's link to the ratings of their own items: a keyed hash of the
+    profile (nothing stored; a new secret key voids it, as it voids printed tickets)."""
+    return hmac.new(current_app.config["SECRET_KEY"].encode(),
+                    f"feedback-speaker:{speaker.id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def speaker_ratings(event: Event, speaker: Speaker, token: str) -> list[Rating]:
+    """The ratings of the agenda items a speaker speaks in, for the link the organiser gave
+    them; NotFound unless the link is right and the organiser shares the ratings."""
+    survey = survey_of(event)
+    if (speaker.event_id != event.id or survey is None or not survey.presenters_see_ratings
+            or not hmac.compare_digest(token, speaker_token(speaker))):
+        raise NotFound()
+    theirs = {f"a{item.id}" for item in speaker.agenda_items}
+    return [rating for rating in results(event)[0] if rating.key in theirs]
 
 
 def export_csv(actor, event: Event) -> bytes:

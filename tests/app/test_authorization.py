@@ -293,6 +293,7 @@ MATRIX = {
     ("feedback.export", "GET"): organisers_only(200),
     ("feedback.ratings", "GET"): organisers_only(FORBIDDEN),
     ("feedback.answer", "GET"): everyone(NOT_FOUND),
+    ("feedback.speaker_ratings", "GET"): everyone(NOT_FOUND),
     ("feedback.answer", "POST"): everyone(NOT_FOUND),
     # Audience questions: the list for everyone; asking and upvoting for the event's
     # participants (an empty question: 422; a question not approved yet: 404; anyone else

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import inspect, select, text, update
 
 from eventapp.database import utcnow, write_transaction
+from eventapp.events import services as events
 from eventapp.events.models import Event
 from eventapp.extensions import db
 from eventapp.feedback import services as feedback
@@ -15,6 +16,7 @@ from eventapp.feedback.models import FeedbackAnswer, FeedbackSurvey, FeedbackTok
 from eventapp.mailing import jobs
 from eventapp.mailing.models import OutgoingMail
 from eventapp.registration.models import Registration
+from eventapp.speakers.services import save_speaker
 
 from ..helpers import assert_valid_html, count_rows
 
@@ -149,6 +151,38 @@ def test_presenters_see_the_ratings_only_when_shared(client, auth, organiser, me
     page = client.get(url)
     assert page.status_code == 200
     assert_valid_html(page.get_data(as_text=True), url)
+
+
+def test_a_speaker_sees_the_ratings_of_their_own_items_by_their_link(client, auth, organiser,
+                                                                     meeting):
+    """Speakers have no accounts: the organiser gives each a secret link to the ratings of
+    their own items, shown only while the ratings are shared."""
+    event = meeting["event"]
+    talk = events.add_agenda_item(organiser, event, starts_at=event.starts_at,
+                                  ends_at=event.starts_at + timedelta(minutes=30), kind="talk",
+                                  title="Impulsvortrag", speaker="", affiliation="")
+    speaker = save_speaker(organiser, event, name="Dr. Ole Janssen", agenda_item_ids=[talk.id])
+    feedback.send_survey(organiser, event)
+    for link in _mail_links(event).values():
+        feedback.answer(link, 4, {key: 5 for key, _label in feedback.rated_items(event)}, "", "")
+    url = (f"/events/{event.slug}/feedback/speakers/{speaker.id}/"
+           f"{feedback.speaker_token(speaker)}")
+    assert client.get(url).status_code == 404  # not shared
+    feedback.save_survey(organiser, event, "a", "b", 14, True)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert_valid_html(page.get_data(as_text=True), url)
+    shown = page.get_data(as_text=True)
+    assert "Dr. Ole Janssen" in shown and talk.title in shown
+    assert "Das Treffen insgesamt" not in shown  # the meeting's own mark is not theirs
+    assert "Was war gut?" not in shown
+    token = feedback.speaker_token(speaker)
+    assert all(client.get(bad).status_code == 404 for bad in (
+        url[:-1] + ("0" if url[-1] != "0" else "1"),
+        f"/events/{event.slug}/feedback/speakers/{speaker.id + 1}/{token}"))
+    auth.login_organiser()
+    survey_page = client.get(f"/organiser/events/{event.slug}/feedback").get_data(as_text=True)
+    assert url in survey_page
 
 
 def test_the_organiser_sets_up_sees_and_exports(client, orga, organiser, meeting):
