@@ -58,7 +58,7 @@ def _public_urls(app, ceremony) -> list[tuple[str, str]]:
     values = {"slug": ceremony["event"].slug, "finalist_id": ceremony["finalist_id"],
               "token": UNKNOWN_TOKEN, "code": UNKNOWN_TOKEN, "application_id": 1,
               "network": ceremony["event"].network.slug, "option_id": ceremony["finalist_id"],
-              "event": ceremony["event"].slug, "secret": UNKNOWN_TOKEN}
+              "event": ceremony["event"].slug, "secret": UNKNOWN_TOKEN, "speaker_id": 1}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.rule.startswith("/organiser/") \

@@ -29,10 +29,10 @@ from ..helpers import (
     sessions_of,
 )
 
-# Tuesday 8 to Wednesday 9 December 2026 in Berlin (CET, UTC+1).
-STARTS = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
-ENDS = datetime(2026, 12, 9, 15, 0, tzinfo=UTC)
-DAY_1, DAY_2 = "Dienstag, 8. Dezember 2026", "Mittwoch, 9. Dezember 2026"
+# Tuesday 8 to Wednesday 9 December 2037 in Berlin (CET, UTC+1).
+STARTS = datetime(2037, 12, 8, 8, 0, tzinfo=UTC)
+ENDS = datetime(2037, 12, 9, 15, 0, tzinfo=UTC)
+DAY_1, DAY_2 = "Dienstag, 8. Dezember 2037", "Mittwoch, 9. Dezember 2037"
 
 
 def _text(html: str) -> str:
@@ -218,7 +218,7 @@ def test_the_speaker_page_shows_the_profile_and_where_they_speak(client, meeting
     assert_valid_html(page, url)
     text = _text(page)
     for part in ("Dr. Ilse Łukasiewicz", "Referatsleiterin, BMWK", "Zuständig für Clusterpolitik",
-                 "Keynote", "08.12.2026, 10:00 – 11:00 Uhr · Saal 1"):
+                 "Keynote", "08.12.2037, 10:00 – 11:00 Uhr · Saal 1"):
         assert part in text
     assert 'href="https://example.org/ilse"' in page
     photo = client.get(f"{url}/photo.png")
@@ -261,14 +261,14 @@ def test_the_ticket_shows_the_venue_and_the_day_time_and_room_of_each_seat(clien
     assert_valid_html(page, url)
     text = _text(page)
     assert "Kongresshalle Leipzig" in text
-    assert "Wasserstoff 09.12.2026, 09:00 – 11:00 Uhr · Raum 2.01" in text
+    assert "Wasserstoff 09.12.2037, 09:00 – 11:00 Uhr · Raum 2.01" in text
 
 
 def test_the_confirmation_and_the_reminder_name_days_and_rooms(seated, mailbox):
     deliver_queued()
     (confirmation,) = mailbox
     plain = confirmation.get_body(preferencelist=("plain",)).get_content()
-    assert "Wasserstoff (09.12.2026, 09:00 – 11:00 Uhr, Raum 2.01)" in plain
+    assert "Wasserstoff (09.12.2037, 09:00 – 11:00 Uhr, Raum 2.01)" in plain
     mailbox.clear()
 
     queue_reminders(STARTS - timedelta(hours=1), STARTS + timedelta(hours=1))
@@ -299,4 +299,4 @@ def test_the_screens_agenda_slide_shows_the_day_and_the_room(client, meeting, or
     url = f"/screen/{event.slug}/stage"
     stage = client.get(url).get_data(as_text=True)
     assert_valid_html(stage, url)
-    assert "08.12.2026, 10:00 – 11:00 Uhr · Saal 1" in _text(stage)
+    assert "08.12.2037, 10:00 – 11:00 Uhr · Saal 1" in _text(stage)
