@@ -81,11 +81,16 @@ class Publisher:
         with self.condition:
             when = max(now, self.last.get(event_id, 0.0) + TURNOUT_INTERVAL) \
                 if turnout_only else now
-            self.due[event_id] = min(self.due.get(event_id, when), when)
+            planned = self.due.get(event_id)
+            if planned is not None and planned <= when:
+                return  # it goes out then anyway: every vote of a full hall lands here
+            self.due[event_id] = when
             if self.thread is None or self.pid != os.getpid():  # none yet, or forked
                 self.pid = os.getpid()
                 self.thread = threading.Thread(target=self._run, name="live-push", daemon=True)
                 self.thread.start()
+            # Wake the thread only when it must plan anew, not for each vote: a woken thread
+            # takes the GIL from the request being served.
             self.condition.notify()
 
     def _run(self) -> None:

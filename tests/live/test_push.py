@@ -5,16 +5,19 @@ outside can publish."""
 import http.client
 import itertools
 import json
+import os
 import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
 
 import pytest
 
 from deploy.nginx.local import start_nginx, stop
 from eventapp.awards import polls, voting
 from eventapp.live import services as live
+from eventapp.live.push import Publisher
 
 from ..helpers import free_port
 
@@ -91,6 +94,21 @@ def test_the_turnout_goes_out_at_most_once_a_second_and_not_to_the_phones(
     assert all(path == f"/pub/state/{event.slug}" for path in sent)
     gaps = [later - earlier for earlier, later in itertools.pairwise(recorder.times)]
     assert all(gap > 0.7 for gap in gaps), gaps  # about once a second at most
+
+
+def test_the_votes_of_a_full_hall_wake_the_publisher_only_when_it_must_plan_anew(app):
+    """Each vote announces a new turnout; the publishing thread wakes for the first only (a
+    woken thread takes the interpreter from the request being served), and again for a
+    change of the show, which goes out at once."""
+    publisher = Publisher(app)
+    publisher.thread, publisher.pid = object(), os.getpid()  # count the wake-ups, no thread
+    publisher.last[1] = time.monotonic()  # its turnout went out just now
+    with mock.patch.object(publisher.condition, "notify") as notify:
+        for _ in range(100):
+            publisher.enqueue(1, turnout_only=True)
+        assert notify.call_count == 1
+        publisher.enqueue(1, turnout_only=False)
+        assert notify.call_count == 2 and publisher.due[1] <= time.monotonic()
 
 
 def test_nothing_is_published_without_the_setting(app, create_event, organiser):
