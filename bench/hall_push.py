@@ -135,6 +135,10 @@ async def hall_round(args, prepared, rounds, app_url, push: bool, tools) -> dict
     poll_id, slug = rounds["drafts"][name], prepared["vote_slug"]
     cookies = prepared["cookies"][:args.voters]
     hall = Hall(len(cookies))
+    # The hall waits for the next vote, not in the second after the last one closed: each
+    # process keeps the ballot a second (BALLOT_CACHE_SECONDS), and a page it served then
+    # still shows the closed vote (live.js loads such a page once more, as a phone would).
+    await asyncio.sleep(2)
     connector = aiohttp.TCPConnector(limit=args.concurrency)
     async with aiohttp.ClientSession(connector=connector,
                                      cookie_jar=aiohttp.DummyCookieJar()) as session:
