@@ -72,7 +72,11 @@ class Publisher:
         self.condition = threading.Condition()
         self.due: dict[int, float] = {}  # event id -> when to publish (time.monotonic)
         self.last: dict[int, float] = {}  # event id -> when its turnout last went out
-        self.sent: dict[str, str] = {}  # channel -> the tag it was last sent
+        self.sent: dict[str, str] = {}  # channel -> the tag this process last sent it
+        # Events whose show changed: sent to both channels whatever was sent before (another
+        # process may have sent a later tag meanwhile, and a rehearsal's end brings back an
+        # earlier one).
+        self.forced: set[int] = set()
         self.thread: threading.Thread | None = None
         self.pid = None
 
@@ -81,6 +85,8 @@ class Publisher:
         with self.condition:
             when = max(now, self.last.get(event_id, 0.0) + TURNOUT_INTERVAL) \
                 if turnout_only else now
+            if not turnout_only:
+                self.forced.add(event_id)
             planned = self.due.get(event_id)
             if planned is not None and planned <= when:
                 return  # it goes out then anyway: every vote of a full hall lands here
@@ -105,13 +111,17 @@ class Publisher:
                     continue
                 del self.due[event_id]
                 self.last[event_id] = time.monotonic()
+                forced = event_id in self.forced
+                self.forced.discard(event_id)
             try:
-                self.publish(event_id)
+                self.publish(event_id, forced)
             except Exception:  # never let the thread die: the pages poll meanwhile
                 log.exception("publishing the live state of event %s failed", event_id)
 
-    def publish(self, event_id: int) -> None:
-        """Send the event's state and show to their channels, each only if its tag changed."""
+    def publish(self, event_id: int, forced: bool = True) -> None:
+        """Send the event's state and show to their channels: both when `forced` (the show
+        changed), else (a new turnout) each only if its tag changed since this process last
+        sent it."""
         from .services import public_show, public_state, show_tag, state_tag
 
         with self.app.app_context():
@@ -126,7 +136,7 @@ class Publisher:
                             f"show/{slug}": (show_tag(tag), public_show(event))}
                 bodies = {channel: self.app.json.dumps({"tag": t, **content})
                           for channel, (t, content) in messages.items()
-                          if self.sent.get(channel) != t}
+                          if forced or self.sent.get(channel) != t}
         base = self.app.config["LIVE_PUSH_PUBLISH_URL"].rstrip("/")
         for channel, body in bodies.items():
             if _post(f"{base}/{channel}", body):

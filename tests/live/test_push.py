@@ -96,6 +96,29 @@ def test_the_turnout_goes_out_at_most_once_a_second_and_not_to_the_phones(
     assert all(gap > 0.7 for gap in gaps), gaps  # about once a second at most
 
 
+def test_a_change_back_to_an_earlier_state_reaches_the_channel_whichever_process_sends_it(
+        recorder, app, create_event, organiser):
+    """A rehearsal leaves the show's version alone: once it ends, the tag is the one of
+    before it. Another process may have sent that tag before the rehearsal; it sends it
+    again, or the channel would keep the rehearsal (and a page loaded then, seeing another
+    version pushed than its own, would load itself again and again)."""
+    event = create_event(finalists=2)
+    live.show_welcome(organiser, event)
+    before = live.state_tag(event.slug)
+    other_process = Publisher(app)
+    other_process.publish(event.id)
+    live.start_rehearsal(organiser, event)
+    recorder.channels(at_least=4)
+    live.end_rehearsal(organiser, event)
+    recorder.channels(at_least=6)
+    recorder.posts.clear()
+    with app.test_request_context():
+        other_process.enqueue(event.id, turnout_only=False)  # the end, had it been served there
+    sent = recorder.channels(at_least=2)
+    assert f"/pub/state/{event.slug}" in sent
+    assert json.loads(dict(recorder.posts)[f"/pub/state/{event.slug}"])["tag"] == before
+
+
 def test_the_votes_of_a_full_hall_wake_the_publisher_only_when_it_must_plan_anew(app):
     """Each vote announces a new turnout; the publishing thread wakes for the first only (a
     woken thread takes the interpreter from the request being served), and again for a
