@@ -8,10 +8,8 @@ snippets), in front of the test server; the test's own app publishes, as the liv
 server would.
 """
 
-import json
 import re
 import time
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -25,7 +23,7 @@ from eventapp.awards.models import Eligibility
 from eventapp.database import utcnow, write_transaction
 from eventapp.live import services as live
 
-from ..helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, free_port, soon
+from ..helpers import free_port, soon
 from .conftest import PHONE
 
 pytestmark = pytest.mark.slow
@@ -157,28 +155,3 @@ def test_when_the_push_is_down_the_pages_follow_by_polling(
     assert all(page.polls for page in (phone, stage, screen))
     assert len(phone.loads) == 1  # the ballot came with the page: shown, not loaded again
     _vote_once(phone, "Netzwerk 1")
-
-
-def test_a_page_whose_channel_holds_an_older_message_loads_once(
-        pushed, publish_port, new_context, organiser, meeting):
-    """A channel keeps its last message for whoever subscribes next, and that message may be
-    older than the page (published before a restart, or by a process that missed a change).
-    The page asks the server instead of loading itself again and again."""
-    event, _poll, _hall, _home = meeting
-    live.show_welcome(organiser, event)
-    current = live.state_tag(event.slug)
-    older = re.sub(r"^(\d+-\d+)", r"\1r2", current)  # a rehearsal's, since ended
-    stale = json.dumps({"tag": older, "mode": "welcome", "poll": None, "agenda": None})
-    request = urllib.request.Request(f"http://127.0.0.1:{publish_port}/pub/state/{event.slug}",
-                                     data=stale.encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=5).close()
-    control = new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    control.goto(f"{pushed}/auth/login")
-    control.fill("input[name=email]", ORGANISER_EMAIL)
-    control.fill("input[name=password]", ORGANISER_PASSWORD)
-    control.locator("form:has(input[name=password]) [type=submit]").click()
-    watched = Watched(control, pushed, event.slug)
-    control.goto(f"{pushed}/organiser/events/{event.slug}/live")
-    time.sleep(5)
-    assert len(watched.loads) == 1, f"the live control loaded {len(watched.loads)} times"
