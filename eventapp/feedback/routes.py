@@ -10,7 +10,6 @@ from ..events.access import event_role_required
 from ..events.services import get_event
 from ..extensions import limiter
 from ..forms import ActionForm
-from ..mailing.compose import external_url
 from ..networks.access import Capability
 from ..speakers import services as speakers
 from . import bp
@@ -38,13 +37,9 @@ def survey(slug: str):
     if form.errors:
         status = 422
     ratings, open_answers = feedback.results(event)
-    speaker_links = [(speaker, external_url("feedback.speaker_ratings", slug=slug,
-                                            speaker_id=speaker.id,
-                                            token=feedback.speaker_token(speaker)))
-                     for speaker in speakers.speakers_of(event)]
     return render_template("feedback/survey.html", event=event, survey=current, form=form,
                            ratings=ratings, open_answers=open_answers,
-                           speaker_links=speaker_links,
+                           speaker_links=feedback.speaker_links(event),
                            action_form=ActionForm()), status
 
 

@@ -32,6 +32,7 @@ from ..mailing.compose import external_url
 from ..mailing.models import MailJob
 from ..mailing.queue import compose_rows
 from ..speakers.models import Speaker
+from ..speakers.services import speakers_of
 from .models import FeedbackAnswer, FeedbackSurvey, FeedbackToken
 
 MAIL_KIND = "feedback"
@@ -205,6 +206,13 @@ def speaker_token(speaker: Speaker) -> str:
     profile (nothing stored; a new secret key voids it, as it voids printed tickets)."""
     return hmac.new(current_app.config["SECRET_KEY"].encode(),
                     f"feedback-speaker:{speaker.id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def speaker_links(event: Event) -> list[tuple[Speaker, str]]:
+    """Each speaker of the meeting with the link to their own items' ratings."""
+    return [(speaker, external_url("feedback.speaker_ratings", slug=event.slug,
+                                   speaker_id=speaker.id, token=speaker_token(speaker)))
+            for speaker in speakers_of(event)]
 
 
 def speaker_ratings(event: Event, speaker: Speaker, token: str) -> list[Rating]:

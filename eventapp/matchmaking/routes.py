@@ -33,12 +33,12 @@ def people(slug: str):
 
 def _people_page(event, registration, status: int = 200):
     query, topic = request.args.get("q", "")[:100], request.args.get("topic", "")[:80]
+    requests = matchmaking.requests_of(registration)
     return render_template(
         "matchmaking/people.html", event=event, registration=registration, query=query,
         topic=topic, topics=matchmaking.topics_of(event),
         people=matchmaking.directory(registration, query, topic),
-        requests=matchmaking.requests_of(registration),
-        meetings=matchmaking.accepted_meetings(registration),
+        requests=requests, meetings=matchmaking.accepted_meetings(registration, requests),
         meeting_span=[LocalDateTimeField.local_value(moment)
                       for moment in (event.starts_at, event.ends_at)]), status
 

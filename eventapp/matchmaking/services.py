@@ -186,10 +186,12 @@ def requests_of(registration: Registration) -> dict[str, list[MeetingRequest]]:
     }
 
 
-def accepted_meetings(registration: Registration) -> list[tuple[MeetingRequest, Registration]]:
-    """Their accepted meetings with the other person, those with a time first, by time."""
+def accepted_meetings(registration: Registration, requests: dict | None = None
+                      ) -> list[tuple[MeetingRequest, Registration]]:
+    """Their accepted meetings with the other person, those with a time first, by time;
+    `requests`: their requests_of, where the caller has them already."""
     meetings = [(r, r.recipient if r.sender_id == registration.id else r.sender)
-                for r in requests_of(registration)["accepted"]]
+                for r in (requests or requests_of(registration))["accepted"]]
     return sorted(meetings, key=lambda pair: (pair[0].meets_at is None,
                                               pair[0].meets_at or pair[0].created_at))
 
