@@ -12,7 +12,13 @@ self.addEventListener("activate", function (event) { event.waitUntil(self.client
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (url.origin !== self.location.origin) { return; }
+  if (request.method !== "GET") {
+    // The desk's own requests (its queue sent to the server) go out by the worker as well:
+    // one way out of the page, which Chromium's offline switch closes for the whole desk.
+    if (request.mode !== "navigate") { event.respondWith(fetch(request)); }
+    return;
+  }
   event.respondWith(fetch(request).catch(function (error) {
     // A search sent while the network was down opens the desk page, which searches its list.
     var key = request.mode === "navigate" && url.pathname === DESK ? DESK : request;
