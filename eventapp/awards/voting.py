@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, String, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import Insert, Update
-from sqlalchemy.sql.selectable import Select
 
 from ..database import after_commit, write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput
@@ -115,18 +114,18 @@ class _CastStatements:
     participation: Insert
     into_inbox: Insert
     count: Update
-    at_once: Select
+    at_once: Update
 
 
 def _cast_statements(participations: Table, voter_column: str) -> _CastStatements:
     count = (update(_POLLS)
              .where(_POLLS.c.id == bindparam("poll_id"), _POLLS.c.status == PollStatus.OPEN)
-             .values(votes_cast=_POLLS.c.votes_cast + 1))
-    # In one statement the count comes first: nothing is written unless the poll is open.
-    counted = count.returning(_POLLS.c.id, _POLLS.c.votes_cast).cte("counted")
+             .values(votes_cast=_POLLS.c.votes_cast + 1)
+             .returning(_POLLS.c.votes_cast))
     voted = (insert(participations)
              .from_select(["poll_id", voter_column],
-                          select(counted.c.id, bindparam("voter_id", type_=Integer)))
+                          select(bindparam("poll_id", type_=Integer),
+                                 bindparam("voter_id", type_=Integer)))
              .returning(participations.c.poll_id).cte("voted"))
     cast = (insert(_INBOX)
             .from_select(["id", "poll_id", "option_id", "receipt"],
@@ -134,14 +133,22 @@ def _cast_statements(participations: Table, voter_column: str) -> _CastStatement
                                 bindparam("option_id", type_=Integer),
                                 bindparam("receipt", type_=String)))
             .returning(_INBOX.c.poll_id).cte("cast"))
+    # In one statement the count comes last, as on SQLite: the poll's row is found by the
+    # inserted ballot, so the inserts run before the row is locked, and a full hall's votes
+    # queue on that lock only for the count and the commit. A vote that finds the poll
+    # closed rolls its inserts back (_cast).
+    at_once = (update(_POLLS)
+               .where(_POLLS.c.id == select(cast.c.poll_id).scalar_subquery(),
+                      _POLLS.c.status == PollStatus.OPEN)
+               .values(votes_cast=_POLLS.c.votes_cast + 1)
+               .returning(_POLLS.c.votes_cast))
     return _CastStatements(
         participation=insert(participations).values(
             {"poll_id": bindparam("poll_id"), voter_column: bindparam("voter_id")}),
         into_inbox=insert(_INBOX).values(
             id=bindparam("ballot_id"), poll_id=bindparam("poll_id"),
             option_id=bindparam("option_id"), receipt=bindparam("receipt")),
-        count=count.returning(_POLLS.c.votes_cast),
-        at_once=select(counted.c.votes_cast).where(select(cast).exists()))
+        count=count, at_once=at_once)
 
 
 _PERSONAL_CAST = _cast_statements(Participation.__table__, "user_id")
