@@ -1,14 +1,11 @@
 """The ballot form."""
 
-from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import HiddenInput
 
 from ..forms import Form
-
-_NOT_CONFIRMED = ("", "0", "false")
 
 
 class BallotForm(Form):
@@ -26,19 +23,8 @@ class BallotForm(Form):
     finalist = RadioField(_l("Your choice"), coerce=int, validate_choice=False,
                           validators=[InputRequired(message=_l("Please choose one of the "
                                                                "options."))])
-    confirmed = BooleanField(widget=HiddenInput(), false_values=_NOT_CONFIRMED)
+    confirmed = BooleanField(widget=HiddenInput(), false_values=("", "0", "false"))
     submit = SubmitField(_l("Continue"))
-
-
-def posted_choice() -> tuple[int, bool] | None:
-    """A posted ballot's option and whether it is confirmed, read as BallotForm reads them but
-    without building the form, which cost a twelfth of a vote's CPU (bench/README.md) for a
-    page that a cast vote does not show. None when no option was chosen (the form says why)."""
-    try:
-        option_id = int(request.form.get("finalist", ""))
-    except ValueError:
-        return None
-    return option_id, request.form.get("confirmed", "") not in _NOT_CONFIRMED
 
 
 class CardCodeForm(Form):

@@ -17,7 +17,7 @@ from . import bp, cards, photos, polls, receipts, voting
 from . import results as public_results
 from .eligibility import VoteWithCard
 from .finalists import logo_of
-from .forms import BallotForm, CardCodeForm, ReceiptLookupForm, posted_choice
+from .forms import BallotForm, CardCodeForm, ReceiptLookupForm
 from .hall_of_fame import hall_of_fame as hall_of_fame_entries
 from .models import PollStatus
 from .vote_limit import count_vote_post
@@ -106,20 +106,18 @@ def vote(slug: str):
     person = None if card else session_user()
     if card is None and person is None:
         return _not_signed_in(event, poll)
+    form = BallotForm()
     if request.method == "GET":
-        return _ballot_page(event, poll, BallotForm(), card)
-    choice = posted_choice()  # the form itself only for a page that shows it
-    if choice is None:
-        form = BallotForm()
-        form.validate()
+        return _ballot_page(event, poll, form, card)
+    if not form.validate_on_submit():
         return _ballot_page(event, poll, form, card, status=422)
-    option_id, confirmed = choice
     try:
-        outcome = voting.vote(poll, option_id, confirmed=confirmed, card=card, person=person)
+        outcome = voting.vote(poll, form.finalist.data, confirmed=form.confirmed.data,
+                              card=card, person=person)
     except DomainError as error:
-        return _ballot_page(event, poll, BallotForm(), card, error)
+        return _ballot_page(event, poll, form, card, error)
     if outcome.receipt is None:
-        return render_template("awards/confirm.html", event=event, poll=poll, form=BallotForm(),
+        return render_template("awards/confirm.html", event=event, poll=poll, form=form,
                                chosen=outcome.chosen)
     # The receipt is shown once, right here: it is stored nowhere that links it to the voter.
     return _receipt_page(event, outcome.receipt)
