@@ -117,38 +117,35 @@ class _CastStatements:
     at_once: Update
 
 
+def _count(poll_id) -> Update:
+    """One more vote in the poll's count while it is open; the vote's number."""
+    return (update(_POLLS)
+            .where(_POLLS.c.id == poll_id, _POLLS.c.status == PollStatus.OPEN)
+            .values(votes_cast=_POLLS.c.votes_cast + 1)
+            .returning(_POLLS.c.votes_cast))
+
+
 def _cast_statements(participations: Table, voter_column: str) -> _CastStatements:
-    count = (update(_POLLS)
-             .where(_POLLS.c.id == bindparam("poll_id"), _POLLS.c.status == PollStatus.OPEN)
-             .values(votes_cast=_POLLS.c.votes_cast + 1)
-             .returning(_POLLS.c.votes_cast))
-    voted = (insert(participations)
-             .from_select(["poll_id", voter_column],
-                          select(bindparam("poll_id", type_=Integer),
-                                 bindparam("voter_id", type_=Integer)))
-             .returning(participations.c.poll_id).cte("voted"))
+    participation = insert(participations).values(
+        {"poll_id": bindparam("poll_id"), voter_column: bindparam("voter_id")})
+    voted = participation.returning(participations.c.poll_id).cte("voted")
     cast = (insert(_INBOX)
             .from_select(["id", "poll_id", "option_id", "receipt"],
                          select(bindparam("ballot_id", type_=String), voted.c.poll_id,
                                 bindparam("option_id", type_=Integer),
                                 bindparam("receipt", type_=String)))
             .returning(_INBOX.c.poll_id).cte("cast"))
-    # In one statement the count comes last, as on SQLite: the poll's row is found by the
-    # inserted ballot, so the inserts run before the row is locked, and a full hall's votes
-    # queue on that lock only for the count and the commit. A vote that finds the poll
-    # closed rolls its inserts back (_cast).
-    at_once = (update(_POLLS)
-               .where(_POLLS.c.id == select(cast.c.poll_id).scalar_subquery(),
-                      _POLLS.c.status == PollStatus.OPEN)
-               .values(votes_cast=_POLLS.c.votes_cast + 1)
-               .returning(_POLLS.c.votes_cast))
     return _CastStatements(
-        participation=insert(participations).values(
-            {"poll_id": bindparam("poll_id"), voter_column: bindparam("voter_id")}),
+        participation=participation,
         into_inbox=insert(_INBOX).values(
             id=bindparam("ballot_id"), poll_id=bindparam("poll_id"),
             option_id=bindparam("option_id"), receipt=bindparam("receipt")),
-        count=count, at_once=at_once)
+        count=_count(bindparam("poll_id")),
+        # In one statement the count comes last, as on SQLite: the poll's row is found by
+        # the inserted ballot, so the inserts run before the row is locked, and a full
+        # hall's votes queue on that lock only for the count and the commit. A vote that
+        # finds the poll closed rolls its inserts back (_cast).
+        at_once=_count(select(cast.c.poll_id).scalar_subquery()))
 
 
 _PERSONAL_CAST = _cast_statements(Participation.__table__, "user_id")
