@@ -6,12 +6,15 @@ The app servers run the development configuration (plain HTTP, CSRF, sessions an
 limits on) with rate limits in a Redis database of their own and one trusted proxy.
 """
 
+import email
+import email.policy
 import re
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 import redis
@@ -100,6 +103,32 @@ def test_rate_limits_are_counted_once_for_both_servers(cluster):
     # is refused. Kept in each process, the limit would allow ten on every server.
     assert 429 not in answers[:10], answers
     assert answers[10] == 429
+
+
+def test_a_link_mailed_on_a_request_through_nginx_leads_back_to_its_address(
+        app, cluster, create_event, register):
+    # nginx on a port of its own (as here, or TLS on 8443): the app builds the mail's link
+    # from the Host nginx passes on, which must keep the port ($host drops it).
+    _first, _second, proxy = cluster
+    register(create_event(sessions=()), email="port@example.org")
+    phone = Browser()
+    token = TOKEN.search(phone.request(f"{proxy}/auth/sign-in")[1]).group(1)
+    status, _page, _headers = phone.request(f"{proxy}/auth/sign-in",
+                                            {"csrf_token": token, "email": "port@example.org"})
+
+    assert status == 200
+    mail = _wait_for_mail(Path(app.config["MAIL_OUTBOX_DIR"]), "port@example.org")
+    assert f"{proxy}/auth/link/" in mail, mail
+
+
+def _wait_for_mail(outbox: Path, recipient: str) -> str:
+    """The text of the first mail the servers wrote to the recipient (after their answer)."""
+    for _ in range(100):
+        for path in sorted(outbox.glob(f"*{recipient}.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            return message.get_body(preferencelist=("plain",)).get_content()
+        time.sleep(0.1)
+    raise AssertionError(f"no mail to {recipient} in {outbox}")
 
 
 def test_the_live_state_and_its_304s_agree_across_servers(cluster, organiser, create_event):
